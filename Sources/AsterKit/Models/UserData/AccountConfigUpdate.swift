@@ -1,0 +1,88 @@
+/// An account configuration change (`ACCOUNT_CONFIG_UPDATE`): a symbol's leverage (`ac`) or the
+/// account-wide settings (`ai`).
+public struct AccountConfigUpdate: Sendable, Hashable {
+    /// A symbol's new leverage (`ac`).
+    public struct Leverage: Sendable, Hashable {
+        /// Symbol (`s`).
+        public var symbol: String
+        /// Leverage (`l`).
+        public var leverage: Int64
+
+        /// Creates a leverage change.
+        public init(symbol: String, leverage: Int64) {
+            self.symbol = symbol
+            self.leverage = leverage
+        }
+    }
+
+    /// Account-wide configuration (`ai`).
+    public struct AccountInfo: Sendable, Hashable {
+        /// Multi-assets margin mode (`j`).
+        public var multiAssetsMode: Bool
+        /// Specified token fee deduction (`f`).
+        public var feeDeduction: Bool?
+        /// Dual-side (hedge) position mode (`d`).
+        public var dualSidePosition: Bool?
+
+        /// Creates account info.
+        public init(multiAssetsMode: Bool, feeDeduction: Bool? = nil, dualSidePosition: Bool? = nil) {
+            self.multiAssetsMode = multiAssetsMode
+            self.feeDeduction = feeDeduction
+            self.dualSidePosition = dualSidePosition
+        }
+    }
+
+    /// Event time (ms).
+    public var eventTime: Int64
+    /// Transaction time (`T`, ms).
+    public var transactionTime: Int64?
+    /// Leverage change, when the payload has `ac`.
+    public var leverage: Leverage?
+    /// Account configuration, when the payload has `ai`.
+    public var accountInfo: AccountInfo?
+
+    /// Creates an update.
+    public init(eventTime: Int64, transactionTime: Int64?, leverage: Leverage?, accountInfo: AccountInfo?) {
+        self.eventTime = eventTime
+        self.transactionTime = transactionTime
+        self.leverage = leverage
+        self.accountInfo = accountInfo
+    }
+
+    init(reader r: inout JSONReader) throws(DecodingFailure) {
+        var E: Int64?, T: Int64?, ac: Leverage?, ai: AccountInfo?
+        try r.beginObject()
+        while let key = try r.nextKey() {
+            switch key {
+            case .E_: E = try r.readInt64()
+            case .T_: T = try r.readInt64()
+            case .ac:
+                var s: String?, l: Int64?
+                try r.beginObject()
+                while let inner = try r.nextKey() {
+                    switch inner {
+                    case .s: s = try r.readString()
+                    case .l: l = try r.readInt64()
+                    default: try r.skipValue()
+                    }
+                }
+                ac = Leverage(symbol: try required(s, "s", r), leverage: try required(l, "l", r))
+            case .ai:
+                var j: Bool?, f: Bool?, d: Bool?
+                try r.beginObject()
+                while let inner = try r.nextKey() {
+                    switch inner {
+                    case .j: j = try r.readBool()
+                    case .f: f = try r.readBool()
+                    case .d: d = try r.readBool()
+                    default: try r.skipValue()
+                    }
+                }
+                ai = AccountInfo(multiAssetsMode: try required(j, "j", r), feeDeduction: f, dualSidePosition: d)
+            default: try r.skipValue()
+            }
+        }
+        guard ac != nil || ai != nil else { throw r.fail(.missingField("ac")) }
+        self.init(eventTime: try required(E, "E", r), transactionTime: T, leverage: ac, accountInfo: ai)
+    }
+}

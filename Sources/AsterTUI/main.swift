@@ -1,0 +1,2 @@
+import AsterKit
+print(AsterKitVersion.string)

@@ -1,0 +1,88 @@
+import Testing
+
+@testable import AsterKit
+
+@Suite("ExactDecimal")
+struct ExactDecimalTests {
+    @Test("equal values with different trailing zeros are one value")
+    func trailingZeros() throws {
+        #expect(dec("7403.90") == dec("7403.9"))
+        #expect(dec("7403.90").hashValue == dec("7403.9").hashValue)
+        #expect(Set([dec("1.10"), dec("1.1"), dec("1.100000")]).count == 1)
+        #expect(dec("0.0010").description == "0.001")
+        #expect(dec("100").description == "100")
+        #expect(dec("100.000").description == "100")
+        #expect(dec("-0.5").description == "-0.5")
+        #expect(dec("0.00000").description == "0")
+        #expect(dec("-0").description == "0")
+    }
+
+    @Test("extremes of precision are exact",
+          arguments: ["0.00000001", "123456789.12345678", "999999999999999999", "0.000000000000000001",
+                      "-123456789.12345678", "7403.89"])
+    func extremes(text: String) throws {
+        let value = try ExactDecimal(parsing: text)
+        #expect(value.description == text)
+        #expect(try ExactDecimal(parsing: value.description) == value)
+    }
+
+    @Test("too many digits are refused, not rounded",
+          arguments: ["1234567890123456789", "0.0000000000000000001", "12345678901.123456789"])
+    func tooPrecise(text: String) {
+        #expect(throws: ExactDecimalError.self) { try ExactDecimal(parsing: text) }
+    }
+
+    @Test("malformed text is refused", arguments: ["", "-", ".", "1.2.3", "abc", "1e", "--1", "1 ", "0x10", "1,5"])
+    func malformed(text: String) {
+        #expect(throws: ExactDecimalError.self) { try ExactDecimal(parsing: text) }
+    }
+
+    @Test("exponents and leading forms")
+    func exponents() throws {
+        #expect(dec("1e-8") == dec("0.00000001"))
+        #expect(dec("1.5E3") == dec("1500"))
+        #expect(dec(".5") == dec("0.5"))
+        #expect(dec("5.") == dec("5"))
+        #expect(dec("+2.50") == dec("2.5"))
+        #expect(dec("00012.340") == dec("12.34"))
+    }
+
+    @Test("ordering compares values across scales")
+    func ordering() {
+        #expect(dec("7403.9") < dec("7403.91"))
+        #expect(dec("-1") < dec("0.0001"))
+        #expect(dec("10") > dec("9.999999999999"))
+        #expect([dec("3"), dec("1.5"), dec("2.25")].sorted() == [dec("1.5"), dec("2.25"), dec("3")])
+        #expect(dec("999999999999999999") > dec("0.000000000000000001"))
+    }
+
+    @Test("arithmetic is exact")
+    func arithmetic() {
+        #expect(dec("0.1") + dec("0.2") == dec("0.3"))
+        #expect(dec("7403.9") - dec("7403.89") == dec("0.01"))
+        #expect(dec("1.5") * dec("2.5") == dec("3.75"))
+        #expect(dec("0.014") * dec("9910") == dec("138.74"))
+        #expect(dec("1").divided(by: dec("3"), scale: 4) == dec("0.3333"))
+        #expect(dec("2").divided(by: dec("0")) == nil)
+        #expect(dec("-1.25").magnitude == dec("1.25"))
+        #expect(dec("2.345").rounded(scale: 2) == dec("2.34"))
+        #expect(dec("2.355").rounded(scale: 2) == dec("2.36"))
+    }
+
+    @Test("grid rounding for price grouping")
+    func grid() {
+        #expect(dec("7403.89").rounded(toMultipleOf: dec("0.5"), rule: .down) == dec("7403.5"))
+        #expect(dec("7403.89").rounded(toMultipleOf: dec("0.5"), rule: .up) == dec("7404"))
+        #expect(dec("7403.5").rounded(toMultipleOf: dec("0.5"), rule: .up) == dec("7403.5"))
+        #expect(dec("-1.2").rounded(toMultipleOf: dec("1"), rule: .down) == dec("-2"))
+        #expect(dec("7403.89").rounded(toMultipleOf: dec("10"), rule: .down) == dec("7400"))
+    }
+
+    @Test("fixed fraction formatting")
+    func formatting() {
+        #expect(dec("1.5").formatted(fractionDigits: 3) == "1.500")
+        #expect(dec("7").formatted(fractionDigits: 2) == "7.00")
+        #expect(dec("1.23456").formatted(fractionDigits: 2) == "1.23")
+        #expect(dec("1.5").formatted(fractionDigits: 0) == "2")
+    }
+}
