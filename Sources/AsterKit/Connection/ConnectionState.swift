@@ -1,0 +1,57 @@
+/// The life of a stream connection, as reported to users and the status bar.
+public enum ConnectionState: Sendable, Hashable, CustomStringConvertible {
+    /// Opening the websocket.
+    case connecting
+    /// Open and receiving.
+    case connected
+    /// No frame arrived for the stale timeout; a reconnect follows.
+    case stale
+    /// The connection ended, with the reason.
+    case disconnected(reason: String)
+    /// Waiting `delay` before reconnect attempt `attempt` (1-based).
+    case reconnecting(attempt: Int, delay: Duration)
+    /// Stopped by the user; no reconnect follows.
+    case stopped
+
+    public var description: String {
+        switch self {
+        case .connecting: "connecting"
+        case .connected: "connected"
+        case .stale: "stale"
+        case .disconnected(let reason): "disconnected (\(reason))"
+        case .reconnecting(let attempt, let delay):
+            "reconnecting #\(attempt) in \(delay.milliseconds) ms"
+        case .stopped: "stopped"
+        }
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds.
+    public var milliseconds: Int64 {
+        let (s, atto) = components
+        return s * 1000 + atto / 1_000_000_000_000_000
+    }
+}
+
+/// Exponential backoff with jitter: the first retry comes within `initial`, later ones double up
+/// to `maximum`; each delay is drawn uniformly from its upper half.
+public struct Backoff: Sendable, Hashable {
+    /// Upper bound of the first delay.
+    public var initial: Duration
+    /// Cap on every delay.
+    public var maximum: Duration
+
+    /// Creates a policy.
+    public init(initial: Duration = .milliseconds(500), maximum: Duration = .seconds(30)) {
+        self.initial = initial
+        self.maximum = maximum
+    }
+
+    /// The delay before attempt `attempt` (1-based), with jitter from `random` in 0...1.
+    public func delay(attempt: Int, random: Double) -> Duration {
+        let exponent = min(max(attempt - 1, 0), 30)
+        let ceiling = min(initial * Double(1 << exponent), maximum)
+        return ceiling * (0.5 + 0.5 * min(max(random, 0), 1))
+    }
+}

@@ -1,0 +1,46 @@
+import AsterKit
+import Foundation
+
+/// Answers Aster live requests exactly as the spec shows, including its error messages.
+public enum LiveRequestResponder {
+    /// The reply text to one request frame, given the connection's current subscriptions.
+    public static func reply(to text: String, subscriptions: [String]) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            return #"{"code":3,"msg":"Invalid JSON: expected value at line 1 column 1"}"#
+        }
+        guard let id = object["id"] as? Int, id >= 0 else {
+            return #"{"code":2,"msg":"Invalid request: request ID must be an unsigned integer"}"#
+        }
+        guard let method = object["method"] as? String else {
+            return #"{"code":2,"msg":"Invalid request: missing field `method` at line 1 column 73"}"#
+        }
+        let params = object["params"] as? [Any] ?? []
+        switch method {
+        case "SUBSCRIBE", "UNSUBSCRIBE":
+            return #"{"result":null,"id":\#(id)}"#
+        case "LIST_SUBSCRIPTIONS":
+            var w = JSONWriter()
+            w.beginArray()
+            subscriptions.forEach { w.string($0) }
+            w.endArray()
+            return #"{"result":\#(w.text),"id":\#(id)}"#
+        case "SET_PROPERTY", "GET_PROPERTY":
+            guard let name = params.first as? String else {
+                return #"{"code":2,"msg":"Invalid request: property name must be a string","id":\#(id)}"#
+            }
+            guard name == "combined" else { return #"{"code":0,"msg":"Unknown property","id":\#(id)}"# }
+            if method == "GET_PROPERTY" { return #"{"result":true,"id":\#(id)}"# }
+            guard params.count == 2, isBoolean(params[1]) else {
+                return #"{"code":1,"msg":"Invalid value type: expected Boolean","id":\#(id)}"#
+            }
+            return #"{"result":null,"id":\#(id)}"#
+        default:
+            return #"{"code":2,"msg":"Invalid request: unknown variant \#(method), expected one of `SUBSCRIBE`, `UNSUBSCRIBE`, `LIST_SUBSCRIPTIONS`, `SET_PROPERTY`, `GET_PROPERTY` at line 1 column 28"}"#
+        }
+    }
+
+    private static func isBoolean(_ value: Any) -> Bool {
+        if let number = value as? NSNumber { return String(cString: number.objCType) == "c" }
+        return value is Bool
+    }
+}

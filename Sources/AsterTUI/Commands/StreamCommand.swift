@@ -1,0 +1,110 @@
+import ArgumentParser
+import AsterKit
+import Foundation
+import Logging
+
+/// `aster-tui stream`: print the events of one or more market streams.
+struct StreamCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stream",
+        abstract: "Print live events of Aster market streams.",
+        discussion: """
+            Connects to the combined-stream endpoint and prints one line per event (an array
+            payload gives one line per element). Examples:
+              aster-tui stream btcusdt@aggTrade
+              aster-tui stream --json --count 10 !ticker@arr ethusdt@depth20@100ms
+            """
+    )
+
+    @Option(help: "Websocket base URL.")
+    var url: String = AsterEndpoint.productionWebSocket
+
+    @Flag(help: "Print one JSON object per line (decimals as strings).")
+    var json = false
+
+    @Option(help: "Exit after printing N events.")
+    var count: Int?
+
+    @Option(help: "Exit after S seconds.")
+    var timeout: Double?
+
+    @Option(name: .customLong("stale-timeout"), help: "Reconnect when no frame arrives for S seconds.")
+    var staleTimeout: Double = 60
+
+    @Argument(help: "Stream names, e.g. btcusdt@aggTrade, !ticker@arr, ethusdt@kline_1m.")
+    var streams: [String] = []
+
+    func validate() throws {
+        guard !streams.isEmpty else { throw ValidationError("Name at least one stream, e.g. btcusdt@aggTrade.") }
+        for name in streams {
+            do { _ = try StreamName(parsing: name) } catch { throw ValidationError(error.description) }
+        }
+        if let count, count <= 0 { throw ValidationError("--count must be a positive number.") }
+        if let timeout, timeout <= 0 { throw ValidationError("--timeout must be a positive number of seconds.") }
+        guard staleTimeout > 0 else { throw ValidationError("--stale-timeout must be positive.") }
+        guard url.hasPrefix("ws://") || url.hasPrefix("wss://") else {
+            throw ValidationError("--url must start with ws:// or wss://")
+        }
+    }
+
+    func run() async throws {
+        let names = try streams.map { try StreamName(parsing: $0) }
+        var logger = Logger(label: "aster-tui.stream")
+        logger.logLevel = .error
+        let stream = MarketStream(
+            url: AsterEndpoint.combined(base: url, streams: names),
+            configuration: StreamConfiguration(staleTimeout: .milliseconds(Int64(staleTimeout * 1000))),
+            logger: logger)
+        let printer = EventPrinter(json: json, limit: count)
+        let outcome = try await withThrowingTaskGroup(of: StreamOutcome.self) { group in
+            group.addTask { await printer.consume(stream.events()) }
+            if let timeout {
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(Int64(timeout * 1000)))
+                    return .timedOut
+                }
+            }
+            let first = try await group.next() ?? .ended
+            group.cancelAll()
+            return first
+        }
+        if outcome == .timedOut, let count {
+            let printed = await printer.printed
+            FileHandle.standardError.write(Data("timed out with \(printed) of \(count) events\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
+
+enum StreamOutcome: Sendable { case reachedCount, ended, timedOut }
+
+/// Prints events as they arrive; states and decode failures go to standard error.
+actor EventPrinter {
+    let json: Bool
+    let limit: Int?
+    private(set) var printed = 0
+
+    init(json: Bool, limit: Int?) {
+        self.json = json
+        self.limit = limit
+    }
+
+    func consume(_ events: AsyncStream<StreamEvent>) async -> StreamOutcome {
+        for await event in events {
+            switch event {
+            case .message(let message):
+                let lines = json ? message.event.jsonLines(stream: message.stream) : message.event.summaryLines
+                for line in lines {
+                    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                    printed += 1
+                    if let limit, printed >= limit { return .reachedCount }
+                }
+            case .decodeFailure(let failure):
+                FileHandle.standardError.write(Data("# undecodable frame: \(failure)\n".utf8))
+            case .state(let state):
+                FileHandle.standardError.write(Data("# \(state)\n".utf8))
+            }
+        }
+        return .ended
+    }
+}

@@ -1,2 +1,0 @@
-import AsterKit
-print(AsterKitVersion.string)
