@@ -75,7 +75,7 @@ public struct EventDecoder: Sendable {
                     try r.skipValue()
                     continue
                 }
-                let type = try r.readString()
+                let type = try r.readEventTypeKey()
                 r.pos = start
                 r.depth = depth
                 return StreamMessage(stream: nil, event: try decodePayload(type: type, &r))
@@ -98,12 +98,10 @@ public struct EventDecoder: Sendable {
         return StreamMessage(stream: stream, event: .unknown(UnknownEvent(eventType: nil, raw: r.text(from: start))))
     }
 
-    static func decodePayload(type: String, _ r: inout JSONReader) throws(DecodingFailure) -> AsterEvent {
+    static func decodePayload(type: EventTypeName, _ r: inout JSONReader) throws(DecodingFailure) -> AsterEvent {
         let start = r.pos
         do {
-            var utf8 = type
-            let key = utf8.withUTF8 { JSONKey($0) }
-            switch key {
+            switch type.key {
             case EventTypeKey.aggTrade: return .aggregateTrade(try AggregateTrade(reader: &r))
             case EventTypeKey.depthUpdate: return .depth(try DepthUpdate(reader: &r))
             case EventTypeKey.bookTicker: return .bookTicker(try BookTicker(reader: &r))
@@ -121,11 +119,11 @@ public struct EventDecoder: Sendable {
             case EventTypeKey.announcement: return .announcement(try Announcement(reader: &r))
             default:
                 try r.skipValue()
-                return .unknown(UnknownEvent(eventType: type, raw: r.text(from: start)))
+                return .unknown(UnknownEvent(eventType: type.text, raw: r.text(from: start)))
             }
         } catch {
             var failure = error
-            failure.eventType = type
+            failure.eventType = type.text
             throw failure
         }
     }
@@ -136,6 +134,21 @@ public struct EventDecoder: Sendable {
         var first = true
         while try r.nextElement(first: first) {
             first = false
+            // The all-market arrays are homogeneous: decode their elements straight into typed arrays.
+            if r.peek() == UInt8(ascii: "{"), let type = try r.peekEventType() {
+                switch type {
+                case EventTypeKey.ticker:
+                    batch.append(ticker: try Ticker(reader: &r))
+                    continue
+                case EventTypeKey.miniTicker:
+                    batch.append(miniTicker: try MiniTicker(reader: &r))
+                    continue
+                case EventTypeKey.markPriceUpdate:
+                    batch.append(markPrice: try MarkPriceUpdate(reader: &r))
+                    continue
+                default: break
+                }
+            }
             batch.append(try decodeValue(&r))
         }
         return batch.event
@@ -150,38 +163,57 @@ enum BatchAccumulator {
     case markPrices([MarkPriceUpdate])
     case mixed([AsterEvent])
 
+    mutating func append(ticker: Ticker) {
+        if case .tickers(var v) = self {
+            self = .empty
+            v.append(ticker)
+            self = .tickers(v)
+        } else if case .empty = self {
+            var v = [ticker]
+            v.reserveCapacity(256)
+            self = .tickers(v)
+        } else {
+            append(.ticker(ticker))
+        }
+    }
+
+    mutating func append(miniTicker: MiniTicker) {
+        if case .miniTickers(var v) = self {
+            self = .empty
+            v.append(miniTicker)
+            self = .miniTickers(v)
+        } else if case .empty = self {
+            var v = [miniTicker]
+            v.reserveCapacity(256)
+            self = .miniTickers(v)
+        } else {
+            append(.miniTicker(miniTicker))
+        }
+    }
+
+    mutating func append(markPrice: MarkPriceUpdate) {
+        if case .markPrices(var v) = self {
+            self = .empty
+            v.append(markPrice)
+            self = .markPrices(v)
+        } else if case .empty = self {
+            var v = [markPrice]
+            v.reserveCapacity(256)
+            self = .markPrices(v)
+        } else {
+            append(.markPrice(markPrice))
+        }
+    }
+
+    /// Appends any event; a kind that differs from the collected one turns the batch mixed.
     mutating func append(_ event: AsterEvent) {
-        switch (self, event) {
-        case (.empty, .ticker(let t)):
-            var v = [t]
-            v.reserveCapacity(64)
-            self = .tickers(v)
-        case (.empty, .miniTicker(let t)):
-            var v = [t]
-            v.reserveCapacity(64)
-            self = .miniTickers(v)
-        case (.empty, .markPrice(let t)):
-            var v = [t]
-            v.reserveCapacity(64)
-            self = .markPrices(v)
-        case (.empty, _): self = .mixed([event])
-        case (.tickers(var v), .ticker(let t)):
-            self = .empty
-            v.append(t)
-            self = .tickers(v)
-        case (.miniTickers(var v), .miniTicker(let t)):
-            self = .empty
-            v.append(t)
-            self = .miniTickers(v)
-        case (.markPrices(var v), .markPrice(let t)):
-            self = .empty
-            v.append(t)
-            self = .markPrices(v)
-        case (.mixed(var v), _):
+        if case .mixed(var v) = self {
             self = .empty
             v.append(event)
             self = .mixed(v)
-        default:
+        } else if case .empty = self {
+            self = .mixed([event])
+        } else {
             var v = self.event.elements
             v.append(event)
             self = .mixed(v)

@@ -347,4 +347,57 @@ struct JSONReader {
         }
         throw fail(.truncated)
     }
+
+    /// Reads the string value of an `e` key as a packed key, keeping its text for messages.
+    mutating func readEventTypeKey() throws(DecodingFailure) -> EventTypeName {
+        let save = pos
+        if let bytes = try? readStringBytes() { return EventTypeName(bytes) }
+        pos = save
+        let text = try readString()
+        var copy = text
+        return EventTypeName(key: copy.withUTF8 { JSONKey($0) }, text: text)
+    }
+
+    /// The packed `e` of the object at the current position, without moving; `nil` if it has none.
+    mutating func peekEventType() throws(DecodingFailure) -> JSONKey? {
+        let start = pos
+        let startDepth = depth
+        defer {
+            pos = start
+            depth = startDepth
+        }
+        try beginObject()
+        while let key = try nextKey() {
+            if key == .e {
+                guard peek() == UInt8(ascii: "\"") else { return nil }
+                return try readEventTypeKey().key
+            }
+            try skipValue()
+        }
+        return nil
+    }
+}
+
+/// An event type (`e`) as a packed key, with its text made only when needed.
+struct EventTypeName {
+    let key: JSONKey
+    private let storedText: String?
+    private let bytes: UnsafeBufferPointer<UInt8>?
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        key = JSONKey(bytes)
+        self.bytes = bytes
+        storedText = nil
+    }
+
+    init(key: JSONKey, text: String) {
+        self.key = key
+        storedText = text
+        bytes = nil
+    }
+
+    /// The type's text (valid while the frame is being decoded).
+    var text: String {
+        storedText ?? bytes.map { String(decoding: $0, as: UTF8.self) } ?? ""
+    }
 }
