@@ -75,7 +75,8 @@ struct DecoderEdgeCaseTests {
     @Test("malformed and truncated frames are typed errors",
           arguments: ["", "   ", "{", "[", "{\"e\":", #"{"e":"aggTrade","E":1"#, "nope", "{}}", #"{"e":"aggTrade","p":"1.2.3"}"#,
                       #"{"e":"depthUpdate","E":1,"s":"X","U":1,"u":2,"b":[["1"]],"a":[]}"#, "123",
-                      #"{"e":"aggTrade","E":99999999999999999999}"#, "{\"a\":\"\u{01}\"}"])
+                      #"{"e":"aggTrade","E":99999999999999999999}"#, "{\"a\":\"\u{01}\"}",
+                      #"{"e":"aggTrade" "E":1}"#, #"{,"e":"aggTrade"}"#, #"{"e":"x","a":1,}"#, #"[1,]"#, #"[,1]"#])
     func malformed(text: String) {
         #expect(throws: DecodingFailure.self) { try decode(text) }
     }

@@ -8,6 +8,8 @@ struct JSONReader {
     let end: Int
     var pos: Int
     var depth: Int = 0
+    /// `true` right after `{`, where the first key may not be preceded by a comma.
+    var atObjectStart = false
 
     static let maxDepth = 64
 
@@ -56,6 +58,7 @@ struct JSONReader {
         try expect(UInt8(ascii: "{"))
         depth += 1
         guard depth <= Self.maxDepth else { throw fail(.tooDeep) }
+        atObjectStart = true
     }
 
     /// The next key of the current object, its `:` consumed; `nil` after the closing brace.
@@ -63,12 +66,15 @@ struct JSONReader {
         skipWhitespace()
         guard pos < end else { throw fail(.truncated) }
         var c = base[pos]
+        let first = atObjectStart
+        atObjectStart = false
         if c == UInt8(ascii: "}") {
             pos += 1
             depth -= 1
             return nil
         }
-        if c == UInt8(ascii: ",") {
+        if !first {
+            guard c == UInt8(ascii: ",") else { throw fail(.unexpected(expected: UInt8(ascii: ","), found: c)) }
             pos += 1
             skipWhitespace()
             guard pos < end else { throw fail(.truncated) }
