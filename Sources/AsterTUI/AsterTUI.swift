@@ -6,6 +6,6 @@ struct AsterTUI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aster-tui",
         abstract: "Aster DEX perpetual-futures market data in your terminal.",
-        subcommands: [StreamCommand.self]
+        subcommands: [StreamCommand.self, SimCommand.self]
     )
 }

@@ -15,13 +15,10 @@ public struct SimSymbolMarket: Sendable {
     public private(set) var asks = SimBookSide(isBid: false)
     /// Id of the latest book change.
     public private(set) var updateId: Int64 = 1_000
-    /// `u` of the last diff event emitted.
-    public private(set) var lastEmittedUpdateId: Int64 = 1_000
     /// Price of the last trade.
     public private(set) var lastPrice: ExactDecimal
-    private var firstPendingId: Int64?
-    private var pendingBids: [ExactDecimal: ExactDecimal] = [:]
-    private var pendingAsks: [ExactDecimal: ExactDecimal] = [:]
+    /// One diff chain per depth speed (100 ms, 250 ms, 500 ms): each has its own `U`/`u`/`pu`.
+    private var channels = [DiffChannel](repeating: DiffChannel(lastEmitted: 1_000), count: 3)
     private var nextAggregateId: Int64 = 1
     private var nextTradeId: Int64 = 1
 
@@ -34,10 +31,7 @@ public struct SimSymbolMarket: Sendable {
             change(bid: true, price: symbol.startPrice - offset, quantity: randomQuantity(&random))
             change(bid: false, price: symbol.startPrice + offset, quantity: randomQuantity(&random))
         }
-        firstPendingId = nil
-        pendingBids = [:]
-        pendingAsks = [:]
-        lastEmittedUpdateId = updateId
+        channels = [DiffChannel](repeating: DiffChannel(lastEmitted: updateId), count: 3)
     }
 
     private func randomQuantity(_ random: inout SeededGenerator) -> ExactDecimal {
@@ -46,14 +40,9 @@ public struct SimSymbolMarket: Sendable {
 
     private mutating func change(bid: Bool, price: ExactDecimal, quantity: ExactDecimal) {
         updateId += 1
-        if firstPendingId == nil { firstPendingId = updateId }
-        if bid {
-            bids.set(price, quantity)
-            pendingBids[price] = quantity.isNegative ? .zero : quantity
-        } else {
-            asks.set(price, quantity)
-            pendingAsks[price] = quantity.isNegative ? .zero : quantity
-        }
+        let q = quantity.isNegative ? ExactDecimal.zero : quantity
+        if bid { bids.set(price, q) } else { asks.set(price, q) }
+        for i in channels.indices { channels[i].record(id: updateId, bid: bid, price: price, quantity: q) }
     }
 
     /// One random action: add liquidity, cancel some, or send a market order that trades.
@@ -113,23 +102,49 @@ public struct SimSymbolMarket: Sendable {
         return trades
     }
 
-    /// The diff of every change since the last flush, or `nil` when nothing changed.
-    public mutating func flushDepth(eventTime: Int64) -> DepthUpdate? {
-        guard let first = firstPendingId else { return nil }
-        let update = DepthUpdate(
-            eventTime: eventTime, transactionTime: eventTime, symbol: symbol.name, firstUpdateId: first,
-            finalUpdateId: updateId, previousFinalUpdateId: lastEmittedUpdateId,
-            bids: pendingBids.map { PriceLevel(price: $0.key, quantity: $0.value) }.sorted { $0.price > $1.price },
-            asks: pendingAsks.map { PriceLevel(price: $0.key, quantity: $0.value) }.sorted { $0.price < $1.price })
-        lastEmittedUpdateId = updateId
-        firstPendingId = nil
-        pendingBids = [:]
-        pendingAsks = [:]
-        return update
+    /// The diff of every change since the last flush of `channel`, or `nil` when nothing changed.
+    ///
+    /// - Parameters:
+    ///   - channel: 0, 1 or 2 for the 100 ms, 250 ms and 500 ms streams; each chains on its own.
+    ///   - eventTime: the event time to stamp.
+    public mutating func flushDepth(channel: Int = 1, eventTime: Int64) -> DepthUpdate? {
+        channels[channel].flush(symbol: symbol.name, lastId: updateId, eventTime: eventTime)
     }
+
+    /// `u` of the last diff emitted on `channel`.
+    public func lastEmittedUpdateId(channel: Int = 1) -> Int64 { channels[channel].lastEmitted }
 
     /// A REST-style snapshot: the book now and the id of the latest change it includes.
     public func snapshot(limit: Int) -> (lastUpdateId: Int64, bids: [PriceLevel], asks: [PriceLevel]) {
         (updateId, Array(bids.top(limit)), Array(asks.top(limit)))
+    }
+}
+
+/// The changes one diff stream has not sent yet.
+struct DiffChannel: Sendable {
+    var lastEmitted: Int64
+    var firstPending: Int64?
+    var bids: [ExactDecimal: ExactDecimal] = [:]
+    var asks: [ExactDecimal: ExactDecimal] = [:]
+
+    init(lastEmitted: Int64) { self.lastEmitted = lastEmitted }
+
+    mutating func record(id: Int64, bid: Bool, price: ExactDecimal, quantity: ExactDecimal) {
+        if firstPending == nil { firstPending = id }
+        if bid { bids[price] = quantity } else { asks[price] = quantity }
+    }
+
+    mutating func flush(symbol: String, lastId: Int64, eventTime: Int64) -> DepthUpdate? {
+        guard let first = firstPending else { return nil }
+        let update = DepthUpdate(
+            eventTime: eventTime, transactionTime: eventTime, symbol: symbol, firstUpdateId: first,
+            finalUpdateId: lastId, previousFinalUpdateId: lastEmitted,
+            bids: bids.map { PriceLevel(price: $0.key, quantity: $0.value) }.sorted { $0.price > $1.price },
+            asks: asks.map { PriceLevel(price: $0.key, quantity: $0.value) }.sorted { $0.price < $1.price })
+        lastEmitted = lastId
+        firstPending = nil
+        bids = [:]
+        asks = [:]
+        return update
     }
 }

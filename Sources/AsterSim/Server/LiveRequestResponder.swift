@@ -1,14 +1,15 @@
 import AsterKit
 import Foundation
 
-/// Answers Aster live requests exactly as the spec shows, including its error messages.
+/// Answers Aster live requests exactly as the spec shows, including its error messages, and
+/// applies (un)subscriptions and the `combined` property to the connection's state.
 public enum LiveRequestResponder {
-    /// The reply text to one request frame, given the connection's current subscriptions.
-    public static func reply(to text: String, subscriptions: [String]) -> String {
+    /// The reply text to one request frame, after applying it to `state`.
+    public static func handle(_ text: String, state: inout SubscriptionState) -> String {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
             return #"{"code":3,"msg":"Invalid JSON: expected value at line 1 column 1"}"#
         }
-        guard let id = object["id"] as? Int, id >= 0 else {
+        guard let id = object["id"] as? Int, id >= 0, !isBoolean(object["id"] as Any) else {
             return #"{"code":2,"msg":"Invalid request: request ID must be an unsigned integer"}"#
         }
         guard let method = object["method"] as? String else {
@@ -17,11 +18,23 @@ public enum LiveRequestResponder {
         let params = object["params"] as? [Any] ?? []
         switch method {
         case "SUBSCRIBE", "UNSUBSCRIBE":
+            var names: [String] = []
+            for p in params {
+                guard let name = p as? String, (try? StreamName(parsing: name)) != nil else {
+                    return #"{"code":2,"msg":"Invalid request: invalid stream name \#(p)","id":\#(id)}"#
+                }
+                names.append(name)
+            }
+            if method == "UNSUBSCRIBE" {
+                state.unsubscribe(names)
+            } else if !state.subscribe(names) {
+                return #"{"code":2,"msg":"Invalid request: a connection may listen to at most \#(SubscriptionState.maxStreams) streams","id":\#(id)}"#
+            }
             return #"{"result":null,"id":\#(id)}"#
         case "LIST_SUBSCRIPTIONS":
             var w = JSONWriter()
             w.beginArray()
-            subscriptions.forEach { w.string($0) }
+            state.streams.forEach { w.string($0) }
             w.endArray()
             return #"{"result":\#(w.text),"id":\#(id)}"#
         case "SET_PROPERTY", "GET_PROPERTY":
@@ -29,14 +42,21 @@ public enum LiveRequestResponder {
                 return #"{"code":2,"msg":"Invalid request: property name must be a string","id":\#(id)}"#
             }
             guard name == "combined" else { return #"{"code":0,"msg":"Unknown property","id":\#(id)}"# }
-            if method == "GET_PROPERTY" { return #"{"result":true,"id":\#(id)}"# }
-            guard params.count == 2, isBoolean(params[1]) else {
+            if method == "GET_PROPERTY" { return #"{"result":\#(state.combined),"id":\#(id)}"# }
+            guard params.count == 2, isBoolean(params[1]), let value = params[1] as? Bool else {
                 return #"{"code":1,"msg":"Invalid value type: expected Boolean","id":\#(id)}"#
             }
+            state.combined = value
             return #"{"result":null,"id":\#(id)}"#
         default:
             return #"{"code":2,"msg":"Invalid request: unknown variant \#(method), expected one of `SUBSCRIBE`, `UNSUBSCRIBE`, `LIST_SUBSCRIPTIONS`, `SET_PROPERTY`, `GET_PROPERTY` at line 1 column 28"}"#
         }
+    }
+
+    /// The reply to one request on a connection that keeps no state (the frame server).
+    public static func reply(to text: String, subscriptions: [String]) -> String {
+        var state = SubscriptionState(streams: subscriptions, combined: true)
+        return handle(text, state: &state)
     }
 
     private static func isBoolean(_ value: Any) -> Bool {

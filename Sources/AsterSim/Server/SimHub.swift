@@ -1,0 +1,89 @@
+import Synchronization
+
+/// Routes the engine's payloads to the websocket connections that subscribed to them.
+///
+/// Each connection owns a bounded outbox (an `AsyncStream`); a connection that cannot keep up
+/// loses its oldest frames and the loss is counted, so one slow client never slows the market.
+final class SimHub: Sendable {
+    struct Subscriber {
+        var state: SubscriptionState
+        let outbox: AsyncStream<String>.Continuation
+    }
+
+    private struct State {
+        var nextId = 0
+        var subscribers: [Int: Subscriber] = [:]
+        var byStream: [String: Set<Int>] = [:]
+        var dropped = 0
+        var sent = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// Registers a connection; returns its id and outbox.
+    func connect(_ subscription: SubscriptionState, buffer: Int = 50_000) -> (id: Int, outbox: AsyncStream<String>) {
+        let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(buffer))
+        let id = state.withLock { s in
+            let id = s.nextId
+            s.nextId += 1
+            s.subscribers[id] = Subscriber(state: subscription, outbox: continuation)
+            for name in subscription.streams { s.byStream[name, default: []].insert(id) }
+            return id
+        }
+        return (id, stream)
+    }
+
+    /// Replaces a connection's subscriptions.
+    func update(_ id: Int, _ subscription: SubscriptionState) {
+        state.withLock { s in
+            guard let old = s.subscribers[id] else { return }
+            for name in old.state.streams { s.byStream[name]?.remove(id) }
+            for name in subscription.streams { s.byStream[name, default: []].insert(id) }
+            s.byStream = s.byStream.filter { !$0.value.isEmpty }
+            s.subscribers[id]?.state = subscription
+        }
+    }
+
+    /// Removes a connection.
+    func disconnect(_ id: Int) {
+        state.withLock { s in
+            guard let old = s.subscribers.removeValue(forKey: id) else { return }
+            old.outbox.finish()
+            for name in old.state.streams { s.byStream[name]?.remove(id) }
+            s.byStream = s.byStream.filter { !$0.value.isEmpty }
+        }
+    }
+
+    /// Queues a frame for one connection only (replies to its requests).
+    func send(_ id: Int, _ text: String) {
+        state.withLock { s in _ = s.subscribers[id]?.outbox.yield(text) }
+    }
+
+    /// The streams someone listens to now.
+    var wantedStreams: Set<String> { state.withLock { Set($0.byStream.keys) } }
+
+    /// Frames sent and dropped so far.
+    var counts: (sent: Int, dropped: Int) { state.withLock { ($0.sent, $0.dropped) } }
+
+    /// Delivers payloads to their subscribers, wrapping them for combined connections.
+    func publish(_ batch: [SimOutgoing]) {
+        guard !batch.isEmpty else { return }
+        state.withLock { s in
+            for item in batch {
+                guard let ids = s.byStream[item.stream] else { continue }
+                var wrapped: String?
+                for id in ids {
+                    guard let sub = s.subscribers[id] else { continue }
+                    let text: String
+                    if sub.state.combined {
+                        if wrapped == nil { wrapped = SimPayload.wrap(stream: item.stream, item.payload) }
+                        text = wrapped!
+                    } else {
+                        text = item.payload
+                    }
+                    if case .dropped = sub.outbox.yield(text) { s.dropped += 1 } else { s.sent += 1 }
+                }
+            }
+        }
+    }
+}

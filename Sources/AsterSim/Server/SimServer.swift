@@ -1,0 +1,155 @@
+import AsterKit
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import Synchronization
+
+/// Settings of the simulator.
+public struct SimConfiguration: Sendable {
+    /// Address to bind (loopback by default).
+    public var host: String
+    /// Port; 0 picks a free one.
+    public var port: Int
+    /// Seed of the random order flow.
+    public var seed: UInt64
+    /// Order-flow actions per second across all symbols (adds, cancels, market orders).
+    public var rate: Int
+    /// Listed symbols.
+    public var symbols: [SimSymbol]
+    /// Interval of server ping frames.
+    public var pingInterval: Duration
+    /// Incoming messages a connection may send per second before it is closed.
+    public var maxMessagesPerSecond: Int
+
+    /// Creates settings.
+    public init(host: String = "127.0.0.1", port: Int = 0, seed: UInt64 = 1, rate: Int = 2_000,
+                symbols: [SimSymbol] = SimSymbol.defaults, pingInterval: Duration = .seconds(300),
+                maxMessagesPerSecond: Int = 10) {
+        self.host = host
+        self.port = port
+        self.seed = seed
+        self.rate = rate
+        self.symbols = symbols
+        self.pingInterval = pingInterval
+        self.maxMessagesPerSecond = maxMessagesPerSecond
+    }
+}
+
+/// The embedded Aster exchange simulator: websocket streams and REST on one port.
+///
+/// ```swift
+/// let sim = SimServer(configuration: SimConfiguration(seed: 42))
+/// try await sim.run { port in print("listening on \(port)") }   // until cancelled
+/// ```
+public final class SimServer: Sendable {
+    /// Settings.
+    public let configuration: SimConfiguration
+    let engine: Mutex<SimEngine>
+    let hub = SimHub()
+
+    /// Creates a simulator; nothing listens until ``run(onStarted:)``.
+    public init(configuration: SimConfiguration = SimConfiguration()) {
+        self.configuration = configuration
+        engine = Mutex(SimEngine(symbols: configuration.symbols, seed: configuration.seed, now: Self.wallClock()))
+    }
+
+    static func wallClock() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// Frames delivered to clients and frames dropped for slow clients, so far.
+    public var frameCounts: (sent: Int, dropped: Int) { hub.counts }
+
+    /// Serves until the task is cancelled; `onStarted` receives the bound port.
+    public func run(onStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        var logger = Logger(label: "AsterSim")
+        logger.logLevel = .error
+        let router = Router()
+        SimRest(server: self, now: Self.wallClock).register(on: router)
+        let app = Application(
+            router: router,
+            server: .http1WebSocketUpgrade(
+                configuration: .init(maxFrameSize: 1 << 20, autoPing: .enabled(timePeriod: configuration.pingInterval))
+            ) { [self] request, _, _ in
+                guard let subscription = Self.subscription(forPath: request.path ?? "") else { return .dontUpgrade }
+                return .upgrade([:]) { inbound, outbound, _ in
+                    try await self.serve(subscription, inbound: inbound, outbound: outbound)
+                }
+            },
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
+            onServerRunning: { channel in await onStarted(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
+            group.addTask { try await self.driveMarket() }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Parses `/ws/<a>[/<b>…]` and `/stream?streams=a/b` into a subscription; `nil` if invalid.
+    static func subscription(forPath path: String) -> SubscriptionState? {
+        if path.hasPrefix("/stream") {
+            let query = path.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+            let pairs = query.split(separator: "&").map { $0.split(separator: "=", maxSplits: 1) }
+            let value = pairs.first { $0.first == "streams" }.flatMap { $0.count > 1 ? String($0[1]) : nil } ?? ""
+            let names = value.removingPercentEncoding?.split(separator: "/").map(String.init) ?? []
+            guard names.count <= SubscriptionState.maxStreams,
+                  names.allSatisfy({ (try? StreamName(parsing: $0)) != nil }) else { return nil }
+            return SubscriptionState(streams: names, combined: true)
+        }
+        if path == "/ws" || path == "/ws/" { return SubscriptionState(combined: false) }
+        guard path.hasPrefix("/ws/") else { return nil }
+        let names = path.dropFirst(4).split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        guard names.count <= SubscriptionState.maxStreams,
+              names.allSatisfy({ (try? StreamName(parsing: $0)) != nil }) else { return nil }
+        return SubscriptionState(streams: names, combined: false)
+    }
+
+    private func serve(_ subscription: SubscriptionState, inbound: WebSocketInboundStream,
+                       outbound: WebSocketOutboundWriter) async throws {
+        let (id, outbox) = hub.connect(subscription)
+        defer { hub.disconnect(id) }
+        let limit = configuration.maxMessagesPerSecond
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await text in outbox { try await outbound.write(.text(text)) }
+            }
+            group.addTask { [hub] in
+                var state = subscription
+                var recent: [ContinuousClock.Instant] = []
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    let now = ContinuousClock.now
+                    recent = recent.filter { now - $0 < .seconds(1) } + [now]
+                    if recent.count > limit {
+                        try await outbound.close(.policyViolation, reason: "Too many requests")
+                        return
+                    }
+                    guard case .text(let text) = message else { continue }
+                    let reply = LiveRequestResponder.handle(text, state: &state)
+                    hub.update(id, state)
+                    hub.send(id, reply)
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func driveMarket() async throws {
+        let tick = Duration.milliseconds(10)
+        var carry = 0
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            carry += configuration.rate
+            let steps = carry / 100
+            carry %= 100
+            let wanted = hub.wantedStreams
+            let batch = engine.withLock { $0.advance(to: Self.wallClock(), steps: steps, isWanted: wanted.contains) }
+            hub.publish(batch)
+            let spent = ContinuousClock.now - started
+            if spent < tick { try await Task.sleep(for: tick - spent) }
+        }
+    }
+}
