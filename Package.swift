@@ -58,7 +58,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AsterKitTests",
-            dependencies: ["AsterKit", "AsterSim"],
+            dependencies: [
+                "AsterKit", "AsterSim",
+                .product(name: "WSClient", package: "swift-websocket"),
+            ],
             resources: [.copy("Fixtures")]
         ),
     ],

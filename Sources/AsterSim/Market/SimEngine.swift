@@ -20,7 +20,7 @@ public struct SimEngine: Sendable {
     private var klines: [[SimKline]]
     private var lastTop: [(bid: PriceLevel?, ask: PriceLevel?)]
     private var indexDrift: [ExactDecimal]
-    private var lastEmit: [Int64: Int64] = [:]
+    private var lastEmit: [String: Int64] = [:]
     /// Milliseconds of simulated time.
     public private(set) var now: Int64
 
@@ -69,10 +69,11 @@ public struct SimEngine: Sendable {
                                nextFundingTime: (now / period + 1) * period)
     }
 
-    private mutating func due(_ period: Int64) -> Bool {
+    /// `true` once per `period` ms for each `purpose`.
+    private mutating func due(_ period: Int64, _ purpose: String) -> Bool {
         let slot = now / period
-        guard lastEmit[period] != slot else { return false }
-        lastEmit[period] = slot
+        guard lastEmit[purpose] != slot else { return false }
+        lastEmit[purpose] = slot
         return true
     }
 
@@ -128,7 +129,7 @@ public struct SimEngine: Sendable {
 
     private mutating func emitDepth(into out: inout [SimOutgoing], _ isWanted: (String) -> Bool) {
         for (channel, period, suffix) in [(0, Int64(100), "@100ms"), (1, Int64(250), ""), (2, Int64(500), "@500ms")]
-        where due(period) {
+        where due(period, "depth\(channel)") {
             for i in markets.indices {
                 guard let diff = markets[i].flushDepth(channel: channel, eventTime: now) else { continue }
                 let lower = markets[i].symbol.name.lowercased()
@@ -145,7 +146,7 @@ public struct SimEngine: Sendable {
     }
 
     private mutating func emitPeriodic(into out: inout [SimOutgoing], _ isWanted: (String) -> Bool) {
-        if due(250) {
+        if due(250, "kline") {
             for i in markets.indices {
                 let lower = markets[i].symbol.name.lowercased()
                 for k in klines[i] {
@@ -155,7 +156,7 @@ public struct SimEngine: Sendable {
                 }
             }
         }
-        if due(500) {
+        if due(500, "ticker") {
             for i in markets.indices {
                 let lower = markets[i].symbol.name.lowercased()
                 if isWanted("\(lower)@miniTicker") {
@@ -168,7 +169,7 @@ public struct SimEngine: Sendable {
                 }
             }
         }
-        if due(1_000) {
+        if due(1_000, "second") {
             if isWanted("!miniTicker@arr") {
                 let all = markets.indices.map { SimPayload.miniTicker(stats[$0].miniTicker(symbol: markets[$0].symbol.name, time: now)) }
                 out.append(SimOutgoing(stream: "!miniTicker@arr", payload: SimPayload.array(all)))
@@ -184,7 +185,7 @@ public struct SimEngine: Sendable {
             emitMarkPrices(into: &out, isWanted, suffix: "@1s")
             emitLiquidations(into: &out, isWanted)
         }
-        if due(3_000) { emitMarkPrices(into: &out, isWanted, suffix: "") }
+        if due(3_000, "markPrice") { emitMarkPrices(into: &out, isWanted, suffix: "") }
     }
 
     private func emitMarkPrices(into out: inout [SimOutgoing], _ isWanted: (String) -> Bool, suffix: String) {

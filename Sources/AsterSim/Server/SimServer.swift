@@ -48,6 +48,11 @@ public final class SimServer: Sendable {
     public let configuration: SimConfiguration
     let engine: Mutex<SimEngine>
     let hub = SimHub()
+    private let paused = Mutex(false)
+
+    /// Stops (or resumes) the order flow; pending book changes are still flushed to the streams,
+    /// so a paused market is quiet and its REST snapshot matches the last diff sent.
+    public func setPaused(_ value: Bool) { paused.withLock { $0 = value } }
 
     /// Creates a simulator; nothing listens until ``run(onStarted:)``.
     public init(configuration: SimConfiguration = SimConfiguration()) {
@@ -143,7 +148,7 @@ public final class SimServer: Sendable {
         while !Task.isCancelled {
             let started = ContinuousClock.now
             carry += configuration.rate
-            let steps = carry / 100
+            let steps = paused.withLock { $0 } ? 0 : carry / 100
             carry %= 100
             let wanted = hub.wantedStreams
             let batch = engine.withLock { $0.advance(to: Self.wallClock(), steps: steps, isWanted: wanted.contains) }

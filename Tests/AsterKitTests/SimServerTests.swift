@@ -1,0 +1,213 @@
+import AsterKit
+import AsterSim
+import Foundation
+import Logging
+import Testing
+import WSClient
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Runs a simulator for the duration of `body`.
+func withSimulator<T: Sendable>(
+    _ configuration: SimConfiguration = SimConfiguration(seed: 9, rate: 20_000),
+    _ body: @escaping @Sendable (SimServer, Int) async throws -> T
+) async throws -> T {
+    let server = SimServer(configuration: configuration)
+    let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+    return try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask {
+            try await server.run { port in continuation.yield(port) }
+            return nil
+        }
+        var it = ports.makeAsyncIterator()
+        guard let port = await it.next() else { throw CancellationError() }
+        let result = try await body(server, port)
+        group.cancelAll()
+        return result
+    }
+}
+
+/// Raw text frames from a websocket until `until` says stop (or `timeout`).
+func collectFrames(url: String, send: [String] = [], timeout: Duration = .seconds(15),
+                   until: @escaping @Sendable ([String]) -> Bool) async throws -> [String] {
+    let box = FrameBox()
+    let logger: Logger = {
+        var l = Logger(label: "test")
+        l.logLevel = .critical
+        return l
+    }()
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask {
+            _ = try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 8 << 20), logger: logger) {
+                inbound, outbound, _ in
+                for text in send { try await outbound.write(.text(text)) }
+                for try await message in inbound.messages(maxSize: 8 << 20) {
+                    guard case .text(let text) = message else { continue }
+                    if await box.append(text, until) { return }
+                }
+            }
+        }
+        group.addTask { try await Task.sleep(for: timeout) }
+        try await group.next()
+        group.cancelAll()
+    }
+    return await box.frames
+}
+
+actor FrameBox {
+    var frames: [String] = []
+    func append(_ text: String, _ until: ([String]) -> Bool) -> Bool {
+        frames.append(text)
+        return until(frames)
+    }
+}
+
+func httpJSON(_ url: String) async throws -> Any {
+    let (data, _) = try await URLSession.shared.data(from: URL(string: url)!)
+    return try JSONSerialization.jsonObject(with: data)
+}
+
+/// The JSON "shape" of a value: key names and value kinds, recursively (first element of arrays).
+func shape(_ value: Any) -> String {
+    switch value {
+    case let o as [String: Any]:
+        return "{" + o.keys.sorted().map { "\($0):\(shape(o[$0]!))" }.joined(separator: ",") + "}"
+    case let a as [Any]:
+        return "[" + (a.first.map(shape) ?? "") + "]"
+    case let n as NSNumber:
+        return String(cString: n.objCType) == "c" ? "bool" : "number"
+    case is String: return "string"
+    case is NSNull: return "null"
+    default: return "?"
+    }
+}
+
+func parse(_ text: String) -> Any { try! JSONSerialization.jsonObject(with: Data(text.utf8)) }
+
+@Suite("Simulator server", .serialized)
+struct SimServerTests {
+    static let fixtureByStream: [String: String] = [
+        "btcusdt@aggTrade": "aggTrade", "btcusdt@markPrice@1s": "markPrice", "!markPrice@arr@1s": "markPriceArr",
+        "btcusdt@kline_1m": "kline", "btcusdt@miniTicker": "miniTicker", "!miniTicker@arr": "miniTickerArr",
+        "btcusdt@ticker": "ticker", "!ticker@arr": "tickerArr", "btcusdt@bookTicker": "bookTicker",
+        "!bookTicker": "bookTicker", "btcusdt@depth5@100ms": "depthPartial", "btcusdt@depth@100ms": "depthDiff",
+        "!forceOrder@arr": "forceOrderArr",
+    ]
+
+    @Test("every payload has the spec's key names and JSON types")
+    func fidelity() async throws {
+        let streams = Self.fixtureByStream.keys.sorted()
+        let frames = try await withSimulator { _, port in
+            try await collectFrames(url: "ws://127.0.0.1:\(port)/stream?streams=\(streams.joined(separator: "/"))") { frames in
+                Set(frames.compactMap { (parse($0) as? [String: Any])?["stream"] as? String }).count == streams.count
+            }
+        }
+        var seen: Set<String> = []
+        for frame in frames {
+            let wrapper = try #require(parse(frame) as? [String: Any])
+            #expect(Set(wrapper.keys) == ["stream", "data"])
+            let stream = try #require(wrapper["stream"] as? String)
+            let expected = shape(parse(try fixture(Self.fixtureByStream[stream]!)))
+            #expect(shape(wrapper["data"]!) == expected, "\(stream)")
+            seen.insert(stream)
+        }
+        #expect(seen == Set(streams))
+    }
+
+    @Test("REST snapshot plus the diff stream rebuild the book level for level (independent consumer)")
+    func snapshotAndDiffs() async throws {
+        try await withSimulator { server, port in
+            let depthURL = "http://127.0.0.1:\(port)/fapi/v1/depth?symbol=BTCUSDT&limit=1000"
+            actor Shared {
+                var snapshot: String?
+                func set(_ s: String) { snapshot = s }
+            }
+            let shared = Shared()
+            let frames = try await collectFrames(url: "ws://127.0.0.1:\(port)/ws/btcusdt@depth@100ms", timeout: .seconds(20)) { frames in
+                if frames.count == 3 {
+                    Task {
+                        let (data, _) = try await URLSession.shared.data(from: URL(string: depthURL)!)
+                        await shared.set(String(decoding: data, as: UTF8.self))
+                    }
+                }
+                if frames.count == 15 { server.setPaused(true) }
+                return frames.count >= 25
+            }
+            let snapText = try #require(await shared.snapshot)
+            let snap = try #require(parse(snapText) as? [String: Any])
+            func levels(_ key: String, _ o: [String: Any]) -> [PriceLevel] {
+                (o[key] as! [[String]]).map { PriceLevel(price: dec($0[0]), quantity: dec($0[1])) }
+            }
+            var consumer = SpecBookConsumer(snapshotId: (snap["lastUpdateId"] as! NSNumber).int64Value,
+                                            bids: levels("bids", snap), asks: levels("asks", snap))
+            var applied = 0
+            for frame in frames {
+                guard case .depth(let d) = try EventDecoder().decode(frame).event else { continue }
+                let ok = consumer.apply(d)
+                #expect(ok)
+                if consumer.lastU != nil { applied += 1 }
+            }
+            #expect(applied > 5)
+            // Paused: the market is quiet, so a fresh snapshot must equal the consumer's book.
+            try await Task.sleep(for: .milliseconds(400))
+            let final = try await httpJSON(depthURL) as! [String: Any]
+            #expect((final["lastUpdateId"] as! NSNumber).int64Value == consumer.lastU)
+            #expect(Dictionary(uniqueKeysWithValues: levels("bids", final).map { ($0.price, $0.quantity) }) == consumer.bids)
+            #expect(Dictionary(uniqueKeysWithValues: levels("asks", final).map { ($0.price, $0.quantity) }) == consumer.asks)
+        }
+    }
+
+    @Test("live SUBSCRIBE, LIST_SUBSCRIPTIONS and properties on a raw connection")
+    func liveRequests() async throws {
+        let frames = try await withSimulator { _, port in
+            try await collectFrames(url: "ws://127.0.0.1:\(port)/ws", send: [
+                #"{"method":"SUBSCRIBE","params":["ethusdt@aggTrade","btcusdt@bookTicker"],"id":1}"#,
+                #"{"method":"LIST_SUBSCRIPTIONS","id":2}"#,
+                #"{"method":"GET_PROPERTY","params":["combined"],"id":3}"#,
+                #"{"method":"SUBSCRIBE","params":["btcusdt@depth7"],"id":4}"#,
+            ]) { frames in frames.filter { $0.contains(#""e":"aggTrade""#) }.count >= 3 }
+        }
+        #expect(frames.contains(#"{"result":null,"id":1}"#))
+        #expect(frames.contains(#"{"result":["ethusdt@aggTrade","btcusdt@bookTicker"],"id":2}"#))
+        #expect(frames.contains(#"{"result":false,"id":3}"#))
+        #expect(frames.contains { $0.hasPrefix(#"{"code":2"#) && $0.contains(#""id":4"#) })
+        let trades = frames.filter { $0.contains(#""e":"aggTrade""#) }
+        #expect(trades.allSatisfy { $0.contains(#""s":"ETHUSDT""#) && !$0.hasPrefix(#"{"stream""#) })
+    }
+
+    @Test("more than 10 messages in a second closes the connection")
+    func messageRateLimit() async throws {
+        let requests = (1...15).map { #"{"method":"LIST_SUBSCRIPTIONS","id":\#($0)}"# }
+        let started = ContinuousClock.now
+        let frames = try await withSimulator { _, port in
+            try await collectFrames(url: "ws://127.0.0.1:\(port)/ws", send: requests, timeout: .seconds(10)) { _ in false }
+        }
+        #expect(ContinuousClock.now - started < .seconds(8), "the server should have closed the connection")
+        #expect(frames.count <= 10)
+    }
+
+    @Test("REST endpoints answer in the spec's shapes")
+    func rest() async throws {
+        try await withSimulator { _, port in
+            let base = "http://127.0.0.1:\(port)/fapi/v1"
+            #expect(try await httpJSON("\(base)/ping") as? [String: Any] != nil)
+            #expect((try await httpJSON("\(base)/time") as! [String: Any])["serverTime"] is NSNumber)
+            let info = try await httpJSON("\(base)/exchangeInfo") as! [String: Any]
+            let symbols = info["symbols"] as! [[String: Any]]
+            #expect(symbols.count >= 10)
+            #expect(Set(symbols.map { $0["symbol"] as! String }).isSuperset(of: ["BTCUSDT", "ETHUSDT", "ASTERUSDT", "SOLUSDT", "BNBUSDT"]))
+            let filters = symbols[0]["filters"] as! [[String: Any]]
+            #expect(filters.contains { $0["filterType"] as? String == "PRICE_FILTER" && $0["tickSize"] as? String == "0.1" })
+            let tickers = try await httpJSON("\(base)/ticker/24hr") as! [[String: Any]]
+            #expect(tickers.count == symbols.count && tickers[0]["lastPrice"] is String)
+            let premium = try await httpJSON("\(base)/premiumIndex?symbol=ETHUSDT") as! [String: Any]
+            #expect(premium["symbol"] as? String == "ETHUSDT" && premium["lastFundingRate"] is String)
+            let bad = try await httpJSON("\(base)/depth?symbol=NOPE") as! [String: Any]
+            #expect(bad["code"] as? Int == -1121)
+            let badLimit = try await httpJSON("\(base)/depth?symbol=BTCUSDT&limit=7") as! [String: Any]
+            #expect(badLimit["code"] as? Int == -1130)
+        }
+    }
+}
