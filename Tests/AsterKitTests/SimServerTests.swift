@@ -100,7 +100,8 @@ struct SimServerTests {
     func fidelity() async throws {
         let streams = Self.fixtureByStream.keys.sorted()
         let frames = try await withSimulator { _, port in
-            try await collectFrames(url: "ws://127.0.0.1:\(port)/stream?streams=\(streams.joined(separator: "/"))") { frames in
+            try await collectFrames(url: "ws://127.0.0.1:\(port)/stream?streams=\(streams.joined(separator: "/"))",
+                                    timeout: .seconds(40)) { frames in
                 Set(frames.compactMap { (parse($0) as? [String: Any])?["stream"] as? String }).count == streams.count
             }
         }
@@ -167,7 +168,10 @@ struct SimServerTests {
                 #"{"method":"LIST_SUBSCRIPTIONS","id":2}"#,
                 #"{"method":"GET_PROPERTY","params":["combined"],"id":3}"#,
                 #"{"method":"SUBSCRIBE","params":["btcusdt@depth7"],"id":4}"#,
-            ]) { frames in frames.filter { $0.contains(#""e":"aggTrade""#) }.count >= 3 }
+            ]) { frames in
+                frames.filter { $0.contains(#""e":"aggTrade""#) }.count >= 3
+                    && (1...4).allSatisfy { id in frames.contains { $0.hasSuffix(#""id":\#(id)}"#) } }
+            }
         }
         #expect(frames.contains(#"{"result":null,"id":1}"#))
         #expect(frames.contains(#"{"result":["ethusdt@aggTrade","btcusdt@bookTicker"],"id":2}"#))

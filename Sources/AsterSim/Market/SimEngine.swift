@@ -203,7 +203,7 @@ public struct SimEngine: Sendable {
     }
 
     private mutating func emitLiquidations(into out: inout [SimOutgoing], _ isWanted: (String) -> Bool) {
-        for i in markets.indices where Int.random(in: 0..<10, using: &random) == 0 {
+        for i in markets.indices where Int.random(in: 0..<3, using: &random) == 0 {
             let m = markets[i]
             let sell = Bool.random(using: &random)
             guard let level = sell ? m.bids.best : m.asks.best else { continue }
