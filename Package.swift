@@ -41,11 +41,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "AsterDashboard",
+            dependencies: ["AsterKit"]
+        ),
         .executableTarget(
             name: "AsterTUI",
             dependencies: [
                 "AsterKit",
                 "AsterSim",
+                "AsterDashboard",
                 "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -59,7 +64,7 @@ let package = Package(
         .testTarget(
             name: "AsterKitTests",
             dependencies: [
-                "AsterKit", "AsterSim",
+                "AsterKit", "AsterSim", "AsterDashboard",
                 .product(name: "WSClient", package: "swift-websocket"),
             ],
             resources: [.copy("Fixtures")]

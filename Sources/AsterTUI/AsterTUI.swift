@@ -6,6 +6,8 @@ struct AsterTUI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aster-tui",
         abstract: "Aster DEX perpetual-futures market data in your terminal.",
-        subcommands: [StreamCommand.self, SimCommand.self]
+        discussion: "Run `aster-tui --demo` for the dashboard on the embedded simulator.",
+        subcommands: [DashboardCommand.self, StreamCommand.self, SimCommand.self],
+        defaultSubcommand: DashboardCommand.self
     )
 }

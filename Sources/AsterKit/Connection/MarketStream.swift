@@ -48,20 +48,70 @@ public struct StreamConfiguration: Sendable {
 /// }
 /// ```
 public struct MarketStream: Sendable {
-    /// The websocket URL (`ws://` or `wss://`).
-    public let url: String
+    /// The websocket URL (`ws://` or `wss://`) for a fixed stream; `nil` for a live combined stream.
+    public let url: String?
+    /// The base URL of a live combined stream.
+    public let base: String?
     /// Settings.
     public let configuration: StreamConfiguration
     /// Counters, updated live.
     public let counters = StreamCounters()
     private let logger: Logger
+    private let session: LiveSession
 
-    /// Creates a stream; nothing connects until ``events()`` is iterated.
+    /// Creates a stream on a fixed URL; nothing connects until ``events()`` is iterated.
     public init(url: String, configuration: StreamConfiguration = .init(),
                 logger: Logger = Logger(label: "AsterKit.MarketStream")) {
         self.url = url
+        self.base = nil
         self.configuration = configuration
         self.logger = logger
+        self.session = LiveSession(streams: [])
+    }
+
+    /// Creates a live combined stream: it connects to `<base>/stream?streams=…` and can change
+    /// its streams with ``subscribe(_:)`` and ``unsubscribe(_:)`` without reconnecting. After a
+    /// reconnect it carries the streams subscribed at that moment.
+    ///
+    /// - Parameters:
+    ///   - base: the websocket base URL, e.g. ``AsterEndpoint/productionWebSocket``.
+    ///   - streams: the streams to start with.
+    public init(base: String, streams: [StreamName], configuration: StreamConfiguration = .init(),
+                logger: Logger = Logger(label: "AsterKit.MarketStream")) {
+        self.url = nil
+        self.base = base
+        self.configuration = configuration
+        self.logger = logger
+        self.session = LiveSession(streams: streams)
+    }
+
+    /// The streams a live combined stream carries (or will carry after reconnecting).
+    public var streams: [StreamName] { session.streams }
+
+    /// Adds streams on the open connection (`SUBSCRIBE`); also remembered for reconnects.
+    public func subscribe(_ streams: [StreamName]) async throws {
+        try await change(subscribe: streams, unsubscribe: [])
+    }
+
+    /// Removes streams on the open connection (`UNSUBSCRIBE`); also remembered for reconnects.
+    public func unsubscribe(_ streams: [StreamName]) async throws {
+        try await change(subscribe: [], unsubscribe: streams)
+    }
+
+    /// Swaps streams in one step: unsubscribe `old`, subscribe `new`, never more than 10
+    /// outbound messages per second.
+    public func change(subscribe: [StreamName], unsubscribe: [StreamName]) async throws {
+        let (writer, requests) = session.change(subscribe: subscribe, unsubscribe: unsubscribe)
+        guard let writer else { return }
+        for request in requests {
+            let wait = session.reserveSendSlot()
+            if wait > .zero { try await Task.sleep(for: wait) }
+            try await writer.write(.text(request.jsonText))
+        }
+    }
+
+    private var currentURL: String {
+        url ?? AsterEndpoint.combined(base: base ?? "", streams: session.streams)
     }
 
     /// Connects and delivers events until the consumer stops iterating.
@@ -113,8 +163,11 @@ public struct MarketStream: Sendable {
         var wsConfig = WebSocketClientConfiguration(maxFrameSize: config.maxFrameSize, closeTimeout: .seconds(2))
         wsConfig.autoPing = .disabled
         do {
-            let close = try await WebSocketClient.connect(url: url, configuration: wsConfig, logger: logger) {
-                inbound, _, _ in
+            let session = self.session
+            defer { session.attach(nil) }
+            let close = try await WebSocketClient.connect(url: currentURL, configuration: wsConfig, logger: logger) {
+                inbound, outbound, _ in
+                session.attach(outbound)
                 counters.touch(at: .now)
                 emit(.state(.connected))
                 try await withThrowingTaskGroup(of: Void.self) { group in

@@ -1,0 +1,237 @@
+import AsterKit
+
+/// What the app must do after an action: the model decides, the app performs.
+public enum Effect: Sendable, Hashable {
+    /// Swap the per-symbol streams on the live connection.
+    case resubscribe(unsubscribe: [StreamName], subscribe: [StreamName])
+    /// Leave the dashboard.
+    case quit
+}
+
+/// The dashboard's state: folds AsterKit events and user actions, hands out snapshots.
+///
+/// ```swift
+/// let model = DashboardModel(mode: .demo, symbol: "BTCUSDT")
+/// await model.apply(message.event, receivedAt: now)
+/// let effects = await model.perform(.moveFocus(1))
+/// let picture = await model.snapshot(now: now)
+/// ```
+public actor DashboardModel {
+    private var state = DashboardSnapshot()
+    private var tickers: [String: WatchRow] = [:]
+    private let allowedSymbols: Set<String>?
+    private var frameSamples: [(time: Int64, frames: Int)] = []
+    private var tradeSizes: [ExactDecimal] = []
+
+    /// Bounds that keep memory flat however long the dashboard runs.
+    public static let maxTrades = 200
+    public static let maxKlines = 240
+    public static let maxLiquidations = 100
+
+    /// Creates a model.
+    ///
+    /// - Parameters:
+    ///   - mode: live, demo or replay (status bar).
+    ///   - symbol: the symbol focused first.
+    ///   - symbols: restrict the watchlist to these (upper case); `nil` shows every symbol.
+    ///   - interval: the first chart interval.
+    public init(mode: DashboardMode, symbol: String, symbols: [String]? = nil, interval: KlineInterval = .oneMinute,
+                account: Bool = false) {
+        state.mode = mode
+        state.symbol = symbol.uppercased()
+        state.interval = interval
+        state.account = account ? AccountView() : nil
+        allowedSymbols = symbols.map { Set($0.map { $0.uppercased() }) }
+    }
+
+    /// Streams the dashboard needs for every symbol.
+    public static let globalStreams: [StreamName] = [.allTickers, .allLiquidations]
+
+    /// Streams the dashboard needs for the focused symbol.
+    public static func symbolStreams(_ symbol: String, interval: KlineInterval) -> [StreamName] {
+        let s = symbol.lowercased()
+        return [.aggTrade(symbol: s), .partialDepth(symbol: s, levels: .twenty, speed: .ms100),
+                .kline(symbol: s, interval: interval), .markPrice(symbol: s, everySecond: true)]
+    }
+
+    /// Every stream to open the connection with.
+    public var initialStreams: [StreamName] {
+        Self.globalStreams + Self.symbolStreams(state.symbol, interval: state.interval)
+    }
+
+    // MARK: Events
+
+    /// Folds one stream event in.
+    public func apply(_ event: StreamEvent, receivedAt now: Int64) {
+        switch event {
+        case .message(let message): apply(message.event, receivedAt: now)
+        case .state(let connection): state.connection = connection
+        case .decodeFailure: state.decodeErrors += 1
+        }
+    }
+
+    /// Folds one decoded event in.
+    public func apply(_ event: AsterEvent, receivedAt now: Int64) {
+        switch event {
+        case .tickers(let all): all.forEach(fold)
+        case .ticker(let t): fold(t)
+        case .aggregateTrade(let t) where t.symbol == state.symbol:
+            observeLatency(t.eventTime, now)
+            state.trades.insert(t, at: 0)
+            if state.trades.count > Self.maxTrades { state.trades.removeLast() }
+            tradeSizes.append(t.quantity)
+            if tradeSizes.count > 500 { tradeSizes.removeFirst(tradeSizes.count - 500) }
+        case .depth(let d) where d.symbol == state.symbol:
+            observeLatency(d.eventTime, now)
+            state.bids = d.bids
+            state.asks = d.asks
+        case .kline(let e) where e.symbol == state.symbol && e.kline.interval == state.interval:
+            fold(e.kline)
+        case .markPrice(let m) where m.symbol == state.symbol:
+            state.mark = m
+        case .liquidation(let l):
+            state.liquidations.insert(l, at: 0)
+            if state.liquidations.count > Self.maxLiquidations { state.liquidations.removeLast() }
+        case .batch(let events): events.forEach { apply($0, receivedAt: now) }
+        default: break
+        }
+    }
+
+    private func fold(_ t: Ticker) {
+        guard allowedSymbols?.contains(t.symbol) ?? true else { return }
+        tickers[t.symbol] = WatchRow(symbol: t.symbol, last: t.lastPrice, changePercent: t.priceChangePercent,
+                                     quoteVolume: t.quoteVolume)
+    }
+
+    private func fold(_ k: Kline) {
+        if let last = state.klines.last, last.openTime == k.openTime {
+            state.klines[state.klines.count - 1] = k
+        } else if state.klines.last.map({ $0.openTime < k.openTime }) ?? true {
+            state.klines.append(k)
+            if state.klines.count > Self.maxKlines { state.klines.removeFirst() }
+        }
+    }
+
+    private func observeLatency(_ eventTime: Int64, _ now: Int64) {
+        let sample = max(0, now - eventTime)
+        state.latencyMs = state.latencyMs.map { ($0 * 7 + sample) / 8 } ?? sample
+    }
+
+    /// Records the connection counters (frames/s is measured over the last second).
+    public func observe(_ stats: StreamStatistics, now: Int64) {
+        frameSamples.append((now, stats.frames))
+        frameSamples.removeAll { now - $0.time > 2_000 }
+        if let first = frameSamples.first(where: { now - $0.time <= 1_100 }), now > first.time {
+            state.framesPerSecond = Int(Double(stats.frames - first.frames) * 1000 / Double(now - first.time))
+        }
+        state.reconnects = stats.reconnects
+        state.dropped = stats.dropped
+        state.decodeErrors = max(state.decodeErrors, stats.decodeErrors)
+    }
+
+    // MARK: Snapshots
+
+    /// The picture to draw now.
+    public func snapshot(now: Int64) -> DashboardSnapshot {
+        var s = state
+        s.now = now
+        s.watchlist = sortedRows()
+        s.focusIndex = s.watchlist.firstIndex { $0.symbol == state.symbol } ?? 0
+        if tradeSizes.count >= 20 {
+            let sorted = tradeSizes.sorted()
+            s.largeTrade = sorted[sorted.count * 95 / 100]
+        }
+        return s
+    }
+
+    private func sortedRows() -> [WatchRow] {
+        let rows = Array(tickers.values)
+        switch state.sort {
+        case .symbol: return rows.sorted { $0.symbol < $1.symbol }
+        case .change: return rows.sorted { ($0.changePercent, $0.symbol) > ($1.changePercent, $1.symbol) }
+        case .volume: return rows.sorted { ($0.quoteVolume, $0.symbol) > ($1.quoteVolume, $1.symbol) }
+        }
+    }
+
+    // MARK: Actions
+
+    /// Applies a user action; returns what the app must do.
+    public func perform(_ action: Action) -> [Effect] {
+        switch action {
+        case .moveFocus(let delta):
+            let rows = sortedRows()
+            guard !rows.isEmpty else { return [] }
+            let current = rows.firstIndex { $0.symbol == state.symbol } ?? 0
+            return focus(rows[min(max(current + delta, 0), rows.count - 1)].symbol)
+        case .selectRow(let index):
+            let rows = sortedRows()
+            guard rows.indices.contains(index) else { return [] }
+            return focus(rows[index].symbol)
+        case .cyclePane(let forward):
+            let panes = Pane.allCases.filter { $0 != .account || state.account != nil }
+            let i = panes.firstIndex(of: state.paneFocus) ?? 0
+            state.paneFocus = panes[(i + (forward ? 1 : panes.count - 1)) % panes.count]
+        case .cycleInterval:
+            let all = KlineInterval.allCases
+            let old = state.interval
+            state.interval = all[((all.firstIndex(of: old) ?? 0) + 1) % all.count]
+            state.klines = []
+            let s = state.symbol.lowercased()
+            return [.resubscribe(unsubscribe: [.kline(symbol: s, interval: old)],
+                                 subscribe: [.kline(symbol: s, interval: state.interval)])]
+        case .changeDepth(let delta):
+            let steps = [5, 10, 15, 20]
+            let i = steps.firstIndex(of: state.bookDepth) ?? 3
+            state.bookDepth = steps[min(max(i + delta, 0), steps.count - 1)]
+        case .changeGrouping(let delta): changeGrouping(delta)
+        case .cycleSort:
+            let all = WatchlistSort.allCases
+            state.sort = all[((all.firstIndex(of: state.sort) ?? 0) + 1) % all.count]
+        case .togglePause: state.paused.toggle()
+        case .toggleHelp: state.showHelp.toggle()
+        case .dismiss: state.showHelp = false
+        case .beginSearch: state.search = ""
+        case .searchInput(let c): state.search = (state.search ?? "") + String(c).uppercased()
+        case .searchBackspace: if state.search?.isEmpty == false { state.search?.removeLast() }
+        case .searchCancel: state.search = nil
+        case .searchCommit:
+            let query = state.search ?? ""
+            state.search = nil
+            let rows = sortedRows()
+            if let hit = rows.first(where: { $0.symbol == query }) ?? rows.first(where: { $0.symbol.hasPrefix(query) })
+                ?? rows.first(where: { $0.symbol.contains(query) }) {
+                return focus(hit.symbol)
+            }
+            state.message = "no symbol matches \(query)"
+        case .resize: break
+        case .quit: return [.quit]
+        }
+        return []
+    }
+
+    private func focus(_ symbol: String) -> [Effect] {
+        guard symbol != state.symbol else { return [] }
+        let old = Self.symbolStreams(state.symbol, interval: state.interval)
+        state.symbol = symbol
+        state.bids = []
+        state.asks = []
+        state.trades = []
+        state.klines = []
+        state.mark = nil
+        state.grouping = nil
+        state.message = nil
+        tradeSizes = []
+        return [.resubscribe(unsubscribe: old, subscribe: Self.symbolStreams(symbol, interval: state.interval))]
+    }
+
+    private func changeGrouping(_ delta: Int) {
+        guard let reference = state.bids.first?.price ?? state.asks.first?.price else { return }
+        // Ticks implied by the prices shown: the smallest fractional unit among them.
+        let scale = (state.bids + state.asks).map(\.price.scale).max() ?? reference.scale
+        let tick = ExactDecimal(mantissa: 1, scale: Int(scale))
+        let steps: [ExactDecimal] = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000].map { tick * $0 }
+        let current = state.grouping.flatMap { g in steps.firstIndex(of: g) } ?? -1
+        let next = current + delta
+        state.grouping = next < 0 ? nil : steps[min(next, steps.count - 1)]
+    }
+}

@@ -1,0 +1,79 @@
+import AsterKit
+
+/// Where the data comes from, shown in the status bar.
+public enum DashboardMode: String, Sendable, Hashable {
+    case live, demo, replay
+}
+
+/// The dashboard's panes.
+public enum Pane: String, Sendable, Hashable, CaseIterable {
+    case watchlist, book, trades, chart, funding, liquidations, account
+}
+
+/// How the screen is divided.
+public enum LayoutMode: Sendable, Hashable {
+    /// Every pane (needs about 100x24).
+    case full
+    /// Watchlist, book and trades (for smaller terminals).
+    case compact
+    /// One pane filling the terminal, for a small tmux pane.
+    case single(Pane)
+}
+
+/// Watchlist ordering.
+public enum WatchlistSort: String, Sendable, Hashable, CaseIterable {
+    case symbol, change, volume
+}
+
+/// One watchlist row.
+public struct WatchRow: Sendable, Hashable {
+    public var symbol: String
+    public var last: ExactDecimal
+    public var changePercent: ExactDecimal
+    public var quoteVolume: ExactDecimal
+}
+
+/// The account as the account pane shows it.
+public struct AccountView: Sendable, Hashable {
+    public var balances: [AccountUpdate.Balance] = []
+    public var positions: [AccountUpdate.Position] = []
+    public var openOrders: [OrderTradeUpdate] = []
+    public var fills: [OrderTradeUpdate] = []
+    public var marginCall: MarginCall?
+
+    public init() {}
+}
+
+/// An immutable picture of everything the dashboard shows, taken on every refresh.
+public struct DashboardSnapshot: Sendable {
+    public var mode: DashboardMode = .live
+    public var connection: ConnectionState = .connecting
+    public var framesPerSecond: Int = 0
+    public var latencyMs: Int64?
+    public var reconnects: Int = 0
+    public var dropped: Int = 0
+    public var decodeErrors: Int = 0
+    public var now: Int64 = 0
+    public var watchlist: [WatchRow] = []
+    public var sort: WatchlistSort = .symbol
+    public var focusIndex: Int = 0
+    public var symbol: String = "BTCUSDT"
+    public var bids: [PriceLevel] = []
+    public var asks: [PriceLevel] = []
+    public var bookDepth: Int = 20
+    public var grouping: ExactDecimal?
+    public var trades: [AggregateTrade] = []
+    public var largeTrade: ExactDecimal?
+    public var klines: [Kline] = []
+    public var interval: KlineInterval = .oneMinute
+    public var mark: MarkPriceUpdate?
+    public var liquidations: [Liquidation] = []
+    public var account: AccountView?
+    public var paneFocus: Pane = .watchlist
+    public var paused = false
+    public var showHelp = false
+    public var search: String?
+    public var message: String?
+
+    public init() {}
+}

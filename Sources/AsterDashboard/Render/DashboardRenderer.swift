@@ -1,0 +1,92 @@
+import AsterKit
+
+/// Renders a snapshot to a grid: a pure function, so every pane is tested without a terminal.
+///
+/// ```swift
+/// let grid = DashboardRenderer(layout: .full, glyphs: .unicode).render(snapshot, width: 120, height: 40)
+/// ```
+public struct DashboardRenderer: Sendable {
+    /// The layout mode asked for (a smaller one is used when the terminal is too small).
+    public var layout: LayoutMode
+    /// Glyph set.
+    public var glyphs: Glyphs
+
+    /// Creates a renderer.
+    public init(layout: LayoutMode = .full, glyphs: Glyphs = .unicode) {
+        self.layout = layout
+        self.glyphs = glyphs
+    }
+
+    /// The screen for `snapshot` at `width`x`height`.
+    public func render(_ snapshot: DashboardSnapshot, width: Int, height: Int) -> CellGrid {
+        var grid = CellGrid(width: width, height: height)
+        guard let layout = DashboardLayout.make(self.layout, width: width, height: height,
+                                                account: snapshot.account != nil) else {
+            renderTooSmall(into: &grid)
+            return grid
+        }
+        StatusBar.render(snapshot, in: layout.status, into: &grid, glyphs: glyphs)
+        for (pane, rect) in layout.panes {
+            let focused = pane == snapshot.paneFocus || layout.panes.count == 1
+            let inner = box(rect, title: title(pane, snapshot), focused: focused, into: &grid)
+            switch pane {
+            case .watchlist: WatchlistPane.render(snapshot, in: inner, into: &grid)
+            case .book: BookPane.render(snapshot, in: inner, into: &grid, glyphs: glyphs)
+            case .trades: TradesPane.render(snapshot, in: inner, into: &grid)
+            case .chart: ChartPane.render(snapshot, in: inner, into: &grid, glyphs: glyphs)
+            case .funding: FundingPane.render(snapshot, in: inner, into: &grid)
+            case .liquidations: LiquidationsPane.render(snapshot, in: inner, into: &grid)
+            case .account: AccountPane.render(snapshot, in: inner, into: &grid)
+            }
+        }
+        if let footer = layout.footer { StatusBar.renderFooter(snapshot, in: footer, into: &grid) }
+        if snapshot.search != nil { SearchOverlay.render(snapshot, width: width, height: height, into: &grid, glyphs: glyphs) }
+        if snapshot.showHelp { HelpOverlay.render(width: width, height: height, into: &grid, glyphs: glyphs) }
+        return grid
+    }
+
+    private func title(_ pane: Pane, _ s: DashboardSnapshot) -> String {
+        switch pane {
+        case .watchlist: return "Watchlist (\(s.sort.rawValue))"
+        case .book: return "Book \(s.symbol)" + (s.grouping.map { " ×\($0)" } ?? "")
+        case .trades: return "Trades \(s.symbol)"
+        case .chart: return "Chart \(s.symbol) \(s.interval.wireValue)"
+        case .funding: return "Funding \(s.symbol)"
+        case .liquidations: return "Liquidations"
+        case .account: return "Account"
+        }
+    }
+
+    private func renderTooSmall(into grid: inout CellGrid) {
+        let min = DashboardLayout.minimumSize(for: .single(.book))
+        let lines = ["terminal too small", "\(grid.width)x\(grid.height), need \(min.width)x\(min.height)"]
+        for (i, line) in lines.enumerated() where i < grid.height {
+            let text = String(line.prefix(grid.width))
+            grid.put(text, x: max(0, (grid.width - text.count) / 2), y: max(0, grid.height / 2 - 1) + i,
+                     style: CellStyle(.yellow, bold: true))
+        }
+    }
+
+    /// Draws a titled border; returns the inner rectangle.
+    func box(_ rect: Rect, title: String, focused: Bool, into grid: inout CellGrid) -> Rect {
+        guard rect.width >= 2, rect.height >= 2 else { return Rect(x: rect.x, y: rect.y, width: 0, height: 0) }
+        let style = CellStyle(focused ? .cyan : .dim, bold: focused)
+        let right = rect.x + rect.width - 1
+        let bottom = rect.y + rect.height - 1
+        for x in rect.x...right {
+            grid[x, rect.y] = Cell(character: glyphs.horizontal, style: style)
+            grid[x, bottom] = Cell(character: glyphs.horizontal, style: style)
+        }
+        for y in rect.y...bottom {
+            grid[rect.x, y] = Cell(character: glyphs.vertical, style: style)
+            grid[right, y] = Cell(character: glyphs.vertical, style: style)
+        }
+        grid[rect.x, rect.y] = Cell(character: glyphs.topLeft, style: style)
+        grid[right, rect.y] = Cell(character: glyphs.topRight, style: style)
+        grid[rect.x, bottom] = Cell(character: glyphs.bottomLeft, style: style)
+        grid[right, bottom] = Cell(character: glyphs.bottomRight, style: style)
+        grid.put(" \(title) ", x: rect.x + 2, y: rect.y, style: CellStyle(focused ? .cyan : .white, bold: true),
+                 maxWidth: rect.width - 4)
+        return rect.inset
+    }
+}

@@ -1,0 +1,79 @@
+/// Box-drawing and bar characters, with an ASCII set for terminals without UTF-8.
+public struct Glyphs: Sendable, Hashable {
+    public var horizontal: Character
+    public var vertical: Character
+    public var topLeft: Character
+    public var topRight: Character
+    public var bottomLeft: Character
+    public var bottomRight: Character
+    public var bar: Character
+    public var wick: Character
+    public var body: Character
+    public var dot: Character
+    public var eighths: [Character]
+
+    /// Unicode box drawing and block elements.
+    public static let unicode = Glyphs(horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└",
+                                       bottomRight: "┘", bar: "█", wick: "│", body: "█", dot: "●",
+                                       eighths: [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"])
+    /// Plain ASCII.
+    public static let ascii = Glyphs(horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+",
+                                     bottomRight: "+", bar: "#", wick: "|", body: "#", dot: "*",
+                                     eighths: [" ", ".", ".", ":", ":", "|", "|", "#", "#"])
+}
+
+/// Number formatting shared by the panes.
+enum Format {
+    /// `1.23K`, `45.6M`, `7.89B` for volumes.
+    static func compact(_ value: ExactDecimalLike) -> String {
+        let v = value.double
+        let a = abs(v)
+        if a >= 1e9 { return fixed(v / 1e9, 2) + "B" }
+        if a >= 1e6 { return fixed(v / 1e6, 2) + "M" }
+        if a >= 1e3 { return fixed(v / 1e3, 2) + "K" }
+        return fixed(v, 2)
+    }
+
+    static func fixed(_ v: Double, _ digits: Int) -> String {
+        var p = 1.0
+        for _ in 0..<digits { p *= 10 }
+        let r = (v * p).rounded() / p
+        var s = String(r)
+        if let dot = s.firstIndex(of: ".") {
+            let have = s.distance(from: dot, to: s.endIndex) - 1
+            if have < digits { s += String(repeating: "0", count: digits - have) }
+        } else if digits > 0 {
+            s += "." + String(repeating: "0", count: digits)
+        }
+        return s
+    }
+
+    /// `12:34:56` (UTC) from milliseconds.
+    static func clock(_ ms: Int64) -> String {
+        let s = (ms / 1000) % 86_400
+        return two(s / 3600) + ":" + two(s / 60 % 60) + ":" + two(s % 60)
+    }
+
+    /// `7h 12m 03s`, `12m 03s` for countdowns.
+    static func countdown(_ ms: Int64) -> String {
+        let s = max(0, ms / 1000)
+        if s >= 3600 { return "\(s / 3600)h \(two(s / 60 % 60))m \(two(s % 60))s" }
+        return "\(s / 60)m \(two(s % 60))s"
+    }
+
+    static func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+
+    static func padLeft(_ s: String, _ width: Int) -> String {
+        s.count >= width ? String(s.suffix(width)) : String(repeating: " ", count: width - s.count) + s
+    }
+
+    static func padRight(_ s: String, _ width: Int) -> String {
+        s.count >= width ? String(s.prefix(width)) : s + String(repeating: " ", count: width - s.count)
+    }
+}
+
+import AsterKit
+
+/// Anything the formatter can turn into a `Double` for display.
+protocol ExactDecimalLike { var double: Double { get } }
+extension ExactDecimal: ExactDecimalLike { var double: Double { doubleValue } }

@@ -1,0 +1,41 @@
+import AsterKit
+
+/// The status bar and the key-hint footer.
+enum StatusBar {
+    static func render(_ s: DashboardSnapshot, in rect: Rect, into grid: inout CellGrid, glyphs: Glyphs) {
+        grid.fill(rect, with: Cell(character: " ", style: CellStyle(.white, reverse: true)))
+        var x = rect.x
+        func put(_ text: String, _ style: CellStyle) {
+            x += grid.put(text, x: x, y: rect.y, style: style, maxWidth: rect.x + rect.width - x)
+        }
+        let bar = CellStyle(.white, reverse: true)
+        put(" ASTER ", CellStyle(.yellow, bold: true, reverse: true))
+        put(s.mode.rawValue.uppercased() + " ", CellStyle(s.mode == .live ? .green : .magenta, bold: true, reverse: true))
+        put(s.symbol + " ", CellStyle(.white, bold: true, reverse: true))
+        let (text, color): (String, PaletteColor) = switch s.connection {
+        case .connected: ("connected", .green)
+        case .connecting: ("connecting", .yellow)
+        case .stale: ("stale", .yellow)
+        case .reconnecting(let attempt, let delay): ("reconnecting #\(attempt) in \(delay.milliseconds)ms", .red)
+        case .disconnected(let reason): ("disconnected: \(reason)", .red)
+        case .stopped: ("stopped", .red)
+        }
+        put("\(glyphs.dot) \(text) ", CellStyle(color, bold: true, reverse: true))
+        var parts = ["\(s.framesPerSecond) f/s"]
+        if let latency = s.latencyMs { parts.append("lat \(latency)ms") }
+        parts.append("reconn \(s.reconnects)")
+        if s.dropped > 0 { parts.append("dropped \(s.dropped)") }
+        if s.decodeErrors > 0 { parts.append("bad \(s.decodeErrors)") }
+        if s.paused { parts.append("PAUSED") }
+        put(" " + parts.joined(separator: "  ") + " ", bar)
+        let clock = " " + Format.clock(s.now) + " UTC "
+        if rect.x + rect.width - clock.count > x {
+            grid.put(clock, x: rect.x + rect.width - clock.count, y: rect.y, style: bar)
+        }
+    }
+
+    static func renderFooter(_ s: DashboardSnapshot, in rect: Rect, into grid: inout CellGrid) {
+        let hints = s.message ?? "↑↓/jk symbol  / search  Tab pane  i interval  +/- depth  g/G group  s sort  p pause  ? help  q quit"
+        grid.put(hints, x: rect.x + 1, y: rect.y, style: CellStyle(s.message == nil ? .dim : .yellow), maxWidth: rect.width - 1)
+    }
+}

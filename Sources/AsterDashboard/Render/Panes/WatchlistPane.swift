@@ -1,0 +1,39 @@
+import AsterKit
+
+/// Symbols with last price, 24 h change and quote volume; the focused row is highlighted.
+enum WatchlistPane {
+    static func render(_ s: DashboardSnapshot, in rect: Rect, into grid: inout CellGrid) {
+        guard rect.width >= 10, rect.height >= 2 else { return }
+        // Narrow panes show the base asset (BTC) instead of the symbol (BTCUSDT).
+        let short = rect.width < 36
+        let nameWidth = short ? 6 : 10
+        let rest = rect.width - nameWidth
+        let changeWidth = 7
+        let lastWidth = min(14, max(7, rest * 4 / 10))
+        let volWidth = min(10, max(0, rest - changeWidth - lastWidth))
+        let header = Format.padRight("Symbol", nameWidth) + Format.padLeft("Last", lastWidth)
+            + Format.padLeft("24h%", changeWidth) + Format.padLeft("Vol", volWidth)
+        grid.put(header, x: rect.x, y: rect.y, style: CellStyle(.dim, bold: true), maxWidth: rect.width)
+        let rows = rect.height - 1
+        guard !s.watchlist.isEmpty else {
+            grid.put("waiting for tickers…", x: rect.x, y: rect.y + 1, style: CellStyle(.dim), maxWidth: rect.width)
+            return
+        }
+        let first = min(max(0, s.focusIndex - rows / 2), max(0, s.watchlist.count - rows))
+        for (i, row) in s.watchlist.dropFirst(first).prefix(rows).enumerated() {
+            let focused = first + i == s.focusIndex
+            let y = rect.y + 1 + i
+            let positive = !row.changePercent.isNegative
+            let base = CellStyle(.normal, bold: focused, reverse: focused)
+            if focused { grid.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), with: Cell(character: " ", style: base)) }
+            var x = rect.x
+            let name = short && row.symbol.hasSuffix("USDT") ? String(row.symbol.dropLast(4)) : row.symbol
+            x += grid.put(Format.padRight(name, nameWidth), x: x, y: y, style: base)
+            x += grid.put(Format.padLeft(row.last.description, lastWidth), x: x, y: y, style: base)
+            let change = (positive ? "+" : "") + row.changePercent.formatted(fractionDigits: 2)
+            x += grid.put(Format.padLeft(change, changeWidth), x: x, y: y,
+                          style: CellStyle(positive ? .green : .red, bold: focused, reverse: focused))
+            grid.put(Format.padLeft(Format.compact(row.quoteVolume), volWidth), x: x, y: y, style: base)
+        }
+    }
+}

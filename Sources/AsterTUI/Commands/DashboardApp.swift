@@ -1,0 +1,116 @@
+import AsterDashboard
+import AsterKit
+import AsterSim
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+
+/// Settings of one dashboard run, built from the command line.
+struct DashboardOptions: Sendable {
+    var demo: Bool
+    var url: String
+    var symbols: [String]?
+    var symbol: String
+    var interval: KlineInterval
+    var layout: LayoutMode
+    var refresh: Duration
+    var color: Bool
+    var ascii: Bool
+    var logFile: String?
+    var seed: UInt64
+}
+
+/// Set from a signal handler; the render loop checks it every tick.
+final class QuitFlag: Sendable {
+    private let flag = Mutex(false)
+    var isSet: Bool { flag.withLock { $0 } }
+    func set() { flag.withLock { $0 = true } }
+}
+
+/// Runs the dashboard: source → MarketStream → DashboardModel → renderer → ncurses.
+struct DashboardApp {
+    let options: DashboardOptions
+
+    func run() async throws {
+        let logger = Logger(label: "aster-tui") { FileLogHandler(label: $0, path: options.logFile) }
+        let quit = QuitFlag()
+        let signals = installSignalHandlers { quit.set() }
+        defer { signals.forEach { $0.cancel() } }
+
+        if options.demo {
+            let sim = SimServer(configuration: SimConfiguration(seed: options.seed, rate: 3_000))
+            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await sim.run { continuation.yield($0) } }
+                var it = ports.makeAsyncIterator()
+                guard let port = await it.next() else { return }
+                try await runDashboard(base: "ws://127.0.0.1:\(port)", mode: .demo, logger: logger, quit: quit)
+                group.cancelAll()
+            }
+        } else {
+            try await runDashboard(base: options.url, mode: .live, logger: logger, quit: quit)
+        }
+    }
+
+    private func runDashboard(base: String, mode: DashboardMode, logger: Logger, quit: QuitFlag) async throws {
+        let model = DashboardModel(mode: mode, symbol: options.symbol, symbols: options.symbols, interval: options.interval)
+        let stream = MarketStream(base: base, streams: await model.initialStreams, logger: logger)
+        let utf8 = NcursesTerminal.localeIsUTF8()
+        let renderer = DashboardRenderer(layout: options.layout, glyphs: options.ascii || !utf8 ? .ascii : .unicode)
+        let terminal = NcursesTerminal(color: options.color)
+        defer { terminal.restore() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await event in stream.events() {
+                    await model.apply(event, receivedAt: Self.nowMs())
+                }
+            }
+            var nextDraw = ContinuousClock.now
+            loop: while !quit.isSet {
+                var keysHandled = false
+                for key in terminal.readKeys() {
+                    let searching = await model.snapshot(now: 0).search != nil
+                    guard let action = KeyBindings.action(for: key, searching: searching) else { continue }
+                    keysHandled = true
+                    for effect in await model.perform(action) {
+                        switch effect {
+                        case .quit: break loop
+                        case .resubscribe(let old, let new):
+                            Task {
+                                do { try await stream.change(subscribe: new, unsubscribe: old) } catch {
+                                    logger.warning("resubscribe failed", metadata: ["error": "\(error)"])
+                                }
+                            }
+                        }
+                    }
+                }
+                let now = ContinuousClock.now
+                if now >= nextDraw || keysHandled {
+                    await model.observe(stream.counters.snapshot, now: Self.nowMs())
+                    let snapshot = await model.snapshot(now: Self.nowMs())
+                    if !snapshot.paused || keysHandled {
+                        let size = terminal.size
+                        terminal.draw(renderer.render(snapshot, width: size.width, height: size.height))
+                    }
+                    nextDraw = now + options.refresh
+                }
+                try await Task.sleep(for: .milliseconds(15))
+            }
+            group.cancelAll()
+        }
+    }
+
+    static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// SIGINT, SIGTERM and SIGHUP end the dashboard cleanly (the terminal is restored).
+    private func installSignalHandlers(_ handler: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {
+        [SIGINT, SIGTERM, SIGHUP].map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler(handler: handler)
+            source.resume()
+            return source
+        }
+    }
+}
