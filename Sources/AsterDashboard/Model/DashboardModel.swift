@@ -83,8 +83,9 @@ public actor DashboardModel {
             if tradeSizes.count > 500 { tradeSizes.removeFirst(tradeSizes.count - 500) }
         case .depth(let d) where d.symbol == state.symbol:
             observeLatency(d.eventTime, now)
-            state.bids = d.bids
-            state.asks = d.asks
+            // Best first, whatever order the server used.
+            state.bids = d.bids.sorted { $0.price > $1.price }
+            state.asks = d.asks.sorted { $0.price < $1.price }
         case .kline(let e) where e.symbol == state.symbol && e.kline.interval == state.interval:
             fold(e.kline)
         case .markPrice(let m) where m.symbol == state.symbol:

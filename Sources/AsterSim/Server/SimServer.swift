@@ -22,11 +22,13 @@ public struct SimConfiguration: Sendable {
     public var pingInterval: Duration
     /// Incoming messages a connection may send per second before it is closed.
     public var maxMessagesPerSecond: Int
+    /// Where the server logs (errors only by default, to standard error).
+    public var logger: Logger
 
     /// Creates settings.
     public init(host: String = "127.0.0.1", port: Int = 0, seed: UInt64 = 1, rate: Int = 2_000,
                 symbols: [SimSymbol] = SimSymbol.defaults, pingInterval: Duration = .seconds(300),
-                maxMessagesPerSecond: Int = 10) {
+                maxMessagesPerSecond: Int = 10, logger: Logger? = nil) {
         self.host = host
         self.port = port
         self.seed = seed
@@ -34,6 +36,11 @@ public struct SimConfiguration: Sendable {
         self.symbols = symbols
         self.pingInterval = pingInterval
         self.maxMessagesPerSecond = maxMessagesPerSecond
+        self.logger = logger ?? {
+            var l = Logger(label: "AsterSim")
+            l.logLevel = .error
+            return l
+        }()
     }
 }
 
@@ -67,8 +74,7 @@ public final class SimServer: Sendable {
 
     /// Serves until the task is cancelled; `onStarted` receives the bound port.
     public func run(onStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        var logger = Logger(label: "AsterSim")
-        logger.logLevel = .error
+        let logger = configuration.logger
         let router = Router()
         SimRest(server: self, now: Self.wallClock).register(on: router)
         let app = Application(

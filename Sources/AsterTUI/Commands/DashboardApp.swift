@@ -39,7 +39,7 @@ struct DashboardApp {
         defer { signals.forEach { $0.cancel() } }
 
         if options.demo {
-            let sim = SimServer(configuration: SimConfiguration(seed: options.seed, rate: 3_000))
+            let sim = SimServer(configuration: SimConfiguration(seed: options.seed, rate: 3_000, logger: logger))
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await sim.run { continuation.yield($0) } }

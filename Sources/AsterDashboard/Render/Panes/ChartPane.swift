@@ -12,8 +12,9 @@ enum ChartPane {
         let axis = 12
         let columns = max(1, rect.width - axis)
         let candles = Array(s.klines.suffix(columns))
-        let highest = candles.map(\.high).max()!
-        let lowest = candles.map(\.low).min()!
+        // The range covers open and close too: a feed may send a body outside its wick.
+        let highest = candles.map { max($0.high, $0.open, $0.close) }.max()!
+        let lowest = candles.map { min($0.low, $0.open, $0.close) }.min()!
         var high = highest.doubleValue
         var low = lowest.doubleValue
         if high - low < 1e-12 {
@@ -22,7 +23,7 @@ enum ChartPane {
         }
         let rows = rect.height - 1
         func rowOf(_ v: Double) -> Int {
-            let fraction = (v - low) / (high - low)
+            let fraction = min(max((v - low) / (high - low), 0), 1)
             return rect.y + rows - 1 - Int((fraction * Double(rows - 1)).rounded())
         }
         let x0 = rect.x + columns - candles.count
@@ -30,7 +31,7 @@ enum ChartPane {
             let up = k.close >= k.open
             let style = CellStyle(up ? .green : .red)
             let x = x0 + i
-            for y in rowOf(k.high.doubleValue)...rowOf(k.low.doubleValue) {
+            for y in rowOf(max(k.high, k.open, k.close).doubleValue)...rowOf(min(k.low, k.open, k.close).doubleValue) {
                 grid[x, y] = Cell(character: glyphs.wick, style: style)
             }
             let top = rowOf(max(k.open, k.close).doubleValue)

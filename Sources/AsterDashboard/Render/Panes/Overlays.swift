@@ -4,7 +4,7 @@ import AsterKit
 enum HelpOverlay {
     static func render(width: Int, height: Int, into grid: inout CellGrid, glyphs: Glyphs) {
         let rows = KeyBindings.help
-        let w = min(width - 2, 64)
+        let w = min(width - 2, 72)
         let h = min(height - 2, rows.count + 4)
         guard w > 10, h > 3 else { return }
         let rect = Rect(x: (width - w) / 2, y: (height - h) / 2, width: w, height: h)

@@ -9,10 +9,14 @@ enum WatchlistPane {
         let nameWidth = short ? 6 : 10
         let rest = rect.width - nameWidth
         let changeWidth = 7
-        let lastWidth = min(14, max(7, rest * 4 / 10))
-        let volWidth = min(10, max(0, rest - changeWidth - lastWidth))
+        var lastWidth = min(14, max(7, rest * 4 / 10))
+        var volWidth = min(10, max(0, rest - changeWidth - lastWidth))
+        if volWidth < 7 {  // no room for a readable volume: give the space to the price
+            lastWidth += volWidth
+            volWidth = 0
+        }
         let header = Format.padRight("Symbol", nameWidth) + Format.padLeft("Last", lastWidth)
-            + Format.padLeft("24h%", changeWidth) + Format.padLeft("Vol", volWidth)
+            + Format.padLeft("24h%", changeWidth) + (volWidth > 0 ? Format.padLeft("Vol", volWidth) : "")
         grid.put(header, x: rect.x, y: rect.y, style: CellStyle(.dim, bold: true), maxWidth: rect.width)
         let rows = rect.height - 1
         guard !s.watchlist.isEmpty else {
@@ -33,7 +37,7 @@ enum WatchlistPane {
             let change = (positive ? "+" : "") + row.changePercent.formatted(fractionDigits: 2)
             x += grid.put(Format.padLeft(change, changeWidth), x: x, y: y,
                           style: CellStyle(positive ? .green : .red, bold: focused, reverse: focused))
-            grid.put(Format.padLeft(Format.compact(row.quoteVolume), volWidth), x: x, y: y, style: base)
+            if volWidth > 0 { grid.put(Format.padLeft(Format.compact(row.quoteVolume), volWidth), x: x, y: y, style: base) }
         }
     }
 }

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+/// Drives the real `aster-tui --demo` in a detached tmux session, as a person would.
+struct TmuxSession {
+    let name = "aster-test-\(UUID().uuidString.prefix(8))"
+
+    func tmux(_ arguments: [String]) async throws -> String {
+        let result = try await runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["tmux"] + arguments, timeout: .seconds(10))
+        return result.stdout
+    }
+
+    func start(_ command: String, width: Int, height: Int) async throws {
+        _ = try await tmux(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", command])
+    }
+
+    func screen() async throws -> String { try await tmux(["capture-pane", "-p", "-t", name]) }
+
+    func keys(_ keys: String...) async throws { _ = try await tmux(["send-keys", "-t", name] + keys) }
+
+    func resize(_ width: Int, _ height: Int) async throws {
+        _ = try await tmux(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    func kill() async { _ = try? await tmux(["kill-session", "-t", name]) }
+
+    /// Waits until the screen satisfies `condition`; returns the last screen either way.
+    @discardableResult
+    func waitFor(_ what: String, timeout: Duration = .seconds(30), _ condition: (String) -> Bool) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        var last = ""
+        while ContinuousClock.now < deadline {
+            last = try await screen()
+            if condition(last) { return last }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        Issue.record("timed out waiting for \(what); screen:\n\(last)")
+        return last
+    }
+}
+
+func tmuxAvailable() -> Bool {
+    FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") || FileManager.default.isExecutableFile(atPath: "/usr/local/bin/tmux")
+}
+
+@Suite("Dashboard end to end in tmux", .serialized)
+struct DashboardEndToEndTests {
+    @Test("--demo fills every pane, switches symbol with ↓, re-lays out on resize, quits cleanly with q")
+    func demo() async throws {
+        try #require(tmuxAvailable(), "tmux is required (installed by .ci/run)")
+        let binary = try asterTUIBinary().path
+        let session = TmuxSession()
+        defer { Task { await session.kill() } }
+        try await session.start("\(binary) --demo; echo EXITED:$?; sleep 30", width: 120, height: 40)
+        let full = try await session.waitFor("live panes") { s in
+            s.contains("connected") && s.contains("spread") && s.contains("│ETH ") && s.contains("│SOL ")
+                && s.contains("Funding BTCUSDT") && s.contains("Next in") && !s.contains("waiting for trades")
+                && !s.contains("waiting for 1m klines")
+        }
+        #expect(full.contains("Chart BTCUSDT 1m") && full.contains("Liquidations"))
+
+        try await session.keys("Down")
+        let switched = try await session.waitFor("symbol switch") { s in
+            s.contains("Book DOGEUSDT") && s.contains("spread") && s.contains("Trades DOGEUSDT")
+                && !s.contains("waiting for trades")
+        }
+        #expect(switched.contains("Chart DOGEUSDT"))
+
+        try await session.resize(60, 20)
+        try await session.waitFor("compact layout") { s in s.contains("Watchlist") && s.contains("Book DOGEUSDT") && !s.contains("Chart") }
+        try await session.resize(40, 10)
+        try await session.waitFor("single pane") { s in s.contains("Book DOGEUSDT") && !s.contains("Watchlist") }
+        try await session.resize(25, 5)
+        try await session.waitFor("too small") { $0.contains("terminal too small") }
+        try await session.resize(120, 40)
+        try await session.waitFor("full again") { $0.contains("Chart DOGEUSDT") }
+
+        try await session.keys("q")
+        let after = try await session.waitFor("clean exit") { $0.contains("EXITED:0") }
+        #expect(!after.contains("Watchlist") && !after.contains("Book"), "the dashboard must leave the screen clean")
+        #expect(!after.contains("Error") && !after.contains("error"))
+    }
+
+    @Test("Ctrl-C, SIGTERM and SIGHUP restore the terminal", arguments: ["C-c", "TERM", "HUP"])
+    func signals(how: String) async throws {
+        try #require(tmuxAvailable(), "tmux is required (installed by .ci/run)")
+        let binary = try asterTUIBinary().path
+        let session = TmuxSession()
+        defer { Task { await session.kill() } }
+        try await session.start("\(binary) --demo & pid=$!; echo $pid > /tmp/\(session.name).pid; wait $pid; echo EXITED:$?; sleep 30",
+                                width: 100, height: 30)
+        try await session.waitFor("running") { $0.contains("connected") }
+        if how == "C-c" {
+            try await session.keys("C-c")
+        } else {
+            let pid = try String(contentsOfFile: "/tmp/\(session.name).pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            _ = try await runProcess(URL(fileURLWithPath: "/bin/kill"), ["-\(how)", pid])
+        }
+        let after = try await session.waitFor("exit after \(how)") { $0.contains("EXITED:") }
+        #expect(after.contains("EXITED:0"))
+        #expect(!after.contains("Watchlist"))
+        try? FileManager.default.removeItem(atPath: "/tmp/\(session.name).pid")
+    }
+
+    @Test("bad flags print usage and exit non-zero before the screen is touched",
+          arguments: [["--layout", "tiny"], ["--pane", "nope"], ["--refresh-ms", "0"], ["--interval", "2m"], ["--bogus"]])
+    func badFlags(arguments: [String]) async throws {
+        let result = try await runProcess(try asterTUIBinary(), arguments)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("Usage") || result.stderr.contains("Error"))
+        #expect(!result.stdout.contains("\u{1B}["), "no escape sequences: the screen was never started")
+    }
+}
