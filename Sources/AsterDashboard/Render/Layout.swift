@@ -42,8 +42,8 @@ public struct DashboardLayout: Sendable, Hashable {
                 ])
         case .full:
             let body = Rect(x: 0, y: 1, width: width, height: height - 2)
-            let left = 30
-            let center = 40
+            let left = 32
+            let center = 38
             let right = width - left - center
             let fundingHeight = 8
             let chartHeight = body.height * 45 / 100

@@ -63,9 +63,11 @@ public struct SimSymbolMarket: Sendable {
 
     private mutating func addLiquidity(bid: Bool, random: inout SeededGenerator) {
         let reference = (bid ? bids.best?.price : asks.best?.price) ?? lastPrice
-        let ticks = ExactDecimal(Int.random(in: 0...25, using: &random))
         let opposite = bid ? asks.best?.price : bids.best?.price
-        var price = bid ? reference - symbol.tickSize * ticks : reference + symbol.tickSize * ticks
+        // Makers mostly join or improve the best price, so spreads stay a few ticks wide.
+        let offset = Int.random(in: 0..<100, using: &random) < 35
+            ? -Int.random(in: 1...6, using: &random) : Int.random(in: 0...25, using: &random)
+        var price = bid ? reference - symbol.tickSize * ExactDecimal(offset) : reference + symbol.tickSize * ExactDecimal(offset)
         if let opposite, bid ? price >= opposite : price <= opposite {
             price = bid ? opposite - symbol.tickSize : opposite + symbol.tickSize
         }

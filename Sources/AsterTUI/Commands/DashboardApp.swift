@@ -59,6 +59,7 @@ struct DashboardApp {
         let utf8 = NcursesTerminal.localeIsUTF8()
         let renderer = DashboardRenderer(layout: options.layout, glyphs: options.ascii || !utf8 ? .ascii : .unicode)
         let terminal = NcursesTerminal(color: options.color)
+        logger.info("screen started", metadata: ["colors": "\(terminal.colors)", "utf8": "\(utf8)"])
         defer { terminal.restore() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {

@@ -42,8 +42,8 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(name: .customLong("refresh-ms"), help: "Redraw interval in milliseconds.")
     var refreshMs = 100
 
-    @Flag(name: .customLong("no-color"), help: "Monochrome (also when NO_COLOR is set).")
-    var noColor = false
+    @Flag(inversion: .prefixedNo, help: "Colours (--no-color for monochrome; NO_COLOR is respected too).")
+    var color = true
 
     @Flag(help: "ASCII borders and bars (automatic when the locale is not UTF-8).")
     var ascii = false
@@ -67,6 +67,12 @@ struct DashboardCommand: AsyncParsableCommand {
         guard url.hasPrefix("ws://") || url.hasPrefix("wss://") else { throw ValidationError("--url must start with ws:// or wss://") }
     }
 
+    /// `NO_COLOR` set to a non-empty value asks for monochrome (no-color.org).
+    static func noColorRequested() -> Bool {
+        guard let value = ProcessInfo.processInfo.environment["NO_COLOR"] else { return false }
+        return !value.isEmpty
+    }
+
     static func pane(named name: String) -> Pane? {
         name == "ticker" ? .watchlist : Pane(rawValue: name)
     }
@@ -77,7 +83,7 @@ struct DashboardCommand: AsyncParsableCommand {
             symbol: symbol.uppercased(), interval: KlineInterval(validating: interval)!,
             layout: pane.flatMap(Self.pane(named:)).map(LayoutMode.single) ?? (layout == "compact" ? .compact : .full),
             refresh: .milliseconds(refreshMs),
-            color: !noColor && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true,
+            color: color && !Self.noColorRequested(),
             ascii: ascii, logFile: logFile, seed: seed)
         try await DashboardApp(options: options).run()
     }

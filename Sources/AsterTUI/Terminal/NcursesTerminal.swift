@@ -5,7 +5,8 @@ import CNcurses
 /// `wnoutrefresh`/`doupdate`) and reads keys without blocking.
 final class NcursesTerminal {
     private var previous: CellGrid?
-    private let colors: Bool
+    /// Whether colours are in use (false with --no-color, NO_COLOR or a monochrome terminal).
+    let colors: Bool
     private(set) var isActive = false
 
     /// Whether the terminal's character set is UTF-8 (decided before the screen starts).

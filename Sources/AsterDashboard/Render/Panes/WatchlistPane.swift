@@ -8,7 +8,7 @@ enum WatchlistPane {
         let short = rect.width < 36
         let nameWidth = short ? 6 : 10
         let rest = rect.width - nameWidth
-        let changeWidth = 7
+        let changeWidth = 8
         var lastWidth = min(14, max(7, rest * 4 / 10))
         var volWidth = min(10, max(0, rest - changeWidth - lastWidth))
         if volWidth < 7 {  // no room for a readable volume: give the space to the price
@@ -35,9 +35,11 @@ enum WatchlistPane {
             x += grid.put(Format.padRight(name, nameWidth), x: x, y: y, style: base)
             x += grid.put(Format.padLeft(row.last.description, lastWidth), x: x, y: y, style: base)
             let change = (positive ? "+" : "") + row.changePercent.formatted(fractionDigits: 2)
-            x += grid.put(Format.padLeft(change, changeWidth), x: x, y: y,
+            x += grid.put(" " + Format.padLeft(change, changeWidth - 1), x: x, y: y,
                           style: CellStyle(positive ? .green : .red, bold: focused, reverse: focused))
-            if volWidth > 0 { grid.put(Format.padLeft(Format.compact(row.quoteVolume), volWidth), x: x, y: y, style: base) }
+            if volWidth > 0 {
+                grid.put(" " + Format.padLeft(Format.compact(row.quoteVolume), volWidth - 1), x: x, y: y, style: base)
+            }
         }
     }
 }
