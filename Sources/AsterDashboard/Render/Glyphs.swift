@@ -1,3 +1,5 @@
+import AsterKit
+
 /// Box-drawing and bar characters, with an ASCII set for terminals without UTF-8.
 public struct Glyphs: Sendable, Hashable {
     public var horizontal: Character
@@ -24,20 +26,22 @@ public struct Glyphs: Sendable, Hashable {
 
 /// Number formatting shared by the panes.
 enum Format {
-    /// `1.23K`, `45.6M`, `7.89B` for volumes.
+    /// Three significant digits and a unit, at most 6 characters: `1.23K`, `45.6M`, `789B`.
     static func compact(_ value: ExactDecimalLike) -> String {
         let v = value.double
         let a = abs(v)
-        if a >= 1e9 { return fixed(v / 1e9, 2) + "B" }
-        if a >= 1e6 { return fixed(v / 1e6, 2) + "M" }
-        if a >= 1e3 { return fixed(v / 1e3, 2) + "K" }
-        return fixed(v, 2)
+        let (scaled, unit): (Double, String) =
+            a >= 1e12 ? (v / 1e12, "T") : a >= 1e9 ? (v / 1e9, "B") : a >= 1e6 ? (v / 1e6, "M")
+            : a >= 1e3 ? (v / 1e3, "K") : (v, "")
+        let m = abs(scaled)
+        return fixed(scaled, m >= 100 ? 0 : m >= 10 ? 1 : 2) + unit
     }
 
     static func fixed(_ v: Double, _ digits: Int) -> String {
         var p = 1.0
         for _ in 0..<digits { p *= 10 }
         let r = (v * p).rounded() / p
+        if digits == 0 { return String(Int64(r)) }
         var s = String(r)
         if let dot = s.firstIndex(of: ".") {
             let have = s.distance(from: dot, to: s.endIndex) - 1
@@ -71,8 +75,6 @@ enum Format {
         s.count >= width ? String(s.prefix(width)) : s + String(repeating: " ", count: width - s.count)
     }
 }
-
-import AsterKit
 
 /// Anything the formatter can turn into a `Double` for display.
 protocol ExactDecimalLike { var double: Double { get } }
