@@ -54,6 +54,13 @@ final class SimHub: Sendable {
         }
     }
 
+    /// Ends every connection's outbox, which closes its websocket.
+    func disconnectAll() {
+        state.withLock { s in
+            for sub in s.subscribers.values { sub.outbox.finish() }
+        }
+    }
+
     /// Queues a frame for one connection only (replies to its requests).
     func send(_ id: Int, _ text: String) {
         state.withLock { s in _ = s.subscribers[id]?.outbox.yield(text) }

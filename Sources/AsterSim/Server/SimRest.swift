@@ -11,12 +11,12 @@ struct SimRest {
 
     func register(on router: Router<BasicRequestContext>) {
         let api = router.group("fapi/v1")
-        api.get("ping") { _, _ in json("{}") }
-        api.get("time") { _, _ in json(#"{"serverTime":\#(now())}"#) }
-        api.get("exchangeInfo") { _, _ in json(exchangeInfo()) }
-        api.get("depth") { request, _ in try depth(request) }
-        api.get("ticker/24hr") { request, _ in try ticker(request) }
-        api.get("premiumIndex") { request, _ in try premiumIndex(request) }
+        api.get("ping") { _, _ in try await server.restFault() ?? json("{}") }
+        api.get("time") { _, _ in try await server.restFault() ?? json(#"{"serverTime":\#(now())}"#) }
+        api.get("exchangeInfo") { _, _ in try await server.restFault() ?? json(exchangeInfo()) }
+        api.get("depth") { request, _ in try await server.restFault() ?? depth(request) }
+        api.get("ticker/24hr") { request, _ in try await server.restFault() ?? ticker(request) }
+        api.get("premiumIndex") { request, _ in try await server.restFault() ?? premiumIndex(request) }
     }
 
     private func symbolParameter(_ request: Request, required: Bool) throws -> String? {

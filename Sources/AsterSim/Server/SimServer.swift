@@ -56,6 +56,7 @@ public final class SimServer: Sendable {
     let engine: Mutex<SimEngine>
     let hub = SimHub()
     private let paused = Mutex(false)
+    let faultPlan = Mutex(SimFaultPlan())
 
     /// Stops (or resumes) the order flow; pending book changes are still flushed to the streams,
     /// so a paused market is quiet and its REST snapshot matches the last diff sent.
@@ -158,7 +159,7 @@ public final class SimServer: Sendable {
             carry %= 100
             let wanted = hub.wantedStreams
             let batch = engine.withLock { $0.advance(to: Self.wallClock(), steps: steps, isWanted: wanted.contains) }
-            hub.publish(batch)
+            hub.publish(applyDrops(batch))
             let spent = ContinuousClock.now - started
             if spent < tick { try await Task.sleep(for: tick - spent) }
         }

@@ -1,0 +1,124 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// Settings of a ``RESTClient``.
+public struct RESTConfiguration: Sendable {
+    /// Per-request timeout.
+    public var timeout: Duration
+    /// Retries for 429 and 5xx answers and transport errors.
+    public var maxRetries: Int
+    /// Delays between retries (a 429's `Retry-After` wins when longer).
+    public var backoff: Backoff
+
+    /// Creates settings.
+    public init(timeout: Duration = .seconds(10), maxRetries: Int = 4,
+                backoff: Backoff = Backoff(initial: .milliseconds(250), maximum: .seconds(10))) {
+        self.timeout = timeout
+        self.maxRetries = maxRetries
+        self.backoff = backoff
+    }
+}
+
+/// Request weight the server reports as used (`X-MBX-USED-WEIGHT-*` headers).
+public struct UsedWeight: Sendable, Hashable {
+    /// Header name suffix (`1m`) → weight.
+    public var byInterval: [String: Int]
+}
+
+/// A client for Aster's public futures REST endpoints, on AsyncHTTPClient.
+///
+/// Errors carry the server's `code`/`msg`; HTTP 429 is retried after `Retry-After`, HTTP 418
+/// stops every call until its `Retry-After` has passed, 5xx and transport errors are retried with
+/// backoff. The used-weight headers of the last answer are exposed as ``usedWeight``.
+///
+/// ```swift
+/// let rest = RESTClient(baseURL: AsterEndpoint.productionREST)
+/// let book = try await rest.depth(symbol: "BTCUSDT", limit: 1000)
+/// ```
+public final class RESTClient: Sendable {
+    /// The base URL (`https://fapi.asterdex.com`).
+    public let baseURL: String
+    /// Settings.
+    public let configuration: RESTConfiguration
+    private let http: HTTPClient
+    private let state = Mutex<(weight: UsedWeight?, bannedUntil: ContinuousClock.Instant?)>((nil, nil))
+
+    /// Creates a client.
+    public init(baseURL: String, configuration: RESTConfiguration = .init(), httpClient: HTTPClient = .shared) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.configuration = configuration
+        self.http = httpClient
+    }
+
+    /// The used-weight headers of the last answer.
+    public var usedWeight: UsedWeight? { state.withLock { $0.weight } }
+
+    /// GETs `path` with `query`, retrying as documented; returns the body.
+    public func get(_ path: String, query: [(String, String)] = []) async throws(RESTError) -> [UInt8] {
+        if let until = state.withLock({ $0.bannedUntil }), until > .now {
+            throw RESTError(kind: .banned(retryAfter: until - .now), path: path)
+        }
+        let queryText = query.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0.1)" }
+            .joined(separator: "&")
+        let url = baseURL + path + (queryText.isEmpty ? "" : "?" + queryText)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let failure: RESTError
+            var wait: Duration?
+            do {
+                var request = HTTPClientRequest(url: url)
+                request.method = .GET
+                let response = try await http.execute(request, timeout: .milliseconds(configuration.timeout.milliseconds))
+                let body = try await response.body.collect(upTo: 64 << 20)
+                recordWeight(response.headers)
+                let bytes = Array(body.readableBytesView)
+                let status = Int(response.status.code)
+                let retryAfter = response.headers.first(name: "Retry-After").flatMap(Int.init).map { Duration.seconds($0) }
+                switch status {
+                case 200..<300: return bytes
+                case 418:
+                    state.withLock { $0.bannedUntil = .now + (retryAfter ?? .seconds(60)) }
+                    throw RESTError(kind: .banned(retryAfter: retryAfter), path: path)
+                case 429:
+                    failure = RESTError(kind: .rateLimited(retryAfter: retryAfter), path: path)
+                    wait = retryAfter
+                case 500..<600:
+                    failure = Self.serverError(status, bytes, path)
+                default:
+                    throw Self.serverError(status, bytes, path)
+                }
+            } catch let error as RESTError {
+                throw error
+            } catch {
+                failure = RESTError(kind: .transport("\(error)"), path: path)
+            }
+            guard attempt <= configuration.maxRetries else { throw failure }
+            let backoff = configuration.backoff.delay(attempt: attempt, random: Double.random(in: 0...1))
+            do { try await Task.sleep(for: max(wait ?? .zero, backoff)) } catch { throw failure }
+        }
+    }
+
+    private static func serverError(_ status: Int, _ body: [UInt8], _ path: String) -> RESTError {
+        let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
+        let code = object?["code"] as? Int
+        let message = object?["msg"] as? String ?? String(decoding: body.prefix(200), as: UTF8.self)
+        return RESTError(kind: .server(status: status, code: code, message: message), path: path)
+    }
+
+    private func recordWeight(_ headers: HTTPHeaders) {
+        var weights: [String: Int] = [:]
+        for (name, value) in headers {
+            let lower = name.lowercased()
+            guard lower.hasPrefix("x-mbx-used-weight"), let n = Int(value) else { continue }
+            weights[lower.replacingOccurrences(of: "x-mbx-used-weight-", with: "")
+                .replacingOccurrences(of: "x-mbx-used-weight", with: "total")] = n
+        }
+        if !weights.isEmpty { state.withLock { $0.weight = UsedWeight(byInterval: weights) } }
+    }
+}

@@ -1,0 +1,57 @@
+import Hummingbird
+import Synchronization
+
+/// Misbehaviour the simulator can be told to show, from tests or from `aster-tui sim` flags.
+public struct SimFaultPlan: Sendable {
+    /// Answers the next REST requests get instead of the real one: (HTTP status, Retry-After seconds).
+    public var restFailures: [(status: Int, retryAfter: Int?)] = []
+    /// Delay added to every REST answer.
+    public var restDelay: Duration = .zero
+    /// Symbols (upper case) whose next diff-depth event is silently dropped (a gap).
+    public var dropNextDiff: Set<String> = []
+
+    public init() {}
+}
+
+extension SimServer {
+    /// Changes the fault plan.
+    public func faults(_ change: (inout SimFaultPlan) -> Void) {
+        faultPlan.withLock { change(&$0) }
+    }
+
+    /// Closes every websocket connection now (clients see the server go away).
+    public func disconnectAll() { hub.disconnectAll() }
+
+    /// The injected REST failure for this request, if one is queued.
+    func restFault() async throws -> Response? {
+        let (failure, delay) = faultPlan.withLock { plan -> ((status: Int, retryAfter: Int?)?, Duration) in
+            (plan.restFailures.isEmpty ? nil : plan.restFailures.removeFirst(), plan.restDelay)
+        }
+        if delay > .zero { try await Task.sleep(for: delay) }
+        guard let failure else { return nil }
+        var response = json(#"{"code":-1003,"msg":"Injected failure (HTTP \#(failure.status))."}"#,
+                            status: HTTPResponse.Status(code: failure.status))
+        if let after = failure.retryAfter { response.headers[.retryAfter] = String(after) }
+        return response
+    }
+
+    /// Removes diff events the plan says to drop.
+    func applyDrops(_ batch: [SimOutgoing]) -> [SimOutgoing] {
+        let drops = faultPlan.withLock { $0.dropNextDiff }
+        guard !drops.isEmpty else { return batch }
+        var remaining = drops
+        let kept = batch.filter { item in
+            guard let at = item.stream.firstIndex(of: "@") else { return true }
+            let symbol = item.stream[..<at].uppercased()
+            let suffix = item.stream[at...]
+            let isDiff = suffix == "@depth" || suffix == "@depth@100ms" || suffix == "@depth@500ms"
+            guard isDiff, remaining.contains(symbol) else { return true }
+            return false
+        }
+        for item in batch where item.stream.contains("@depth") {
+            if let at = item.stream.firstIndex(of: "@") { remaining.remove(item.stream[..<at].uppercased()) }
+        }
+        faultPlan.withLock { $0.dropNextDiff = $0.dropNextDiff.intersection(remaining) }
+        return kept
+    }
+}
