@@ -95,10 +95,10 @@ func pythonBaselines(_ kinds: [FrameKind], seconds: Double) -> [String: (bare: D
     return json.mapValues { ($0["bare"] ?? 0, $0["decimal"] ?? 0) }
 }
 
-func scriptPath() -> String {
+func scriptPath(_ name: String = "bench_decode_baseline.py") -> String {
     let here = URL(fileURLWithPath: #filePath)
     return here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("scripts/bench_decode_baseline.py").path
+        .appendingPathComponent("scripts/\(name)").path
 }
 
 func format(_ value: Double) -> String {
@@ -110,6 +110,15 @@ var seconds = 2.0
 if let i = CommandLine.arguments.firstIndex(of: "--seconds"), i + 1 < CommandLine.arguments.count,
    let s = Double(CommandLine.arguments[i + 1]), s > 0 { seconds = s }
 
+let mode = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("--") && Double($0) == nil } ?? "all"
+guard ["all", "decode", "book"].contains(mode) else {
+    print("usage: aster-bench [decode|book|all] [--seconds S]")
+    exit(64)
+}
+if mode == "book" {
+    BookBench.run(seconds: seconds)
+    exit(0)
+}
 let kinds = makeFrames()
 print("AsterKit decode benchmark (\(seconds) s per measurement, single thread)")
 let baselines = pythonBaselines(kinds, seconds: seconds)
@@ -134,3 +143,4 @@ if baselines != nil {
     print(allMet ? "target met: >= 1x bare orjson and >= 2x orjson+Decimal on every kind"
                  : "TARGET MISSED on at least one kind")
 }
+if mode == "all" { BookBench.run(seconds: seconds) }

@@ -27,6 +27,18 @@ struct OrderBookUnitTests {
         }
     }
 
+    @Test("a far-away outlier level switches to sorted chunks and stays exact")
+    func outlier() {
+        var side = BookSide(isBid: false)
+        side.set(dec("97000.1"), dec("1"))
+        side.set(dec("97000.3"), dec("2"))
+        side.set(dec("9999999.9"), dec("3"))  // ~99 million units away at scale 1
+        side.set(dec("97000.25"), dec("4"))   // a finer scale too
+        #expect(side.levels.map(\.price) == [dec("97000.1"), dec("97000.25"), dec("97000.3"), dec("9999999.9")])
+        side.set(dec("97000.1"), .zero)
+        #expect(side.best == PriceLevel(price: dec("97000.25"), quantity: dec("4")) && side.count == 3)
+    }
+
     @Test("equal prices with different trailing zeros are one level")
     func exactKeys() {
         var side = BookSide(isBid: true)
@@ -208,5 +220,35 @@ struct RESTClientTests {
             #expect(premium.count == 1 && premium[0].markPrice > .zero)
             #expect(try await rest.tickers24h().count == 10)
         }
+    }
+}
+
+@Suite("aster-tui book", .serialized)
+struct BookCommandTests {
+    @Test("`aster-tui book --json` prints the synchronised book, equal to the exchange's")
+    func json() async throws {
+        let binary = try asterTUIBinary()
+        try await withSimulator(SimConfiguration(seed: 31, rate: 5_000)) { server, port in
+            async let run = runProcess(binary, ["book", "btcusdt", "--url", "ws://127.0.0.1:\(port)",
+                                                "--rest-url", "http://127.0.0.1:\(port)", "--levels", "10", "--json",
+                                                "--duration", "4"])
+            try await Task.sleep(for: .seconds(2))
+            server.setPaused(true)
+            let result = try await run
+            #expect(result.status == 0, "\(result.stderr)")
+            let printed = try #require(parse(result.stdout) as? [String: Any])
+            let truth = try await RESTClient(baseURL: "http://127.0.0.1:\(port)").depth(symbol: "BTCUSDT", limit: 10)
+            #expect(printed["symbol"] as? String == "BTCUSDT")
+            #expect((printed["lastUpdateId"] as? NSNumber)?.int64Value == truth.lastUpdateId)
+            #expect(printed["bids"] as? [[String]] == truth.bids.map { [$0.price.description, $0.quantity.description] })
+            #expect(printed["asks"] as? [[String]] == truth.asks.map { [$0.price.description, $0.quantity.description] })
+            #expect((printed["bids"] as? [[String]])?.count == 10)
+        }
+    }
+
+    @Test("bad arguments exit non-zero", arguments: [["book"], ["book", "BTC-USDT"], ["book", "BTCUSDT", "--levels", "0"]])
+    func bad(arguments: [String]) async throws {
+        let result = try await runProcess(try asterTUIBinary(), arguments)
+        #expect(result.status != 0 && !result.stderr.isEmpty)
     }
 }

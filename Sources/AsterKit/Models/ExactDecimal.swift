@@ -45,6 +45,18 @@ public struct ExactDecimal: Sendable, Hashable {
         self = Self.fit(m, scale: s)
     }
 
+    /// `mantissa / 10^scale` for a mantissa and scale already in range (0...18): strips trailing
+    /// zeros with 64-bit arithmetic only.
+    static func normalized(mantissa: Int64, scale: UInt8) -> ExactDecimal {
+        var m = mantissa
+        var s = scale
+        while s > 0 && m % 10 == 0 {
+            m /= 10
+            s -= 1
+        }
+        return ExactDecimal(normalizedMantissa: m, scale: s)
+    }
+
     /// Creates an integral value.
     public init(_ value: Int) {
         self.init(normalizedMantissa: Int64(value), scale: 0)
