@@ -39,6 +39,17 @@ struct OrderBookUnitTests {
         #expect(side.best == PriceLevel(price: dec("97000.25"), quantity: dec("4")) && side.count == 3)
     }
 
+    @Test("a partial depth event makes a book, best first, with spread, mid, imbalance and cumulative depth")
+    func partial() throws {
+        guard case .depth(let d) = try decode(try fixture("depthPartial")).event else { throw Unexpected() }
+        let book = LocalOrderBook(partial: d)
+        #expect(book.bestBid?.price == dec("7405.43") && book.bestAsk?.price == dec("7405.96"))
+        #expect(book.spread == dec("0.53") && book.mid == dec("7405.695"))
+        #expect(book.cumulativeDepth(bids: true, levels: 3) == [dec("2.562"), dec("7.801"), dec("9.229")])
+        #expect(book.imbalance(levels: 5) == (dec("13.137") - dec("15.315")).divided(by: dec("28.452"), scale: 6))
+        #expect(book.lastUpdateId == 390497878)
+    }
+
     @Test("equal prices with different trailing zeros are one level")
     func exactKeys() {
         var side = BookSide(isBid: true)
@@ -181,6 +192,7 @@ struct RESTClientTests {
             let started = ContinuousClock.now
             let time = try await rest.serverTime()
             #expect(time > 1_700_000_000_000)
+            #expect((rest.usedWeight?.byInterval["1m"] ?? 0) >= 1)
             #expect(ContinuousClock.now - started >= .seconds(1), "waited for Retry-After")
         }
     }

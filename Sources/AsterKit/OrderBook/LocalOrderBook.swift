@@ -29,6 +29,15 @@ public struct LocalOrderBook: Sendable {
     /// Creates an empty book.
     public init(symbol: String) { self.symbol = symbol.uppercased() }
 
+    /// A book from a partial depth event (`<symbol>@depth<5|10|20>`): the lighter alternative
+    /// to a synchronised book, exact for the levels it carries.
+    public init(partial update: DepthUpdate) {
+        symbol = update.symbol.uppercased()
+        bids = BookSide(isBid: true, levels: update.bids)
+        asks = BookSide(isBid: false, levels: update.asks)
+        lastUpdateId = update.finalUpdateId
+    }
+
     /// Replaces the book with a snapshot.
     public mutating func load(_ snapshot: DepthSnapshot) {
         bids = BookSide(isBid: true, levels: snapshot.bids)
@@ -64,6 +73,12 @@ public struct LocalOrderBook: Sendable {
         let b = bids.depth(levels)
         let a = asks.depth(levels)
         return (b - a).divided(by: b + a, scale: 6)
+    }
+
+    /// Running totals of quantity over the best `levels` levels of a side (for depth bars).
+    public func cumulativeDepth(bids side: Bool, levels: Int) -> [ExactDecimal] {
+        var total = ExactDecimal.zero
+        return (side ? bids : asks).top(levels).map { total += $0.quantity; return total }
     }
 
     /// The best `n` levels a side as a snapshot.

@@ -1,5 +1,7 @@
 import AsterKit
+import HTTPTypes
 import Hummingbird
+import Synchronization
 
 /// The simulator's public REST endpoints, answering in the spec's shapes.
 struct SimRest {
@@ -10,6 +12,7 @@ struct SimRest {
     let now: @Sendable () -> Int64
 
     func register(on router: Router<BasicRequestContext>) {
+        router.middlewares.add(UsedWeightMiddleware())
         let api = router.group("fapi/v1")
         api.get("ping") { _, _ in try await server.restFault() ?? json("{}") }
         api.get("time") { _, _ in try await server.restFault() ?? json(#"{"serverTime":\#(now())}"#) }
@@ -154,6 +157,9 @@ func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
     Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
 }
 
+/// The used-weight header Aster sends (`X-MBX-USED-WEIGHT-1M`).
+let usedWeightHeader = HTTPField.Name("X-MBX-USED-WEIGHT-1M")!
+
 /// An error answered as the spec's `{"code": …, "msg": …}` with HTTP 400.
 struct SimHTTPError: HTTPResponseError {
     let code: Int
@@ -173,5 +179,31 @@ struct SimHTTPError: HTTPResponseError {
         w.field("msg", message)
         w.endObject()
         return json(w.text, status: status)
+    }
+}
+
+/// Counts request weight per minute, as the real server reports it.
+struct UsedWeightMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    private let window = WeightWindow()
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let weight = request.uri.path.hasSuffix("/depth") ? 10 : 1
+        let used = window.add(weight)
+        var response = try await next(request, context)
+        response.headers[usedWeightHeader] = String(used)
+        return response
+    }
+}
+
+final class WeightWindow: Sendable {
+    private let state = Mutex<(minute: Int64, used: Int)>((0, 0))
+    func add(_ weight: Int) -> Int {
+        let minute = SimServer.wallClock() / 60_000
+        return state.withLock { s in
+            if s.minute != minute { s = (minute, 0) }
+            s.used += weight
+            return s.used
+        }
     }
 }
