@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import WSClient
@@ -24,12 +25,15 @@ public struct StreamConfiguration: Sendable {
     public var reconnect: Bool
     /// Events buffered for a slow consumer; beyond this the oldest are dropped and counted.
     public var bufferLimit: Int
+    /// Where every received raw frame is recorded, if anywhere.
+    public var recorder: StreamRecorder?
 
     /// Creates settings; the defaults suit Aster's production servers.
     public init(
         staleTimeout: Duration = .seconds(60), backoff: Backoff = Backoff(), maxFrameSize: Int = 8 << 20,
-        reconnect: Bool = true, bufferLimit: Int = 10_000
+        reconnect: Bool = true, bufferLimit: Int = 10_000, recorder: StreamRecorder? = nil
     ) {
+        self.recorder = recorder
         self.staleTimeout = staleTimeout
         self.backoff = backoff
         self.maxFrameSize = maxFrameSize
@@ -176,6 +180,7 @@ public struct MarketStream: Sendable {
                             switch message {
                             case .text(let text):
                                 counters.frame(bytes: text.utf8.count, at: .now)
+                                config.recorder?.record(text, receivedAt: Int64(Date().timeIntervalSince1970 * 1000))
                                 do throws(DecodingFailure) {
                                     emit(.message(try decoder.decode(text)))
                                 } catch {

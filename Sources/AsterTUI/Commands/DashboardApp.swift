@@ -19,6 +19,9 @@ struct DashboardOptions: Sendable {
     var ascii: Bool
     var logFile: String?
     var seed: UInt64
+    var replay: String?
+    var speed: Double
+    var record: String?
 }
 
 /// Set from a signal handler; the render loop checks it every tick.
@@ -48,6 +51,8 @@ struct DashboardApp {
                 try await runDashboard(base: "ws://127.0.0.1:\(port)", mode: .demo, logger: logger, quit: quit)
                 group.cancelAll()
             }
+        } else if options.replay != nil {
+            try await runDashboard(base: "", mode: .replay, logger: logger, quit: quit)
         } else {
             try await runDashboard(base: options.url, mode: .live, logger: logger, quit: quit)
         }
@@ -55,7 +60,11 @@ struct DashboardApp {
 
     private func runDashboard(base: String, mode: DashboardMode, logger: Logger, quit: QuitFlag) async throws {
         let model = DashboardModel(mode: mode, symbol: options.symbol, symbols: options.symbols, interval: options.interval)
-        let stream = MarketStream(base: base, streams: await model.initialStreams, logger: logger)
+        let recorder = try options.record.map { try StreamRecorder(path: $0) }
+        defer { recorder?.close() }
+        let stream = MarketStream(base: base, streams: await model.initialStreams,
+                                  configuration: StreamConfiguration(recorder: recorder), logger: logger)
+        let replay = options.replay.map { ReplaySource(paths: [$0], pacing: .speed(options.speed)) }
         let utf8 = NcursesTerminal.localeIsUTF8()
         let renderer = DashboardRenderer(layout: options.layout, glyphs: options.ascii || !utf8 ? .ascii : .unicode)
         let terminal = NcursesTerminal(color: options.color)
@@ -63,7 +72,7 @@ struct DashboardApp {
         defer { terminal.restore() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await event in stream.events() {
+                for await event in replay?.events() ?? stream.events() {
                     await model.apply(event, receivedAt: Self.nowMs())
                 }
             }
@@ -78,6 +87,7 @@ struct DashboardApp {
                         switch effect {
                         case .quit: break loop
                         case .resubscribe(let old, let new):
+                            guard replay == nil else { continue }  // a replay has the streams it recorded
                             Task {
                                 do { try await stream.change(subscribe: new, unsubscribe: old) } catch {
                                     logger.warning("resubscribe failed", metadata: ["error": "\(error)"])
@@ -88,7 +98,7 @@ struct DashboardApp {
                 }
                 let now = ContinuousClock.now
                 if now >= nextDraw || keysHandled {
-                    await model.observe(stream.counters.snapshot, now: Self.nowMs())
+                    await model.observe((replay?.counters ?? stream.counters).snapshot, now: Self.nowMs())
                     let snapshot = await model.snapshot(now: Self.nowMs())
                     if !snapshot.paused || keysHandled {
                         let size = terminal.size

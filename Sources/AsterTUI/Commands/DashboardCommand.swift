@@ -54,6 +54,15 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(help: "Simulator seed with --demo.")
     var seed: UInt64 = 1
 
+    @Option(help: "Replay recorded frames from FILE instead of connecting (see `aster-tui stream --record`).")
+    var replay: String?
+
+    @Option(help: "Replay speed (1 = real time).")
+    var speed: Double = 1
+
+    @Option(help: "Record every received raw frame to FILE.")
+    var record: String?
+
     func validate() throws {
         guard (10...5_000).contains(refreshMs) else { throw ValidationError("--refresh-ms must be 10...5000.") }
         guard ["full", "compact"].contains(layout) else { throw ValidationError("--layout must be full or compact.") }
@@ -65,6 +74,11 @@ struct DashboardCommand: AsyncParsableCommand {
         }
         guard symbol.allSatisfy({ $0.isLetter || $0.isNumber }) else { throw ValidationError("--symbol must be letters and digits.") }
         guard url.hasPrefix("ws://") || url.hasPrefix("wss://") else { throw ValidationError("--url must start with ws:// or wss://") }
+        guard speed > 0 else { throw ValidationError("--speed must be positive.") }
+        if let replay, !FileManager.default.isReadableFile(atPath: replay) {
+            throw ValidationError("cannot read --replay file \(replay)")
+        }
+        if replay != nil && (demo || record != nil) { throw ValidationError("--replay cannot be combined with --demo or --record.") }
     }
 
     /// `NO_COLOR` set to a non-empty value asks for monochrome (no-color.org).
@@ -84,7 +98,7 @@ struct DashboardCommand: AsyncParsableCommand {
             layout: pane.flatMap(Self.pane(named:)).map(LayoutMode.single) ?? (layout == "compact" ? .compact : .full),
             refresh: .milliseconds(refreshMs),
             color: color && !Self.noColorRequested(),
-            ascii: ascii, logFile: logFile, seed: seed)
+            ascii: ascii, logFile: logFile, seed: seed, replay: replay, speed: speed, record: record)
         try await DashboardApp(options: options).run()
     }
 }

@@ -13,6 +13,7 @@ struct StreamCommand: AsyncParsableCommand {
             payload gives one line per element). Examples:
               aster-tui stream btcusdt@aggTrade
               aster-tui stream --json --count 10 !ticker@arr ethusdt@depth20@100ms
+              aster-tui stream --record btc.rec btcusdt@aggTrade     (then: aster-tui stream --replay btc.rec --speed 10)
             """
     )
 
@@ -31,11 +32,27 @@ struct StreamCommand: AsyncParsableCommand {
     @Option(name: .customLong("stale-timeout"), help: "Reconnect when no frame arrives for S seconds.")
     var staleTimeout: Double = 60
 
+    @Option(help: "Record every received raw frame to FILE (rotates at 256 MiB; secrets redacted).")
+    var record: String?
+
+    @Option(help: "Replay recorded frames from FILE instead of connecting (repeat for several files).")
+    var replay: [String] = []
+
+    @Option(help: "Replay speed: 1 is real time, 10 is ten times faster; omitted, as fast as possible.")
+    var speed: Double?
+
     @Argument(help: "Stream names, e.g. btcusdt@aggTrade, !ticker@arr, ethusdt@kline_1m.")
     var streams: [String] = []
 
     func validate() throws {
-        guard !streams.isEmpty else { throw ValidationError("Name at least one stream, e.g. btcusdt@aggTrade.") }
+        if let speed, speed <= 0 { throw ValidationError("--speed must be positive.") }
+        for file in replay where !FileManager.default.isReadableFile(atPath: file) {
+            throw ValidationError("cannot read --replay file \(file)")
+        }
+        if !replay.isEmpty && record != nil { throw ValidationError("--record and --replay cannot be combined.") }
+        guard !streams.isEmpty || !replay.isEmpty else {
+            throw ValidationError("Name at least one stream, e.g. btcusdt@aggTrade.")
+        }
         for name in streams {
             do { _ = try StreamName(parsing: name) } catch { throw ValidationError(error.description) }
         }
@@ -51,13 +68,21 @@ struct StreamCommand: AsyncParsableCommand {
         let names = try streams.map { try StreamName(parsing: $0) }
         var logger = Logger(label: "aster-tui.stream")
         logger.logLevel = .error
-        let stream = MarketStream(
-            url: AsterEndpoint.combined(base: url, streams: names),
-            configuration: StreamConfiguration(staleTimeout: .milliseconds(Int64(staleTimeout * 1000))),
-            logger: logger)
+        let recorder = try record.map { try StreamRecorder(path: $0) }
+        defer { recorder?.close() }
+        let events: AsyncStream<StreamEvent>
+        if replay.isEmpty {
+            events = MarketStream(
+                url: AsterEndpoint.combined(base: url, streams: names),
+                configuration: StreamConfiguration(staleTimeout: .milliseconds(Int64(staleTimeout * 1000)), recorder: recorder),
+                logger: logger
+            ).events()
+        } else {
+            events = ReplaySource(paths: replay, pacing: speed.map { .speed($0) } ?? .asFastAsPossible).events()
+        }
         let printer = EventPrinter(json: json, limit: count)
         let outcome = try await withThrowingTaskGroup(of: StreamOutcome.self) { group in
-            group.addTask { await printer.consume(stream.events()) }
+            group.addTask { await printer.consume(events) }
             if let timeout {
                 group.addTask {
                     try await Task.sleep(for: .milliseconds(Int64(timeout * 1000)))

@@ -1,0 +1,105 @@
+import AsterKit
+import AsterSim
+import Foundation
+import Testing
+
+func temporaryPath(_ name: String) -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aster-replay-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir.appendingPathComponent(name).path
+}
+
+func messages(_ events: AsyncStream<StreamEvent>, count: Int) async -> [StreamMessage] {
+    var out: [StreamMessage] = []
+    for await event in events {
+        if case .message(let m) = event { out.append(m) }
+        if out.count == count { break }
+    }
+    return out
+}
+
+@Suite("Recording and replay", .serialized)
+struct ReplayTests {
+    @Test("recording a live stream then replaying it gives the same events in the same order; secrets never written")
+    func roundTrip() async throws {
+        let path = temporaryPath("live.rec")
+        let secretFrame = #"{"e":"listenKeyExpired","E":1576653824250,"listenKey":"pqia91ma19a5s61cv6a81va65sdf19v8a65a1a5s61cv6a81va65sdf19v8a65a1"}"#
+        let frames = try wrappedFixtureFrames().map(\.frame) + [secretFrame]
+        let recorder = try StreamRecorder(path: path)
+        let live = try await FrameServer(frames: frames).run { port in
+            let stream = MarketStream(url: "ws://127.0.0.1:\(port)/stream?streams=btcusdt@aggTrade",
+                                      configuration: StreamConfiguration(reconnect: false, recorder: recorder))
+            return await messages(stream.events(), count: frames.count)
+        }
+        recorder.close()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(!text.contains("pqia91ma19a5"), "the listen key must never be recorded")
+        #expect(text.contains(#""listenKey":"<redacted>""#))
+        let replayed = await messages(ReplaySource(paths: [path]).events(), count: frames.count)
+        #expect(replayed == live)
+        #expect(replayed.count == frames.count)
+    }
+
+    @Test("`;;`-delimited and one-per-line files replay too; garbage is a counted decode failure")
+    func formats() async throws {
+        let frames = [try fixture("aggTrade"), try fixture("bookTicker"), try fixture("depthDiff")]
+            .map { $0.replacingOccurrences(of: "\n", with: "") }
+        let semi = temporaryPath("a.txt")
+        try (frames.joined(separator: ";;") + ";;not json").write(toFile: semi, atomically: true, encoding: .utf8)
+        let lines = temporaryPath("b.txt")
+        try frames.joined(separator: "\n").write(toFile: lines, atomically: true, encoding: .utf8)
+        let replay = ReplaySource(paths: [semi, lines])
+        var kinds: [String] = []
+        var failures = 0
+        for await event in replay.events() {
+            switch event {
+            case .message(let m): kinds.append(m.event.eventType ?? "?")
+            case .decodeFailure: failures += 1
+            case .state: break
+            }
+        }
+        #expect(kinds == ["aggTrade", "bookTicker", "depthUpdate", "aggTrade", "bookTicker", "depthUpdate"])
+        #expect(failures == 1 && replay.counters.snapshot.decodeErrors == 1)
+    }
+
+    @Test("real-time pacing follows the recorded times; ×N is N times faster")
+    func pacing() async throws {
+        let path = temporaryPath("paced.rec")
+        let t = try fixture("aggTrade").replacingOccurrences(of: "\n", with: "")
+        try "1000\t\(t)\n1400\t\(t)\n1800\t\(t)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        var started = ContinuousClock.now
+        _ = await messages(ReplaySource(paths: [path], pacing: .realTime).events(), count: 3)
+        #expect(ContinuousClock.now - started >= .milliseconds(750))
+        started = ContinuousClock.now
+        _ = await messages(ReplaySource(paths: [path], pacing: .speed(8)).events(), count: 3)
+        let fast = ContinuousClock.now - started
+        #expect(fast >= .milliseconds(90) && fast < .milliseconds(700))
+    }
+
+    @Test("the recorder rotates by size")
+    func rotation() throws {
+        let path = temporaryPath("rot.rec")
+        let recorder = try StreamRecorder(path: path, maxBytes: 1_000, keep: 2)
+        for i in 0..<300 { recorder.record(#"{"e":"x","i":\#(i)}"#, receivedAt: Int64(i)) }
+        recorder.close()
+        #expect(FileManager.default.fileExists(atPath: path + ".1") && FileManager.default.fileExists(atPath: path + ".2"))
+        #expect(!FileManager.default.fileExists(atPath: path + ".3"))
+        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        #expect(size <= 1_000)
+    }
+
+    @Test("`aster-tui stream --record` then `--replay` prints the same JSON lines")
+    func cli() async throws {
+        let binary = try asterTUIBinary()
+        let path = temporaryPath("cli.rec")
+        let frames = try wrappedFixtureFrames().map(\.frame)
+        let live = try await FrameServer(frames: frames).run { port in
+            try await runProcess(binary, ["stream", "--json", "--url", "ws://127.0.0.1:\(port)", "--count", "20",
+                                          "--record", path, "btcusdt@aggTrade"])
+        }
+        #expect(live.status == 0)
+        let replayed = try await runProcess(binary, ["stream", "--json", "--replay", path, "--count", "20"])
+        #expect(replayed.status == 0, "\(replayed.stderr)")
+        #expect(replayed.stdout == live.stdout && !live.stdout.isEmpty)
+    }
+}
