@@ -13,6 +13,21 @@ public enum StreamEvent: Sendable {
     case state(ConnectionState)
 }
 
+/// Why a live request got no reply.
+public enum LiveRequestError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// No reply within ``StreamConfiguration/requestTimeout``.
+    case timeout(id: Int64)
+    /// The connection is not open (or closed while waiting).
+    case notConnected
+
+    public var description: String {
+        switch self {
+        case .timeout(let id): "no reply to request \(id) in time"
+        case .notConnected: "the stream is not connected"
+        }
+    }
+}
+
 /// Settings of a ``MarketStream``.
 public struct StreamConfiguration: Sendable {
     /// Reconnect when no frame arrives for this long.
@@ -27,13 +42,17 @@ public struct StreamConfiguration: Sendable {
     public var bufferLimit: Int
     /// Where every received raw frame is recorded, if anywhere.
     public var recorder: StreamRecorder?
+    /// How long a live request waits for its reply.
+    public var requestTimeout: Duration
 
     /// Creates settings; the defaults suit Aster's production servers.
     public init(
         staleTimeout: Duration = .seconds(60), backoff: Backoff = Backoff(), maxFrameSize: Int = 8 << 20,
-        reconnect: Bool = true, bufferLimit: Int = 10_000, recorder: StreamRecorder? = nil
+        reconnect: Bool = true, bufferLimit: Int = 10_000, recorder: StreamRecorder? = nil,
+        requestTimeout: Duration = .seconds(10)
     ) {
         self.recorder = recorder
+        self.requestTimeout = requestTimeout
         self.staleTimeout = staleTimeout
         self.backoff = backoff
         self.maxFrameSize = maxFrameSize
@@ -103,14 +122,42 @@ public struct MarketStream: Sendable {
     }
 
     /// Swaps streams in one step: unsubscribe `old`, subscribe `new`, never more than 10
-    /// outbound messages per second.
+    /// outbound messages per second. Each request waits for its `{"result":…,"id":…}` reply.
+    ///
+    /// - Throws: ``ServerError`` when the server refuses a request, ``LiveRequestError`` on timeout
+    ///   or disconnect. The streams are remembered either way and carried after a reconnect.
     public func change(subscribe: [StreamName], unsubscribe: [StreamName]) async throws {
         let (writer, requests) = session.change(subscribe: subscribe, unsubscribe: unsubscribe)
         guard let writer else { return }
-        for request in requests {
-            let wait = session.reserveSendSlot()
-            if wait > .zero { try await Task.sleep(for: wait) }
-            try await writer.write(.text(request.jsonText))
+        for request in requests { _ = try await send(request, writer: writer) }
+    }
+
+    /// `LIST_SUBSCRIPTIONS` on the open connection.
+    public func listSubscriptions() async throws -> [String] {
+        guard let writer = session.writer else { throw LiveRequestError.notConnected }
+        let reply = try await send(.listSubscriptions(id: session.nextRequestId()), writer: writer)
+        guard case .streams(let names) = reply.result else { return [] }
+        return names
+    }
+
+    /// Sends a request and waits for its reply, within the outbound rate limit.
+    private func send(_ request: LiveRequest, writer: WebSocketOutboundWriter) async throws -> SubscriptionReply {
+        let wait = session.reserveSendSlot()
+        if wait > .zero { try await Task.sleep(for: wait) }
+        let session = self.session
+        let timeout = configuration.requestTimeout
+        return try await withCheckedThrowingContinuation { continuation in
+            session.register(request.id, continuation)
+            Task {
+                do {
+                    try await writer.write(.text(request.jsonText))
+                } catch {
+                    session.fail(request.id, LiveRequestError.notConnected)
+                    return
+                }
+                try? await Task.sleep(for: timeout)
+                session.fail(request.id, LiveRequestError.timeout(id: request.id))
+            }
         }
     }
 
@@ -168,7 +215,10 @@ public struct MarketStream: Sendable {
         wsConfig.autoPing = .disabled
         do {
             let session = self.session
-            defer { session.attach(nil) }
+            defer {
+                session.attach(nil)
+                session.failAll(LiveRequestError.notConnected)
+            }
             let close = try await WebSocketClient.connect(url: currentURL, configuration: wsConfig, logger: logger) {
                 inbound, outbound, _ in
                 session.attach(outbound)
@@ -182,7 +232,9 @@ public struct MarketStream: Sendable {
                                 counters.frame(bytes: text.utf8.count, at: .now)
                                 config.recorder?.record(text, receivedAt: Int64(Date().timeIntervalSince1970 * 1000))
                                 do throws(DecodingFailure) {
-                                    emit(.message(try decoder.decode(text)))
+                                    let message = try decoder.decode(text)
+                                    session.resolve(message.event)
+                                    emit(.message(message))
                                 } catch {
                                     counters.decodeError()
                                     logger.warning("undecodable frame", metadata: ["error": "\(error)"])

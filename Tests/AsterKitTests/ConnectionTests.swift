@@ -1,0 +1,126 @@
+import AsterKit
+import AsterSim
+import Foundation
+import Testing
+
+/// Every stream the simulator serves for `symbols`, except the random liquidation streams.
+func simulatorStreams(symbols: [String]) -> [StreamName] {
+    var out: [StreamName] = [.allTickers, .allMiniTickers, .allBookTickers, .allMarkPrices(everySecond: false),
+                             .allMarkPrices(everySecond: true)]
+    for symbol in symbols.map({ $0.lowercased() }) {
+        out += [.aggTrade(symbol: symbol), .bookTicker(symbol: symbol), .miniTicker(symbol: symbol), .ticker(symbol: symbol),
+                .markPrice(symbol: symbol, everySecond: true), .markPrice(symbol: symbol, everySecond: false)]
+        for speed in StreamName.DepthSpeed.allCases {
+            out.append(.diffDepth(symbol: symbol, speed: speed))
+            for levels in StreamName.DepthLevels.allCases { out.append(.partialDepth(symbol: symbol, levels: levels, speed: speed)) }
+        }
+        for interval in KlineInterval.allCases { out.append(.kline(symbol: symbol, interval: interval)) }
+    }
+    return out
+}
+
+@Suite("Live connections against the simulator", .serialized)
+struct ConnectionTests {
+    @Test("SUBSCRIBE and LIST_SUBSCRIPTIONS are matched to their replies; an error reply throws")
+    func replies() async throws {
+        try await withSimulator { _, port in
+            let stream = MarketStream(base: "ws://127.0.0.1:\(port)", streams: [.aggTrade(symbol: "btcusdt")])
+            let consumer = Task { for await _ in stream.events() {} }
+            defer { consumer.cancel() }
+            try await waitUntil { (try? await stream.listSubscriptions()) != nil }
+            try await stream.subscribe([.bookTicker(symbol: "ethusdt")])
+            #expect(try await stream.listSubscriptions() == ["btcusdt@aggTrade", "ethusdt@bookTicker"])
+            try await stream.unsubscribe([.aggTrade(symbol: "btcusdt")])
+            #expect(try await stream.listSubscriptions() == ["ethusdt@bookTicker"])
+            // More than 200 streams on one connection: the server refuses, and the call throws.
+            let tooMany = simulatorStreams(symbols: SimSymbol.defaults.map(\.name))
+            #expect(tooMany.count > 200)
+            await #expect(throws: ServerError.self) { try await stream.subscribe(tooMany) }
+        }
+    }
+
+    @Test("never more than 10 outbound messages a second: 25 requests in a row keep the connection open")
+    func outboundRateLimit() async throws {
+        try await withSimulator { _, port in
+            let stream = MarketStream(base: "ws://127.0.0.1:\(port)", streams: [.aggTrade(symbol: "btcusdt")])
+            let consumer = Task { for await _ in stream.events() {} }
+            defer { consumer.cancel() }
+            try await waitUntil { (try? await stream.listSubscriptions()) != nil }
+            let started = ContinuousClock.now
+            let intervals = KlineInterval.allCases
+            for i in 0..<25 {
+                let symbol = SimSymbol.defaults[i % 10].name.lowercased()
+                try await stream.subscribe([.kline(symbol: symbol, interval: intervals[i % intervals.count])])
+            }
+            #expect(ContinuousClock.now - started >= .seconds(1.5), "requests must have been spread out")
+            #expect(try await stream.listSubscriptions().count == 26)
+            #expect(stream.counters.snapshot.reconnects == 0)
+        }
+    }
+
+    @Test("subscriptions survive a reconnect")
+    func resubscribeAfterReconnect() async throws {
+        try await withSimulator { server, port in
+            let stream = MarketStream(base: "ws://127.0.0.1:\(port)", streams: [.aggTrade(symbol: "btcusdt")],
+                                      configuration: StreamConfiguration(backoff: Backoff(initial: .milliseconds(50))))
+            let seen = StreamSet()
+            let consumer = Task {
+                for await event in stream.events() {
+                    if case .message(let m) = event, let name = m.stream { await seen.insert(name) }
+                }
+            }
+            defer { consumer.cancel() }
+            try await waitUntil { (try? await stream.listSubscriptions()) != nil }
+            try await stream.subscribe([.bookTicker(symbol: "ethusdt")])
+            server.disconnectAll()
+            try await waitUntil { stream.counters.snapshot.reconnects >= 1 }
+            try await waitUntil { (try? await stream.listSubscriptions()) == ["btcusdt@aggTrade", "ethusdt@bookTicker"] }
+            await seen.clear()
+            try await waitUntil { await seen.contains("ethusdt@bookTicker") } ; try await waitUntil { await seen.contains("btcusdt@aggTrade") }
+        }
+    }
+
+    @Test("450 streams over 3 connections, every stream delivering")
+    func sharding() async throws {
+        let symbols = SimSymbol.defaults + (0..<4).map {
+            SimSymbol(name: "EXTRA\($0)USDT", startPrice: ExactDecimal(100 + $0), tickSize: ExactDecimal(mantissa: 1, scale: 2),
+                      lotSize: ExactDecimal(mantissa: 1, scale: 1))
+        }
+        let streams = Array(simulatorStreams(symbols: symbols.map(\.name)).prefix(450))
+        #expect(streams.count == 450)
+        try await withSimulator(SimConfiguration(seed: 3, rate: 30_000, symbols: symbols)) { _, port in
+            let sharded = ShardedMarketStream(base: "ws://127.0.0.1:\(port)", streams: streams)
+            #expect(sharded.connectionCount == 3)
+            #expect(sharded.streams.map(\.count) == [200, 200, 50])
+            let seen = StreamSet()
+            let consumer = Task {
+                for await event in sharded.events() {
+                    if case .message(let m) = event, let name = m.stream { await seen.insert(name) }
+                }
+            }
+            defer { consumer.cancel() }
+            try await waitUntil(timeout: .seconds(40)) { await seen.count >= 450 }
+            #expect(await seen.names == Set(streams.map(\.name)))
+            #expect(sharded.counters.allSatisfy { $0.frames > 0 })
+        }
+    }
+}
+
+actor StreamSet {
+    private(set) var names: Set<String> = []
+    var count: Int { names.count }
+    func insert(_ name: String) { names.insert(name) }
+    func contains(_ name: String) -> Bool { names.contains(name) }
+    func clear() { names = [] }
+}
+
+/// Polls `condition` until it holds or the time is up (then records an issue).
+func waitUntil(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    Issue.record("condition not met within \(timeout)")
+    throw CancellationError()
+}
