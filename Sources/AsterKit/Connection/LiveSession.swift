@@ -14,6 +14,9 @@ final class LiveSession: Sendable {
 
     private let state: Mutex<State>
     static let maxMessagesPerSecond = 10
+    /// The window the limit is kept over: a little over a second, so network jitter can never
+    /// make the server count 11 messages in one of its seconds.
+    static let window = Duration.milliseconds(1_250)
 
     init(streams: [StreamName]) {
         state = Mutex(State(streams: streams))
@@ -90,10 +93,10 @@ final class LiveSession: Sendable {
     /// How long to wait before the next outbound message keeps within the rate limit; records it.
     func reserveSendSlot(now: ContinuousClock.Instant = .now) -> Duration {
         state.withLock { s in
-            s.sent = s.sent.filter { now - $0 < .seconds(1) }
+            s.sent = s.sent.filter { now - $0 < Self.window }
             var at = now
             if s.sent.count >= Self.maxMessagesPerSecond {
-                at = s.sent[s.sent.count - Self.maxMessagesPerSecond] + .seconds(1)
+                at = s.sent[s.sent.count - Self.maxMessagesPerSecond] + Self.window
             }
             s.sent.append(at)
             return at - now
