@@ -7,7 +7,7 @@ import Synchronization
 final class SimHub: Sendable {
     struct Subscriber {
         var state: SubscriptionState
-        let outbox: AsyncStream<String>.Continuation
+        let outbox: AsyncStream<SimFrame>.Continuation
     }
 
     private struct State {
@@ -16,13 +16,14 @@ final class SimHub: Sendable {
         var byStream: [String: Set<Int>] = [:]
         var dropped = 0
         var sent = 0
+        var stalled = false
     }
 
     private let state = Mutex(State())
 
     /// Registers a connection; returns its id and outbox.
-    func connect(_ subscription: SubscriptionState, buffer: Int = 50_000) -> (id: Int, outbox: AsyncStream<String>) {
-        let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(buffer))
+    func connect(_ subscription: SubscriptionState, buffer: Int = 50_000) -> (id: Int, outbox: AsyncStream<SimFrame>) {
+        let (stream, continuation) = AsyncStream.makeStream(of: SimFrame.self, bufferingPolicy: .bufferingNewest(buffer))
         let id = state.withLock { s in
             let id = s.nextId
             s.nextId += 1
@@ -63,8 +64,19 @@ final class SimHub: Sendable {
 
     /// Queues a frame for one connection only (replies to its requests).
     func send(_ id: Int, _ text: String) {
-        state.withLock { s in _ = s.subscribers[id]?.outbox.yield(text) }
+        state.withLock { s in
+            guard !s.stalled else { return }
+            _ = s.subscribers[id]?.outbox.yield(.text(text))
+        }
     }
+
+    /// Sends a frame to every connection.
+    func broadcast(_ frame: SimFrame) {
+        state.withLock { s in s.subscribers.values.forEach { _ = $0.outbox.yield(frame) } }
+    }
+
+    /// Stops (or resumes) all traffic to clients while keeping their sockets open.
+    func setStalled(_ value: Bool) { state.withLock { $0.stalled = value } }
 
     /// The streams someone listens to now.
     var wantedStreams: Set<String> { state.withLock { Set($0.byStream.keys) } }
@@ -76,6 +88,7 @@ final class SimHub: Sendable {
     func publish(_ batch: [SimOutgoing]) {
         guard !batch.isEmpty else { return }
         state.withLock { s in
+            guard !s.stalled else { return }
             for item in batch {
                 guard let ids = s.byStream[item.stream] else { continue }
                 var wrapped: String?
@@ -88,9 +101,21 @@ final class SimHub: Sendable {
                     } else {
                         text = item.payload
                     }
-                    if case .dropped = sub.outbox.yield(text) { s.dropped += 1 } else { s.sent += 1 }
+                    if case .dropped = sub.outbox.yield(.text(text)) { s.dropped += 1 } else { s.sent += 1 }
                 }
             }
         }
     }
+}
+
+/// One thing to send to a client.
+public enum SimFrame: Sendable, Hashable {
+    /// A text frame.
+    case text(String)
+    /// A binary frame (Aster never sends one: clients must count it and go on).
+    case binary([UInt8])
+    /// A close frame with this code, then the connection ends.
+    case close(code: UInt16, reason: String)
+    /// The TCP connection is cut with no close frame.
+    case drop
 }

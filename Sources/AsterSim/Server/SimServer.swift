@@ -24,11 +24,21 @@ public struct SimConfiguration: Sendable {
     public var maxMessagesPerSecond: Int
     /// Where the server logs (errors only by default, to standard error).
     public var logger: Logger
+    /// Connections are closed (1001, going away) at this age, as Aster does at 24 hours.
+    public var maxConnectionAge: Duration
+    /// Cut each connection abruptly after this many frames (0: never).
+    public var dropEvery: Int
+    /// After every this many frames, send a malformed, an unknown-event or a binary frame (0: never).
+    public var garbageEvery: Int
 
     /// Creates settings.
     public init(host: String = "127.0.0.1", port: Int = 0, seed: UInt64 = 1, rate: Int = 2_000,
                 symbols: [SimSymbol] = SimSymbol.defaults, pingInterval: Duration = .seconds(300),
-                maxMessagesPerSecond: Int = 10, logger: Logger? = nil) {
+                maxMessagesPerSecond: Int = 10, logger: Logger? = nil, maxConnectionAge: Duration = .seconds(86_400),
+                dropEvery: Int = 0, garbageEvery: Int = 0) {
+        self.maxConnectionAge = maxConnectionAge
+        self.dropEvery = dropEvery
+        self.garbageEvery = garbageEvery
         self.host = host
         self.port = port
         self.seed = seed
@@ -82,10 +92,10 @@ public final class SimServer: Sendable {
             router: router,
             server: .http1WebSocketUpgrade(
                 configuration: .init(maxFrameSize: 1 << 20, autoPing: .enabled(timePeriod: configuration.pingInterval))
-            ) { [self] request, _, _ in
+            ) { [self] request, channel, _ in
                 guard let subscription = Self.subscription(forPath: request.path ?? "") else { return .dontUpgrade }
                 return .upgrade([:]) { inbound, outbound, _ in
-                    try await self.serve(subscription, inbound: inbound, outbound: outbound)
+                    try await self.serve(subscription, inbound: inbound, outbound: outbound, channel: channel)
                 }
             },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
@@ -119,14 +129,54 @@ public final class SimServer: Sendable {
         return SubscriptionState(streams: names, combined: false)
     }
 
+    /// Sends frames to every connected client (garbage, binary, closes, drops).
+    public func inject(_ frames: [SimFrame]) { frames.forEach(hub.broadcast) }
+
+    /// Stops (or resumes) sending anything to clients while their sockets stay open.
+    public func setStalled(_ value: Bool) { hub.setStalled(value) }
+
+    private static let garbage: [SimFrame] = [
+        .text(#"{"e":"aggTrade","E":1,"s":"BTCUSDT","p":"#), .text(#"{"e":"brandNewEvent","E":1,"x":true}"#),
+        .binary([0xDE, 0xAD, 0xBE, 0xEF]), .text("not json at all"),
+    ]
+
     private func serve(_ subscription: SubscriptionState, inbound: WebSocketInboundStream,
-                       outbound: WebSocketOutboundWriter) async throws {
+                       outbound: WebSocketOutboundWriter, channel: any Channel) async throws {
         let (id, outbox) = hub.connect(subscription)
         defer { hub.disconnect(id) }
         let limit = configuration.maxMessagesPerSecond
+        let config = configuration
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await text in outbox { try await outbound.write(.text(text)) }
+                var sent = 0
+                for await frame in outbox {
+                    switch frame {
+                    case .text(let text): try await outbound.write(.text(text))
+                    case .binary(let bytes): try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
+                    case .close(let code, let reason):
+                        try await outbound.close(.init(codeNumber: Int(code)), reason: reason)
+                        return
+                    case .drop:
+                        try await channel.close()
+                        return
+                    }
+                    sent += 1
+                    if config.garbageEvery > 0 && sent % config.garbageEvery == 0 {
+                        switch Self.garbage[(sent / config.garbageEvery) % Self.garbage.count] {
+                        case .text(let text): try await outbound.write(.text(text))
+                        case .binary(let bytes): try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
+                        default: break
+                        }
+                    }
+                    if config.dropEvery > 0 && sent % config.dropEvery == 0 {
+                        try await channel.close()
+                        return
+                    }
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: config.maxConnectionAge)
+                try await outbound.close(.goingAway, reason: "connection age limit")
             }
             group.addTask { [hub] in
                 var state = subscription

@@ -26,13 +26,42 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Order-flow actions per second across all symbols.")
     var rate = 2_000
 
+    @Option(name: .customLong("max-age"), help: "Close each connection at this age in seconds (Aster: 86400).")
+    var maxAge: Double = 86_400
+
+    @Option(name: .customLong("drop-every"), help: "Cut each connection abruptly (no close frame) after N frames.")
+    var dropEvery = 0
+
+    @Option(name: .customLong("garbage-every"), help: "After every N frames send a malformed, unknown or binary frame.")
+    var garbageEvery = 0
+
+    @Option(name: .customLong("rest-fail"), help: "Answer the next REST request with this HTTP status (repeatable; 429 and 418 carry Retry-After: 1).")
+    var restFail: [Int] = []
+
+    @Option(name: .customLong("rest-delay-ms"), help: "Delay every REST answer by this many milliseconds.")
+    var restDelayMs = 0
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535.") }
+        guard maxAge > 0, dropEvery >= 0, garbageEvery >= 0, restDelayMs >= 0 else {
+            throw ValidationError("fault settings must not be negative.")
+        }
+        for status in restFail where !(400...599).contains(status) {
+            throw ValidationError("--rest-fail takes an HTTP error status (400...599).")
+        }
         guard rate > 0 && rate <= 1_000_000 else { throw ValidationError("--rate must be 1...1000000.") }
     }
 
     func run() async throws {
-        let server = SimServer(configuration: SimConfiguration(host: host, port: port, seed: seed, rate: rate))
+        let server = SimServer(configuration: SimConfiguration(
+            host: host, port: port, seed: seed, rate: rate, maxConnectionAge: .milliseconds(Int64(maxAge * 1000)),
+            dropEvery: dropEvery, garbageEvery: garbageEvery))
+        let failures = restFail.map { (status: $0, retryAfter: [418, 429].contains($0) ? Optional(1) : nil) }
+        let delay = Duration.milliseconds(restDelayMs)
+        server.faults {
+            $0.restFailures = failures
+            $0.restDelay = delay
+        }
         let host = self.host
         try await server.run { port in
             FileHandle.standardError.write(Data("aster sim listening on ws://\(host):\(port) and http://\(host):\(port)\n".utf8))
