@@ -60,7 +60,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AsterBench",
-            dependencies: ["AsterKit"],
+            dependencies: ["AsterKit", "AsterSim"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),
         .testTarget(

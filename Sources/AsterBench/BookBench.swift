@@ -91,10 +91,15 @@ enum BookBench {
         }
     }
 
+    /// Runs a Python baseline script; `["book", args…]` or `["stream", "--script", name, args…]`.
     static func runPython(_ arguments: [String]) -> [String: Double]? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scriptPath("bench_book_baseline.py")] + arguments.dropFirst()
+        if arguments.count > 2 && arguments[1] == "--script" {
+            process.arguments = ["python3", scriptPath(arguments[2])] + arguments.dropFirst(3)
+        } else {
+            process.arguments = ["python3", scriptPath("bench_book_baseline.py")] + arguments.dropFirst()
+        }
         let out = Pipe()
         process.standardOutput = out
         do { try process.run() } catch { return nil }

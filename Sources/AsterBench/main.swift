@@ -111,12 +111,16 @@ if let i = CommandLine.arguments.firstIndex(of: "--seconds"), i + 1 < CommandLin
    let s = Double(CommandLine.arguments[i + 1]), s > 0 { seconds = s }
 
 let mode = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("--") && Double($0) == nil } ?? "all"
-guard ["all", "decode", "book"].contains(mode) else {
-    print("usage: aster-bench [decode|book|all] [--seconds S]")
+guard ["all", "decode", "book", "stream"].contains(mode) else {
+    print("usage: aster-bench [decode|book|stream|all] [--seconds S]")
     exit(64)
 }
 if mode == "book" {
     BookBench.run(seconds: seconds)
+    exit(0)
+}
+if mode == "stream" {
+    try await StreamBench.run(seconds: max(seconds, 3))
     exit(0)
 }
 let kinds = makeFrames()
@@ -143,4 +147,7 @@ if baselines != nil {
     print(allMet ? "target met: >= 1x bare orjson and >= 2x orjson+Decimal on every kind"
                  : "TARGET MISSED on at least one kind")
 }
-if mode == "all" { BookBench.run(seconds: seconds) }
+if mode == "all" {
+    BookBench.run(seconds: seconds)
+    try await StreamBench.run(seconds: max(seconds, 3))
+}

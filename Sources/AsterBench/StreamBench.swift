@@ -1,0 +1,69 @@
+import AsterKit
+import AsterSim
+import Foundation
+
+/// Loopback throughput and latency: the simulator streams to an AsterKit client (typed, exact
+/// events) and, on the same server, to a Python `websockets` + `orjson` client.
+enum StreamBench {
+    static func streams() -> [StreamName] {
+        var out: [StreamName] = [.allBookTickers]
+        for symbol in SimSymbol.defaults.map({ $0.name.lowercased() }) {
+            out += [.aggTrade(symbol: symbol), .bookTicker(symbol: symbol), .diffDepth(symbol: symbol, speed: .ms100)]
+        }
+        return out
+    }
+
+    static func run(seconds: Double) async throws {
+        print("\nStream benchmark: simulator → client on loopback, \(streams().count) streams (aggTrade, bookTicker, depth@100ms x 10 symbols, !bookTicker)")
+        print("order-flow rate | client | frames/s | latency p50 | p99 | RSS before → after")
+        for rate in [20_000, 60_000] {
+            let server = SimServer(configuration: SimConfiguration(seed: 11, rate: rate))
+            let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+            let serverTask = Task { try await server.run { continuation.yield($0) } }
+            var it = ports.makeAsyncIterator()
+            guard let port = await it.next() else { return }
+            let base = "ws://127.0.0.1:\(port)"
+            let swift = try await swiftClient(base: base, seconds: seconds)
+            print("\(rate)/s | AsterKit | \(format(swift.rate)) | \(swift.p50) ms | \(swift.p99) ms | \(swift.rss)")
+            let url = AsterEndpoint.combined(base: base, streams: streams())
+            if let py = BookBench.runPython(["stream", "--script", "bench_stream_client.py", url, String(seconds)]) {
+                print("\(rate)/s | Python websockets+orjson | \(format(py["frames_per_s"] ?? 0)) | \(Int(py["p50_ms"] ?? 0)) ms | \(Int(py["p99_ms"] ?? 0)) ms | -")
+                print(String(format: "  ratio AsterKit / Python: %.2fx frames/s", swift.rate / max(1, py["frames_per_s"] ?? 1)))
+            } else {
+                print("  (Python client unavailable: pip install websockets orjson)")
+            }
+            serverTask.cancel()
+            _ = try? await serverTask.value
+        }
+    }
+
+    static func swiftClient(base: String, seconds: Double) async throws -> (rate: Double, p50: Int64, p99: Int64, rss: String) {
+        let rssBefore = residentMemory()
+        let stream = MarketStream(base: base, streams: streams(),
+                                  configuration: StreamConfiguration(bufferLimit: 1_000_000))
+        var frames = 0
+        var latencies: [Int64] = []
+        latencies.reserveCapacity(1_000_000)
+        var started: ContinuousClock.Instant?
+        let deadline = Duration.milliseconds(Int64(seconds * 1000))
+        for await event in stream.events() {
+            guard case .message(let m) = event else { continue }
+            if started == nil { started = .now }
+            frames += 1
+            if let t = m.event.firstEventTime { latencies.append(Int64(Date().timeIntervalSince1970 * 1000) - t) }
+            if let s = started, ContinuousClock.now - s >= deadline { break }
+        }
+        let elapsed = (ContinuousClock.now - (started ?? .now)).seconds
+        latencies.sort()
+        let p50 = latencies.isEmpty ? 0 : latencies[latencies.count / 2]
+        let p99 = latencies.isEmpty ? 0 : latencies[latencies.count * 99 / 100]
+        return (Double(frames) / max(elapsed, 0.001), p50, p99, "\(rssBefore / 1024) → \(residentMemory() / 1024) MiB")
+    }
+
+    /// Resident memory of this process in KiB (from /proc/self/status).
+    static func residentMemory() -> Int {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+        return Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0
+    }
+}
