@@ -1,4 +1,5 @@
 import AsterKit
+import AsterSim
 import Foundation
 
 /// Order book benchmark: applying level updates to a 5,000-level-a-side book and reading the top
@@ -12,23 +13,24 @@ enum BookBench {
 
     /// A realistic mix: mostly changes near the top, some inserts and removals, a few deep.
     static func makeUpdates(count: Int, depth: Int) -> (initial: [Update], updates: [Update]) {
-        var rng = SplitMix(seed: 42)
+        var rng = SeededGenerator(seed: 42)
+        func next(_ bound: UInt64) -> UInt64 { rng.next() % bound }
         let mid: Int64 = 970_000  // 97000.0 with a 0.1 tick
         var initial: [Update] = []
         for i in 1...depth {
             initial.append(Update(bid: true, price: ExactDecimal(mantissa: mid - Int64(i), scale: 1),
-                                  quantity: ExactDecimal(mantissa: Int64(rng.next(1_000)) + 1, scale: 3)))
+                                  quantity: ExactDecimal(mantissa: Int64(next(1_000)) + 1, scale: 3)))
             initial.append(Update(bid: false, price: ExactDecimal(mantissa: mid + Int64(i), scale: 1),
-                                  quantity: ExactDecimal(mantissa: Int64(rng.next(1_000)) + 1, scale: 3)))
+                                  quantity: ExactDecimal(mantissa: Int64(next(1_000)) + 1, scale: 3)))
         }
         var updates: [Update] = []
         updates.reserveCapacity(count)
         for _ in 0..<count {
-            let bid = rng.next(2) == 0
-            let roll = rng.next(100)
-            let offset: Int64 = roll < 95 ? Int64(rng.next(60)) + 1 : Int64(rng.next(UInt64(depth))) + 1
+            let bid = next(2) == 0
+            let roll = next(100)
+            let offset: Int64 = roll < 95 ? Int64(next(60)) + 1 : Int64(next(UInt64(depth))) + 1
             let price = ExactDecimal(mantissa: bid ? mid - offset : mid + offset, scale: 1)
-            let quantity = roll % 10 == 0 ? ExactDecimal.zero : ExactDecimal(mantissa: Int64(rng.next(5_000)) + 1, scale: 3)
+            let quantity = roll % 10 == 0 ? ExactDecimal.zero : ExactDecimal(mantissa: Int64(next(5_000)) + 1, scale: 3)
             updates.append(Update(bid: bid, price: price, quantity: quantity))
         }
         return (initial, updates)
@@ -107,19 +109,6 @@ enum BookBench {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { return nil }
         return try? JSONSerialization.jsonObject(with: data) as? [String: Double]
-    }
-}
-
-/// A tiny deterministic generator for benchmark data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next(_ bound: UInt64) -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return (z ^ (z >> 31)) % bound
     }
 }
 
