@@ -182,6 +182,18 @@ struct DashboardRenderTests {
         #expect(line.hasPrefix("/ET_") && line.contains("ETHUSDT") && !line.contains("BTCUSDT"))
     }
 
+    @Test("a click maps to the watchlist row under it")
+    func click() async throws {
+        let s = try await filledSnapshot()
+        let renderer = DashboardRenderer(layout: .full)
+        // Full layout: the watchlist box starts at row 1; its header is row 2; rows follow.
+        #expect(renderer.watchlistRow(atX: 3, y: 3, snapshot: s, width: 120, height: 40) == 0)
+        #expect(renderer.watchlistRow(atX: 3, y: 4, snapshot: s, width: 120, height: 40) == 1)
+        #expect(renderer.watchlistRow(atX: 3, y: 5, snapshot: s, width: 120, height: 40) == nil)  // no third symbol
+        #expect(renderer.watchlistRow(atX: 60, y: 3, snapshot: s, width: 120, height: 40) == nil)  // the book
+        #expect(KeyBindings.action(for: .mouseClick(x: 3, y: 4), searching: false) == .click(x: 3, y: 4))
+    }
+
     @Test("book grouping merges levels onto the grid")
     func grouping() async throws {
         var s = try await filledSnapshot()

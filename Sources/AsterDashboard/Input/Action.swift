@@ -25,6 +25,8 @@ public enum Action: Sendable, Hashable {
     case searchCommit
     case searchCancel
     case selectRow(Int)
+    /// A click on the screen; ``DashboardRenderer/watchlistRow(atX:y:snapshot:width:height:)`` turns it into a row.
+    case click(x: Int, y: Int)
     case resize
     case quit
 }
@@ -79,7 +81,7 @@ public enum KeyBindings {
         case .character("q"), .character("Q"), .interrupt: return .quit
         case .escape: return .dismiss
         case .resize: return .resize
-        case .mouseClick(_, let y): return .selectRow(y)
+        case .mouseClick(let x, let y): return .click(x: x, y: y)
         default: return nil
         }
     }

@@ -204,7 +204,7 @@ public actor DashboardModel {
                 return focus(hit.symbol)
             }
             state.message = "no symbol matches \(query)"
-        case .resize: break
+        case .resize, .click: break
         case .quit: return [.quit]
         }
         return []

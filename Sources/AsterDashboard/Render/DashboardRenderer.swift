@@ -45,6 +45,16 @@ public struct DashboardRenderer: Sendable {
         return grid
     }
 
+    /// The watchlist row under a click, or `nil` when the click is elsewhere.
+    public func watchlistRow(atX x: Int, y: Int, snapshot: DashboardSnapshot, width: Int, height: Int) -> Int? {
+        guard let layout = DashboardLayout.make(self.layout, width: width, height: height, account: snapshot.account != nil),
+              let rect = layout.panes[.watchlist]?.inset, x >= rect.x, x < rect.x + rect.width else { return nil }
+        let row = y - rect.y - 1  // below the header
+        guard row >= 0, row < rect.height - 1 else { return nil }
+        let index = WatchlistPane.firstVisibleRow(snapshot, rows: rect.height - 1) + row
+        return snapshot.watchlist.indices.contains(index) ? index : nil
+    }
+
     private func title(_ pane: Pane, _ s: DashboardSnapshot) -> String {
         switch pane {
         case .watchlist: return "Watchlist (\(s.sort.rawValue))"

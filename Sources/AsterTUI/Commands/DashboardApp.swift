@@ -80,8 +80,14 @@ struct DashboardApp {
             loop: while !quit.isSet {
                 var keysHandled = false
                 for key in terminal.readKeys() {
-                    let searching = await model.snapshot(now: 0).search != nil
-                    guard let action = KeyBindings.action(for: key, searching: searching) else { continue }
+                    let current = await model.snapshot(now: 0)
+                    guard var action = KeyBindings.action(for: key, searching: current.search != nil) else { continue }
+                    if case .click(let x, let y) = action {
+                        let size = terminal.size
+                        guard let row = renderer.watchlistRow(atX: x, y: y, snapshot: current, width: size.width,
+                                                              height: size.height) else { continue }
+                        action = .selectRow(row)
+                    }
                     keysHandled = true
                     for effect in await model.perform(action) {
                         switch effect {

@@ -2,6 +2,11 @@ import AsterKit
 
 /// Symbols with last price, 24 h change and quote volume; the focused row is highlighted.
 enum WatchlistPane {
+    /// The index of the top row shown: the focus stays near the middle when the list scrolls.
+    static func firstVisibleRow(_ s: DashboardSnapshot, rows: Int) -> Int {
+        min(max(0, s.focusIndex - rows / 2), max(0, s.watchlist.count - rows))
+    }
+
     static func render(_ s: DashboardSnapshot, in rect: Rect, into grid: inout CellGrid) {
         guard rect.width >= 10, rect.height >= 2 else { return }
         // Narrow panes show the base asset (BTC) instead of the symbol (BTCUSDT).
@@ -23,7 +28,7 @@ enum WatchlistPane {
             grid.put("waiting for tickers…", x: rect.x, y: rect.y + 1, style: CellStyle(.dim), maxWidth: rect.width)
             return
         }
-        let first = min(max(0, s.focusIndex - rows / 2), max(0, s.watchlist.count - rows))
+        let first = firstVisibleRow(s, rows: rows)
         for (i, row) in s.watchlist.dropFirst(first).prefix(rows).enumerated() {
             let focused = first + i == s.focusIndex
             let y = rect.y + 1 + i
