@@ -124,3 +124,24 @@ func waitUntil(timeout: Duration = .seconds(20), _ condition: () async throws ->
     Issue.record("condition not met within \(timeout)")
     throw CancellationError()
 }
+
+@Suite("aster-tui stream with many streams", .serialized)
+struct StreamShardingCLITests {
+    @Test("`aster-tui stream` with 250 streams opens two connections and prints events of the second")
+    func manyStreams() async throws {
+        let binary = try asterTUIBinary()
+        let names = simulatorStreams(symbols: SimSymbol.defaults.map(\.name))
+        let streams = Array(names.prefix(250))
+        try await withSimulator(SimConfiguration(seed: 8, rate: 20_000)) { _, port in
+            let result = try await runProcess(binary, ["stream", "--json", "--url", "ws://127.0.0.1:\(port)", "--count", "3000",
+                                                       "--timeout", "30"] + streams.map(\.name))
+            #expect(result.status == 0, "\(result.stderr.suffix(300))")
+            let seen = Set(result.stdout.split(separator: "\n").compactMap {
+                (parse(String($0)) as? [String: Any])?["stream"] as? String
+            })
+            let second = Set(streams.dropFirst(200).map(\.name))
+            #expect(!seen.intersection(second).isEmpty, "events from the second connection")
+            #expect(result.stderr.components(separatedBy: "# connected").count - 1 >= 2)
+        }
+    }
+}

@@ -71,9 +71,10 @@ public final class ShardedMarketStream: Sendable {
     }
 
     private func forward(_ shard: MarketStream) {
-        let task = Task { [weak self] in
+        // The forwarding task keeps the sharded stream alive while its events are consumed.
+        let task = Task { [self] in
             for await event in shard.events() {
-                guard let output = self?.state.withLock({ $0.output }) else { return }
+                guard let output = state.withLock({ $0.output }) else { return }
                 output.yield(event)
             }
         }

@@ -72,8 +72,9 @@ struct StreamCommand: AsyncParsableCommand {
         defer { recorder?.close() }
         let events: AsyncStream<StreamEvent>
         if replay.isEmpty {
-            events = MarketStream(
-                url: AsterEndpoint.combined(base: url, streams: names),
+            // More than 200 streams are spread over several connections.
+            events = ShardedMarketStream(
+                base: url, streams: names,
                 configuration: StreamConfiguration(staleTimeout: .milliseconds(Int64(staleTimeout * 1000)), recorder: recorder),
                 logger: logger
             ).events()
