@@ -30,6 +30,8 @@ struct ConnectionTests {
             try await waitUntil { (try? await stream.listSubscriptions()) != nil }
             try await stream.subscribe([.bookTicker(symbol: "ethusdt")])
             #expect(try await stream.listSubscriptions() == ["btcusdt@aggTrade", "ethusdt@bookTicker"])
+            let rtt = try #require(stream.counters.snapshot.roundTrip)
+            #expect(rtt > .zero && rtt < .seconds(5))
             try await stream.unsubscribe([.aggTrade(symbol: "btcusdt")])
             #expect(try await stream.listSubscriptions() == ["ethusdt@bookTicker"])
             // More than 200 streams on one connection: the server refuses, and the call throws.
@@ -142,6 +144,29 @@ struct StreamShardingCLITests {
             let second = Set(streams.dropFirst(200).map(\.name))
             #expect(!seen.intersection(second).isEmpty, "events from the second connection")
             #expect(result.stderr.components(separatedBy: "# connected").count - 1 >= 2)
+        }
+    }
+}
+
+@Suite("Backoff")
+struct BackoffTests {
+    @Test("the first retry comes within the initial delay, later ones double up to the cap, with jitter")
+    func delays() {
+        let b = Backoff(initial: .milliseconds(500), maximum: .seconds(30))
+        #expect(b.delay(attempt: 1, random: 1) == .milliseconds(500))
+        #expect(b.delay(attempt: 1, random: 0) == .milliseconds(250))
+        #expect(b.delay(attempt: 2, random: 1) == .seconds(1))
+        #expect(b.delay(attempt: 7, random: 1) == .seconds(30))
+        #expect(b.delay(attempt: 40, random: 1) == .seconds(30))
+        #expect(b.delay(attempt: 40, random: 0) == .seconds(15))
+    }
+
+    @Test("a server that drops every connection at once is not hammered: delays grow")
+    func growing() async throws {
+        try await withObservedStream(SimConfiguration(seed: 9, rate: 2_000, maxConnectionAge: .milliseconds(150))) { _, _, log in
+            try await waitUntil { await log.reconnecting >= 4 }
+            let delays = await log.states.compactMap { if case .reconnecting(_, let d) = $0 { d } else { nil } }
+            #expect(delays.last! > .milliseconds(200), "\(delays)")
         }
     }
 }

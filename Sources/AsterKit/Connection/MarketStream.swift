@@ -44,13 +44,16 @@ public struct StreamConfiguration: Sendable {
     public var recorder: StreamRecorder?
     /// How long a live request waits for its reply.
     public var requestTimeout: Duration
+    /// A connection that stayed up this long resets the backoff to its first step.
+    public var healthyPeriod: Duration
 
     /// Creates settings; the defaults suit Aster's production servers.
     public init(
         staleTimeout: Duration = .seconds(60), backoff: Backoff = Backoff(), maxFrameSize: Int = 8 << 20,
         reconnect: Bool = true, bufferLimit: Int = 10_000, recorder: StreamRecorder? = nil,
-        requestTimeout: Duration = .seconds(10)
+        requestTimeout: Duration = .seconds(10), healthyPeriod: Duration = .seconds(30)
     ) {
+        self.healthyPeriod = healthyPeriod
         self.recorder = recorder
         self.requestTimeout = requestTimeout
         self.staleTimeout = staleTimeout
@@ -146,6 +149,8 @@ public struct MarketStream: Sendable {
         if wait > .zero { try await Task.sleep(for: wait) }
         let session = self.session
         let timeout = configuration.requestTimeout
+        let sentAt = ContinuousClock.now
+        defer { counters.roundTrip(ContinuousClock.now - sentAt) }
         return try await withCheckedThrowingContinuation { continuation in
             session.register(request.id, continuation)
             Task {
@@ -189,9 +194,12 @@ public struct MarketStream: Sendable {
         var attempt = 0
         while !Task.isCancelled {
             emit(.state(.connecting))
+            let started = ContinuousClock.now
             let outcome = await connectOnce(emit: emit)
             if Task.isCancelled { return }
-            if outcome.receivedFrames { attempt = 0 }
+            // Only a connection that stayed healthy for a while resets the backoff, so a server
+            // that accepts and drops at once is not hammered.
+            if outcome.receivedFrames && ContinuousClock.now - started >= configuration.healthyPeriod { attempt = 0 }
             emit(.state(.disconnected(reason: outcome.reason)))
             logger.info("stream disconnected", metadata: ["reason": "\(outcome.reason)"])
             guard configuration.reconnect else { return }

@@ -14,6 +14,8 @@ public struct StreamStatistics: Sendable, Hashable {
     public var reconnects: Int = 0
     /// When the last frame arrived.
     public var lastFrameAt: ContinuousClock.Instant?
+    /// Round trip of the last live request (request sent → reply received), a latency estimate.
+    public var roundTrip: Duration?
 
     /// Creates empty counters.
     public init() {}
@@ -46,4 +48,5 @@ public final class StreamCounters: Sendable {
     func decodeError() { state.withLock { $0.decodeErrors += 1 } }
     func dropped() { state.withLock { $0.dropped += 1 } }
     func reconnect() { state.withLock { $0.reconnects += 1 } }
+    func roundTrip(_ d: Duration) { state.withLock { $0.roundTrip = d } }
 }
