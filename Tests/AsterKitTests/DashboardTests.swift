@@ -41,7 +41,8 @@ struct DashboardModelTests {
         await model.apply(try decode(try fixture("aggTrade")).event, receivedAt: 0)
         let effects = await model.perform(KeyBindings.action(for: .down, searching: false)!)
         #expect(effects == [.resubscribe(unsubscribe: DashboardModel.symbolStreams("BTCUSDT", interval: .oneMinute),
-                                         subscribe: DashboardModel.symbolStreams("ETHUSDT", interval: .oneMinute))])
+                                         subscribe: DashboardModel.symbolStreams("ETHUSDT", interval: .oneMinute)),
+                            .loadHistory(symbol: "ETHUSDT", interval: .oneMinute)])
         let s = await model.snapshot(now: 0)
         #expect(s.symbol == "ETHUSDT" && s.trades.isEmpty && s.focusIndex == 1)
         #expect(await model.perform(.moveFocus(1)).isEmpty)  // already last
@@ -50,13 +51,33 @@ struct DashboardModelTests {
         #expect(await model.snapshot(now: 0).trades.isEmpty)
     }
 
+    @Test("REST history seeds the chart; live candles win; stale history for another symbol is ignored")
+    func seeding() async throws {
+        let model = DashboardModel(mode: .demo, symbol: "BTCUSDT")
+        guard case .kline(let live) = try decode(try fixture("kline")).event else { throw Unexpected() }
+        await model.apply(.kline(live), receivedAt: 0)
+        func candle(_ t: Int64) -> Kline {
+            var k = live.kline
+            k.openTime = t
+            k.close = dec("9")
+            return k
+        }
+        await model.seedKlines(symbol: "BTCUSDT", interval: .oneMinute, [candle(123_280_000), candle(123_340_000), candle(123_400_000)])
+        let s = await model.snapshot(now: 0)
+        #expect(s.klines.map(\.openTime) == [123_280_000, 123_340_000, 123_400_000])
+        #expect(s.klines.last?.close == dec("0.002"))  // the live candle, not the REST copy
+        await model.seedKlines(symbol: "ETHUSDT", interval: .oneMinute, [candle(1)])
+        #expect(await model.snapshot(now: 0).klines.count == 3)
+        #expect(await model.initialEffects == [.loadHistory(symbol: "BTCUSDT", interval: .oneMinute)])
+    }
+
     @Test("search picks a symbol by prefix; unknown text leaves a message")
     func search() async throws {
         let model = DashboardModel(mode: .demo, symbol: "ETHUSDT")
         await model.apply(try decode(try fixture("tickerArr")).event, receivedAt: 0)
         for action: Action in [.beginSearch, .searchInput("b"), .searchInput("t")] { _ = await model.perform(action) }
         #expect(await model.snapshot(now: 0).search == "BT")
-        #expect(await model.perform(.searchCommit).count == 1)
+        #expect(await model.perform(.searchCommit).count == 2)  // resubscribe + load history
         #expect(await model.snapshot(now: 0).symbol == "BTCUSDT")
         for action: Action in [.beginSearch, .searchInput("z"), .searchCommit] { _ = await model.perform(action) }
         #expect(await model.snapshot(now: 0).message == "no symbol matches Z")
@@ -68,7 +89,8 @@ struct DashboardModelTests {
         await model.apply(try decode(try fixture("depthPartial")).event, receivedAt: 0)
         let effects = await model.perform(.cycleInterval)
         #expect(effects == [.resubscribe(unsubscribe: [.kline(symbol: "btcusdt", interval: .oneMinute)],
-                                         subscribe: [.kline(symbol: "btcusdt", interval: .threeMinutes)])])
+                                         subscribe: [.kline(symbol: "btcusdt", interval: .threeMinutes)]),
+                            .loadHistory(symbol: "BTCUSDT", interval: .threeMinutes)])
         _ = await model.perform(.changeDepth(-1))
         _ = await model.perform(.changeGrouping(1))
         _ = await model.perform(.changeGrouping(1))

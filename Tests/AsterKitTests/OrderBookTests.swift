@@ -231,6 +231,7 @@ struct RESTClientTests {
             let premium = try await rest.premiumIndex(symbol: "ETHUSDT")
             #expect(premium.count == 1 && premium[0].markPrice > .zero)
             #expect(try await rest.tickers24h().count == 10)
+            #expect(try await rest.klines(symbol: "BTCUSDT", interval: .oneMinute, limit: 5).count <= 5)
         }
     }
 }

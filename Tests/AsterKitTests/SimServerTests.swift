@@ -192,6 +192,21 @@ struct SimServerTests {
         #expect(frames.count <= 10)
     }
 
+    @Test("a warmed-up simulator serves kline history")
+    func klineHistory() async throws {
+        try await withSimulator(SimConfiguration(seed: 4, rate: 2_000, warmUpMinutes: 30)) { _, port in
+            let rest = RESTClient(baseURL: "http://127.0.0.1:\(port)")
+            let candles = try await rest.klines(symbol: "BTCUSDT", interval: .oneMinute, limit: 100)
+            #expect(candles.count >= 29)
+            #expect(zip(candles, candles.dropFirst()).allSatisfy { $1.openTime - $0.openTime == 60_000 })
+            #expect(candles.allSatisfy { $0.low <= $0.open && $0.open <= $0.high && $0.low <= $0.close && $0.close <= $0.high })
+            let fiveMinutes = try await rest.klines(symbol: "ETHUSDT", interval: .fiveMinutes, limit: 100)
+            #expect(fiveMinutes.count >= 6)
+            let bad = try await httpJSON("http://127.0.0.1:\(port)/fapi/v1/klines?symbol=BTCUSDT&interval=2m") as! [String: Any]
+            #expect(bad["code"] as? Int == -1120)
+        }
+    }
+
     @Test("REST endpoints answer in the spec's shapes")
     func rest() async throws {
         try await withSimulator { _, port in

@@ -4,6 +4,9 @@ import AsterKit
 public enum Effect: Sendable, Hashable {
     /// Swap the per-symbol streams on the live connection.
     case resubscribe(unsubscribe: [StreamName], subscribe: [StreamName])
+    /// Fetch past klines of the chart's symbol and interval (REST) and pass them to
+    /// ``DashboardModel/seedKlines(symbol:interval:_:)``.
+    case loadHistory(symbol: String, interval: KlineInterval)
     /// Leave the dashboard.
     case quit
 }
@@ -179,7 +182,8 @@ public actor DashboardModel {
             state.klines = []
             let s = state.symbol.lowercased()
             return [.resubscribe(unsubscribe: [.kline(symbol: s, interval: old)],
-                                 subscribe: [.kline(symbol: s, interval: state.interval)])]
+                                 subscribe: [.kline(symbol: s, interval: state.interval)]),
+                    .loadHistory(symbol: state.symbol, interval: state.interval)]
         case .changeDepth(let delta):
             let steps = [5, 10, 15, 20]
             let i = steps.firstIndex(of: state.bookDepth) ?? 3
@@ -222,7 +226,20 @@ public actor DashboardModel {
         state.grouping = nil
         state.message = nil
         tradeSizes = []
-        return [.resubscribe(unsubscribe: old, subscribe: Self.symbolStreams(symbol, interval: state.interval))]
+        return [.resubscribe(unsubscribe: old, subscribe: Self.symbolStreams(symbol, interval: state.interval)),
+                .loadHistory(symbol: symbol, interval: state.interval)]
+    }
+
+    /// What to load when the dashboard starts.
+    public var initialEffects: [Effect] { [.loadHistory(symbol: state.symbol, interval: state.interval)] }
+
+    /// Past klines from REST: kept when they are still for the chart's symbol and interval;
+    /// candles already received live win over the same candle from REST.
+    public func seedKlines(symbol: String, interval: KlineInterval, _ history: [Kline]) {
+        guard symbol == state.symbol, interval == state.interval else { return }
+        let live = state.klines
+        let firstLive = live.first?.openTime ?? .max
+        state.klines = Array((history.filter { $0.openTime < firstLive } + live).suffix(Self.maxKlines))
     }
 
     private func changeGrouping(_ delta: Int) {

@@ -81,6 +81,31 @@ extension RESTClient {
         }
     }
 
+    /// `GET /fapi/v1/klines`: past candles, oldest first (the last one may still be open).
+    ///
+    /// - Parameters:
+    ///   - symbol: e.g. `BTCUSDT`.
+    ///   - interval: one of the 15 intervals.
+    ///   - limit: candles, at most 1,500.
+    public func klines(symbol: String, interval: KlineInterval, limit: Int = 500) async throws(RESTError) -> [Kline] {
+        let path = "/fapi/v1/klines"
+        let body = try await get(path, query: [("symbol", symbol.uppercased()), ("interval", interval.wireValue),
+                                               ("limit", String(limit))])
+        guard let rows = try? JSONSerialization.jsonObject(with: Data(body)) as? [[Any]] else {
+            throw RESTError(kind: .invalidResponse("expected an array of klines"), path: path)
+        }
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        return rows.compactMap { r -> Kline? in
+            guard r.count >= 11, let open = (r[0] as? NSNumber)?.int64Value, let close = (r[6] as? NSNumber)?.int64Value
+            else { return nil }
+            func d(_ i: Int) -> ExactDecimal { (r[i] as? String).flatMap(ExactDecimal.init) ?? .zero }
+            return Kline(openTime: open, closeTime: close, symbol: symbol.uppercased(), interval: interval,
+                         firstTradeId: -1, lastTradeId: -1, open: d(1), close: d(4), high: d(2), low: d(3),
+                         volume: d(5), trades: (r[8] as? NSNumber)?.int64Value ?? 0, isClosed: close < now,
+                         quoteVolume: d(7), takerBuyVolume: d(9), takerBuyQuoteVolume: d(10))
+        }
+    }
+
     /// `GET /fapi/v1/ticker/24hr`: 24 h statistics of one or every symbol.
     public func tickers24h(symbol: String? = nil) async throws(RESTError) -> [Ticker] {
         let path = "/fapi/v1/ticker/24hr"

@@ -25,15 +25,32 @@ public struct SimEngine: Sendable {
     public private(set) var now: Int64
 
     /// Creates the market at time `now` (ms) from a seed.
-    public init(symbols: [SimSymbol] = SimSymbol.defaults, seed: UInt64, now: Int64) {
+    ///
+    /// - Parameters:
+    ///   - warmUpMinutes: simulated trading before `now`, so klines have history from the start.
+    public init(symbols: [SimSymbol] = SimSymbol.defaults, seed: UInt64, now: Int64, warmUpMinutes: Int = 0) {
         var random = SeededGenerator(seed: seed)
         markets = symbols.map { SimSymbolMarket(symbol: $0, random: &random) }
         self.random = random
-        self.now = now
+        let start = now - Int64(warmUpMinutes) * 60_000
+        self.now = start
         stats = symbols.map { SimStatistics(price: $0.startPrice, openTime: now - 86_400_000) }
         klines = symbols.map { _ in KlineInterval.allCases.map { SimKline(interval: $0, current: nil) } }
         lastTop = symbols.map { _ in (nil, nil) }
         indexDrift = symbols.map { _ in .zero }
+        // Warm up a second at a time, with nobody listening: the book, stats and klines get a past.
+        var t = start
+        while t < now {
+            t += 1_000
+            _ = advance(to: t, steps: 5 * symbols.count, isWanted: { _ in false })
+        }
+    }
+
+    /// Closed klines of `symbol` and `interval` (plus the open one), oldest first.
+    public func klineHistory(symbol: String, interval: KlineInterval, limit: Int) -> [Kline] {
+        guard let i = markets.firstIndex(where: { $0.symbol.name == symbol.uppercased() }),
+              let k = klines[i].first(where: { $0.interval == interval }) else { return [] }
+        return Array((k.history + (k.current.map { [$0] } ?? [])).suffix(limit))
     }
 
     /// The market of `symbol` (upper case), if listed.

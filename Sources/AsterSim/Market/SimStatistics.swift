@@ -55,6 +55,8 @@ struct SimStatistics: Sendable {
 struct SimKline: Sendable {
     let interval: KlineInterval
     var current: Kline?
+    /// Closed candles, oldest first (at most 1,000), for `GET /fapi/v1/klines`.
+    var history: [Kline] = []
 
     /// Folds a trade in; returns the candle that closed, if the trade opened a new one.
     mutating func record(_ t: AggregateTrade) -> Kline? {
@@ -64,6 +66,8 @@ struct SimKline: Sendable {
         if var k = current, k.openTime != openTime {
             k.isClosed = true
             closed = k
+            history.append(k)
+            if history.count > 1_000 { history.removeFirst(history.count - 1_000) }
             current = nil
         }
         let notional = (t.price * t.quantity).rounded(scale: 8)

@@ -19,6 +19,7 @@ struct SimRest {
         api.get("exchangeInfo") { _, _ in try await server.restFault() ?? json(exchangeInfo()) }
         api.get("depth") { request, _ in try await server.restFault() ?? depth(request) }
         api.get("ticker/24hr") { request, _ in try await server.restFault() ?? ticker(request) }
+        api.get("klines") { request, _ in try await server.restFault() ?? klines(request) }
         api.get("premiumIndex") { request, _ in try await server.restFault() ?? premiumIndex(request) }
     }
 
@@ -47,6 +48,33 @@ struct SimRest {
         w.field("asks", levels: snap.asks)
         w.endObject()
         return json(w.text)
+    }
+
+    private func klines(_ request: Request) throws -> Response {
+        let symbol = try symbolParameter(request, required: true)!
+        guard let interval = request.uri.queryParameters.get("interval").flatMap({ KlineInterval(validating: String($0)) }) else {
+            throw SimHTTPError(-1120, "Invalid interval.")
+        }
+        let limit = min(max(Int(request.uri.queryParameters.get("limit") ?? "500") ?? 500, 1), 1500)
+        let rows = withEngine { $0.klineHistory(symbol: symbol, interval: interval, limit: limit) }.map { k -> String in
+            var w = JSONWriter()
+            w.beginArray()
+            w.int(k.openTime)
+            w.decimal(k.open)
+            w.decimal(k.high)
+            w.decimal(k.low)
+            w.decimal(k.close)
+            w.decimal(k.volume)
+            w.int(k.closeTime)
+            w.decimal(k.quoteVolume)
+            w.int(k.trades)
+            w.decimal(k.takerBuyVolume ?? .zero)
+            w.decimal(k.takerBuyQuoteVolume ?? .zero)
+            w.string("0")
+            w.endArray()
+            return w.text
+        }
+        return json("[" + rows.joined(separator: ",") + "]")
     }
 
     private func ticker(_ request: Request) throws -> Response {

@@ -24,6 +24,8 @@ public struct SimConfiguration: Sendable {
     public var maxMessagesPerSecond: Int
     /// Where the server logs (errors only by default, to standard error).
     public var logger: Logger
+    /// Minutes of simulated trading before start, so klines and tickers have a past.
+    public var warmUpMinutes: Int
     /// Connections are closed (1001, going away) at this age, as Aster does at 24 hours.
     public var maxConnectionAge: Duration
     /// Cut each connection abruptly after this many frames (0: never).
@@ -35,7 +37,8 @@ public struct SimConfiguration: Sendable {
     public init(host: String = "127.0.0.1", port: Int = 0, seed: UInt64 = 1, rate: Int = 2_000,
                 symbols: [SimSymbol] = SimSymbol.defaults, pingInterval: Duration = .seconds(300),
                 maxMessagesPerSecond: Int = 10, logger: Logger? = nil, maxConnectionAge: Duration = .seconds(86_400),
-                dropEvery: Int = 0, garbageEvery: Int = 0) {
+                dropEvery: Int = 0, garbageEvery: Int = 0, warmUpMinutes: Int = 0) {
+        self.warmUpMinutes = warmUpMinutes
         self.maxConnectionAge = maxConnectionAge
         self.dropEvery = dropEvery
         self.garbageEvery = garbageEvery
@@ -75,7 +78,8 @@ public final class SimServer: Sendable {
     /// Creates a simulator; nothing listens until ``run(onStarted:)``.
     public init(configuration: SimConfiguration = SimConfiguration()) {
         self.configuration = configuration
-        engine = Mutex(SimEngine(symbols: configuration.symbols, seed: configuration.seed, now: Self.wallClock()))
+        engine = Mutex(SimEngine(symbols: configuration.symbols, seed: configuration.seed, now: Self.wallClock(),
+                                 warmUpMinutes: configuration.warmUpMinutes))
     }
 
     static func wallClock() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }

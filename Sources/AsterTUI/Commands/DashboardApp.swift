@@ -18,6 +18,7 @@ struct DashboardOptions: Sendable {
     var color: Bool
     var ascii: Bool
     var logFile: String?
+    var restURL: String
     var seed: UInt64
     var replay: String?
     var speed: Double
@@ -42,23 +43,27 @@ struct DashboardApp {
         defer { signals.forEach { $0.cancel() } }
 
         if options.demo {
-            let sim = SimServer(configuration: SimConfiguration(seed: options.seed, rate: 3_000, logger: logger))
+            let sim = SimServer(configuration: SimConfiguration(seed: options.seed, rate: 3_000, logger: logger,
+                                                                warmUpMinutes: 120))
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await sim.run { continuation.yield($0) } }
                 var it = ports.makeAsyncIterator()
                 guard let port = await it.next() else { return }
-                try await runDashboard(base: "ws://127.0.0.1:\(port)", mode: .demo, logger: logger, quit: quit)
+                try await runDashboard(base: "ws://127.0.0.1:\(port)", rest: "http://127.0.0.1:\(port)", mode: .demo,
+                                       logger: logger, quit: quit)
                 group.cancelAll()
             }
         } else if options.replay != nil {
-            try await runDashboard(base: "", mode: .replay, logger: logger, quit: quit)
+            try await runDashboard(base: "", rest: nil, mode: .replay, logger: logger, quit: quit)
         } else {
-            try await runDashboard(base: options.url, mode: .live, logger: logger, quit: quit)
+            try await runDashboard(base: options.url, rest: options.restURL, mode: .live, logger: logger, quit: quit)
         }
     }
 
-    private func runDashboard(base: String, mode: DashboardMode, logger: Logger, quit: QuitFlag) async throws {
+    private func runDashboard(base: String, rest restURL: String?, mode: DashboardMode, logger: Logger,
+                              quit: QuitFlag) async throws {
+        let rest = restURL.map { RESTClient(baseURL: $0) }
         let model = DashboardModel(mode: mode, symbol: options.symbol, symbols: options.symbols, interval: options.interval)
         let recorder = try options.record.map { try StreamRecorder(path: $0) }
         defer { recorder?.close() }
@@ -70,6 +75,19 @@ struct DashboardApp {
         let terminal = NcursesTerminal(color: options.color)
         logger.info("screen started", metadata: ["colors": "\(terminal.colors)", "utf8": "\(utf8)"])
         defer { terminal.restore() }
+        /// Loads chart history in the background; a failure only leaves the chart to fill live.
+        func load(_ effect: Effect) {
+            guard case .loadHistory(let symbol, let interval) = effect, let rest else { return }
+            Task {
+                do {
+                    let history = try await rest.klines(symbol: symbol, interval: interval, limit: 240)
+                    await model.seedKlines(symbol: symbol, interval: interval, history)
+                } catch {
+                    logger.warning("kline history failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+        for effect in await model.initialEffects { load(effect) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await event in replay?.events() ?? stream.events() {
@@ -92,6 +110,7 @@ struct DashboardApp {
                     for effect in await model.perform(action) {
                         switch effect {
                         case .quit: break loop
+                        case .loadHistory: load(effect)
                         case .resubscribe(let old, let new):
                             guard replay == nil else { continue }  // a replay has the streams it recorded
                             Task {

@@ -75,6 +75,9 @@ struct DashboardCommand: AsyncParsableCommand {
         guard symbol.allSatisfy({ $0.isLetter || $0.isNumber }) else { throw ValidationError("--symbol must be letters and digits.") }
         guard url.hasPrefix("ws://") || url.hasPrefix("wss://") else { throw ValidationError("--url must start with ws:// or wss://") }
         guard speed > 0 else { throw ValidationError("--speed must be positive.") }
+        guard restURL.hasPrefix("http://") || restURL.hasPrefix("https://") else {
+            throw ValidationError("--rest-url must start with http:// or https://")
+        }
         if let replay, !FileManager.default.isReadableFile(atPath: replay) {
             throw ValidationError("cannot read --replay file \(replay)")
         }
@@ -98,7 +101,7 @@ struct DashboardCommand: AsyncParsableCommand {
             layout: pane.flatMap(Self.pane(named:)).map(LayoutMode.single) ?? (layout == "compact" ? .compact : .full),
             refresh: .milliseconds(refreshMs),
             color: color && !Self.noColorRequested(),
-            ascii: ascii, logFile: logFile, seed: seed, replay: replay, speed: speed, record: record)
+            ascii: ascii, logFile: logFile, restURL: restURL, seed: seed, replay: replay, speed: speed, record: record)
         try await DashboardApp(options: options).run()
     }
 }
