@@ -16,7 +16,7 @@ enum StreamBench {
     static func run(seconds: Double) async throws {
         print("\nStream benchmark: simulator → client on loopback, \(streams().count) streams (aggTrade, bookTicker, depth@100ms x 10 symbols, !bookTicker)")
         print("order-flow rate | client | frames/s | latency p50 | p99 | RSS before → after")
-        for rate in [20_000, 60_000] {
+        for rate in [20_000, 100_000, 600_000] {
             let server = SimServer(configuration: SimConfiguration(seed: 11, rate: rate))
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             let serverTask = Task { try await server.run { continuation.yield($0) } }
