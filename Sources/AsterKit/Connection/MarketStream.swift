@@ -150,20 +150,24 @@ public struct MarketStream: Sendable {
         let session = self.session
         let timeout = configuration.requestTimeout
         let sentAt = ContinuousClock.now
-        defer { counters.roundTrip(ContinuousClock.now - sentAt) }
-        return try await withCheckedThrowingContinuation { continuation in
+        // The timer fails the request if no reply comes; it is cancelled as soon as one does.
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            session.fail(request.id, LiveRequestError.timeout(id: request.id))
+        }
+        defer { timer.cancel() }
+        let reply = try await withCheckedThrowingContinuation { continuation in
             session.register(request.id, continuation)
             Task {
                 do {
                     try await writer.write(.text(request.jsonText))
                 } catch {
                     session.fail(request.id, LiveRequestError.notConnected)
-                    return
                 }
-                try? await Task.sleep(for: timeout)
-                session.fail(request.id, LiveRequestError.timeout(id: request.id))
             }
         }
+        counters.roundTrip(ContinuousClock.now - sentAt)
+        return reply
     }
 
     private var currentURL: String {

@@ -83,7 +83,8 @@ public final class ShardedMarketStream: Sendable {
 
     /// Adds streams: to shards with room, opening new connections when every shard is full.
     public func subscribe(_ streams: [StreamName]) async throws {
-        var remaining = streams.filter { s in !self.streams.joined().contains(s) }
+        let carried = Set(self.streams.joined())
+        var remaining = streams.filter { !carried.contains($0) }
         var requests: [(MarketStream, [StreamName])] = []
         var opened: [MarketStream] = []
         state.withLock { s in

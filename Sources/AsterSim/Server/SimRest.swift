@@ -79,9 +79,7 @@ struct SimRest {
 
     private func ticker(_ request: Request) throws -> Response {
         let symbol = try symbolParameter(request, required: false)
-        let all = withEngine { $0.tickers() }
-        let chosen = all.filter { symbol == nil || $0.symbol == symbol }
-        let objects = chosen.map { t -> String in
+        let objects = withEngine { $0.tickers() }.filter { symbol == nil || $0.symbol == symbol }.map { t -> String in
             var w = JSONWriter()
             w.beginObject()
             w.field("symbol", t.symbol)
@@ -103,13 +101,17 @@ struct SimRest {
             w.endObject()
             return w.text
         }
-        return json(symbol == nil ? "[" + objects.joined(separator: ",") + "]" : objects[0])
+        return oneOrAll(objects, symbol: symbol)
+    }
+
+    /// The object for one symbol, or the array of every symbol's (the spec's REST convention).
+    private func oneOrAll(_ objects: [String], symbol: String?) -> Response {
+        json(symbol == nil ? "[" + objects.joined(separator: ",") + "]" : objects[0])
     }
 
     private func premiumIndex(_ request: Request) throws -> Response {
         let symbol = try symbolParameter(request, required: false)
-        let all = withEngine { $0.markPrices() }
-        let objects = all.filter { symbol == nil || $0.symbol == symbol }.map { m -> String in
+        let objects = withEngine { $0.markPrices() }.filter { symbol == nil || $0.symbol == symbol }.map { m -> String in
             var w = JSONWriter()
             w.beginObject()
             w.field("symbol", m.symbol)
@@ -123,7 +125,7 @@ struct SimRest {
             w.endObject()
             return w.text
         }
-        return json(symbol == nil ? "[" + objects.joined(separator: ",") + "]" : objects[0])
+        return oneOrAll(objects, symbol: symbol)
     }
 
     private func exchangeInfo() -> String {
