@@ -19,7 +19,7 @@ func simulatorStreams(symbols: [String]) -> [StreamName] {
     return out
 }
 
-@Suite("Live connections against the simulator", .serialized)
+@Suite("Live connections against the simulator", .serialized, .timeLimit(.minutes(3)))
 struct ConnectionTests {
     @Test("SUBSCRIBE and LIST_SUBSCRIPTIONS are matched to their replies; an error reply throws")
     func replies() async throws {
@@ -127,7 +127,7 @@ func waitUntil(timeout: Duration = .seconds(20), _ condition: () async throws ->
     throw CancellationError()
 }
 
-@Suite("aster-tui stream with many streams", .serialized)
+@Suite("aster-tui stream with many streams", .serialized, .timeLimit(.minutes(3)))
 struct StreamShardingCLITests {
     @Test("`aster-tui stream` with 250 streams opens two connections and prints events of the second")
     func manyStreams() async throws {

@@ -43,7 +43,7 @@ func tmuxAvailable() -> Bool {
     FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") || FileManager.default.isExecutableFile(atPath: "/usr/local/bin/tmux")
 }
 
-@Suite("Dashboard end to end in tmux", .serialized)
+@Suite("Dashboard end to end in tmux", .serialized, .timeLimit(.minutes(3)))
 struct DashboardEndToEndTests {
     @Test("--demo fills every pane, switches symbol with ↓, re-lays out on resize, quits cleanly with q")
     func demo() async throws {

@@ -148,7 +148,7 @@ func syncedBookMatchesSimulator(
     }
 }
 
-@Suite("Local order book against the simulator", .serialized)
+@Suite("Local order book against the simulator", .serialized, .timeLimit(.minutes(3)))
 struct OrderBookSimulatorTests {
     @Test("snapshot plus diffs equal the exchange's book level for level")
     func plain() async throws {
@@ -181,7 +181,7 @@ struct OrderBookSimulatorTests {
     }
 }
 
-@Suite("REST client against the simulator", .serialized)
+@Suite("REST client against the simulator", .serialized, .timeLimit(.minutes(3)))
 struct RESTClientTests {
     @Test("429 is retried after Retry-After; 5xx is retried")
     func retries() async throws {
@@ -236,7 +236,7 @@ struct RESTClientTests {
     }
 }
 
-@Suite("aster-tui book", .serialized)
+@Suite("aster-tui book", .serialized, .timeLimit(.minutes(3)))
 struct BookCommandTests {
     @Test("`aster-tui book --json` prints the synchronised book, equal to the exchange's")
     func json() async throws {

@@ -18,7 +18,7 @@ func messages(_ events: AsyncStream<StreamEvent>, count: Int) async -> [StreamMe
     return out
 }
 
-@Suite("Recording and replay", .serialized)
+@Suite("Recording and replay", .serialized, .timeLimit(.minutes(3)))
 struct ReplayTests {
     @Test("recording a live stream then replaying it gives the same events in the same order; secrets never written")
     func roundTrip() async throws {

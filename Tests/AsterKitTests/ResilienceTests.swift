@@ -44,7 +44,7 @@ func withObservedStream(
     }
 }
 
-@Suite("Resilience against a misbehaving server", .serialized)
+@Suite("Resilience against a misbehaving server", .serialized, .timeLimit(.minutes(3)))
 struct ResilienceTests {
     @Test("an abrupt TCP drop (no close frame) reconnects and events flow again")
     func abruptDrop() async throws {

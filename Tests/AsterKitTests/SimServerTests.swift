@@ -86,7 +86,7 @@ func shape(_ value: Any) -> String {
 
 func parse(_ text: String) -> Any { try! JSONSerialization.jsonObject(with: Data(text.utf8)) }
 
-@Suite("Simulator server", .serialized)
+@Suite("Simulator server", .serialized, .timeLimit(.minutes(3)))
 struct SimServerTests {
     static let fixtureByStream: [String: String] = [
         "btcusdt@aggTrade": "aggTrade", "btcusdt@markPrice@1s": "markPrice", "!markPrice@arr@1s": "markPriceArr",

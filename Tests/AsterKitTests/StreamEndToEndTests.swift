@@ -30,35 +30,7 @@ func asterTUIBinary() throws -> URL {
     return url
 }
 
-/// Runs a process to completion, returning its exit code, stdout and stderr.
-///
-/// Output goes to temporary files and the wait polls, so no cooperative thread ever blocks.
-func runProcess(_ url: URL, _ arguments: [String], timeout: Duration = .seconds(60)) async throws
-    -> (status: Int32, stdout: String, stderr: String)
-{
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aster-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let outURL = dir.appendingPathComponent("out")
-    let errURL = dir.appendingPathComponent("err")
-    FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    let process = Process()
-    process.executableURL = url
-    process.arguments = arguments
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = try FileHandle(forWritingTo: outURL)
-    process.standardError = try FileHandle(forWritingTo: errURL)
-    try process.run()
-    let deadline = ContinuousClock.now + timeout
-    while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-    if process.isRunning { process.terminate() }
-    while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
-    return (process.terminationStatus, try String(contentsOf: outURL, encoding: .utf8),
-            try String(contentsOf: errURL, encoding: .utf8))
-}
-
-@Suite("Streams end to end against a real local websocket server", .serialized)
+@Suite("Streams end to end against a real local websocket server", .serialized, .timeLimit(.minutes(3)))
 struct StreamEndToEndTests {
     @Test("MarketStream delivers every spec payload; garbage is counted, not fatal")
     func marketStreamDeliversFixtures() async throws {
