@@ -68,6 +68,9 @@ public actor DashboardModel {
     public func apply(_ event: StreamEvent, receivedAt now: Int64) {
         switch event {
         case .message(let message): apply(message.event, receivedAt: now)
+        case .state(.subscribed), .state(.rolledOver):
+            // Still connected; the bar keeps saying so rather than flickering.
+            state.connection = .connected
         case .state(let connection): state.connection = connection
         case .decodeFailure: state.decodeErrors += 1
         }

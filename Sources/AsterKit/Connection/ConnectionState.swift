@@ -4,6 +4,11 @@ public enum ConnectionState: Sendable, Hashable, CustomStringConvertible {
     case connecting
     /// Open and receiving.
     case connected
+    /// The connection carries `streams` streams: those of its URL on connecting, and again after
+    /// every confirmed `SUBSCRIBE`/`UNSUBSCRIBE`.
+    case subscribed(streams: Int)
+    /// A successor connection replaced this one before its age limit, with no gap.
+    case rolledOver
     /// No frame arrived for the stale timeout; a reconnect follows.
     case stale
     /// The connection ended, with the reason.
@@ -17,6 +22,8 @@ public enum ConnectionState: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .connecting: "connecting"
         case .connected: "connected"
+        case .subscribed(let n): "subscribed to \(n) stream\(n == 1 ? "" : "s")"
+        case .rolledOver: "rolled over to a fresh connection"
         case .stale: "stale"
         case .disconnected(let reason): "disconnected (\(reason))"
         case .reconnecting(let attempt, let delay):

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import Synchronization
 import WSClient
 
 /// What a ``MarketStream`` delivers: decoded messages, decode failures and state changes.
@@ -46,13 +47,18 @@ public struct StreamConfiguration: Sendable {
     public var requestTimeout: Duration
     /// A connection that stayed up this long resets the backoff to its first step.
     public var healthyPeriod: Duration
+    /// Age at which a connection is replaced by a fresh one opened beside it (Aster closes
+    /// connections at 24 hours); `nil` never rolls over. Default: 23 h 30 min.
+    public var rolloverAfter: Duration?
 
     /// Creates settings; the defaults suit Aster's production servers.
     public init(
         staleTimeout: Duration = .seconds(60), backoff: Backoff = Backoff(), maxFrameSize: Int = 8 << 20,
         reconnect: Bool = true, bufferLimit: Int = 10_000, recorder: StreamRecorder? = nil,
-        requestTimeout: Duration = .seconds(10), healthyPeriod: Duration = .seconds(30)
+        requestTimeout: Duration = .seconds(10), healthyPeriod: Duration = .seconds(30),
+        rolloverAfter: Duration? = .seconds(23 * 3600 + 30 * 60)
     ) {
+        self.rolloverAfter = rolloverAfter
         self.healthyPeriod = healthyPeriod
         self.recorder = recorder
         self.requestTimeout = requestTimeout
@@ -199,7 +205,7 @@ public struct MarketStream: Sendable {
         while !Task.isCancelled {
             emit(.state(.connecting))
             let started = ContinuousClock.now
-            let outcome = await connectOnce(emit: emit)
+            let outcome = await runGeneration(emit: emit)
             if Task.isCancelled { return }
             // Only a connection that stayed healthy for a while resets the backoff, so a server
             // that accepts and drops at once is not hammered.
@@ -217,36 +223,136 @@ public struct MarketStream: Sendable {
 
     private struct Stale: Error {}
 
-    private func connectOnce(emit: @escaping @Sendable (StreamEvent) -> Void) async -> (reason: String, receivedFrames: Bool) {
+    typealias Outcome = (reason: String, receivedFrames: Bool)
+
+    /// What one connection tells the generation that runs it.
+    enum Signal: Sendable {
+        case opened(id: Int, writer: WebSocketOutboundWriter)
+        case firstFrame(id: Int)
+        case dueForRollover(id: Int)
+        case ended(id: Int, outcome: Outcome)
+    }
+
+    /// Runs one connection and, whenever it nears its age limit, a successor opened beside it:
+    /// once the successor delivers, the old one is closed, and frames both carried during the
+    /// overlap are delivered once. Returns when the live connection ends with no successor.
+    private func runGeneration(emit: @escaping @Sendable (StreamEvent) -> Void) async -> Outcome {
+        let (signals, signal) = AsyncStream.makeStream(of: Signal.self)
+        let overlap = OverlapFilter()
+        var tasks: [Int: Task<Void, Never>] = [:]
+        var writers: [Int: WebSocketOutboundWriter] = [:]
+        var current = 1
+        var successor: Int?
+        var lastID = 1
+        var receivedFrames = false
+        let session = self.session
+        func open(_ id: Int) {
+            tasks[id] = Task { [self] in
+                let outcome = await connectOnce(id: id, overlap: overlap, signal: signal, emit: emit)
+                signal.yield(.ended(id: id, outcome: outcome))
+            }
+        }
+        func promote(_ id: Int) {
+            current = id
+            successor = nil
+            session.attach(writers[id])
+        }
+        open(current)
+        return await withTaskCancellationHandler {
+            defer {
+                tasks.values.forEach { $0.cancel() }
+                session.attach(nil)
+                session.failAll(LiveRequestError.notConnected)
+            }
+            for await event in signals {
+                switch event {
+                case .opened(let id, let writer):
+                    writers[id] = writer
+                    if id == current { session.attach(writer) }
+                case .firstFrame(let id):
+                    receivedFrames = true
+                    guard id == successor else { break }
+                    // The successor is live: retire the old connection; the filter drops the
+                    // frames both delivered.
+                    let old = current
+                    promote(id)
+                    tasks[old]?.cancel()
+                    overlap.retire(after: .seconds(5))
+                    logger.info("stream rolled over to a fresh connection", metadata: ["age": "\(configuration.rolloverAfter.map { "\($0)" } ?? "-")"])
+                    emit(.state(.rolledOver))
+                case .dueForRollover(let id):
+                    guard id == current, successor == nil, !Task.isCancelled else { break }
+                    lastID += 1
+                    successor = lastID
+                    overlap.begin()
+                    open(lastID)
+                case .ended(let id, let outcome):
+                    tasks[id] = nil
+                    writers[id] = nil
+                    if id == successor {
+                        // The successor failed; the old connection goes on until it ends.
+                        successor = nil
+                    } else if id == current {
+                        if let next = successor {
+                            // Closed during the overlap (the server's age limit): the successor
+                            // takes over at once.
+                            promote(next)
+                            overlap.retire(after: .seconds(5))
+                            emit(.state(.rolledOver))
+                        } else {
+                            return (outcome.reason, receivedFrames || outcome.receivedFrames)
+                        }
+                    }
+                }
+            }
+            return ("stopped", receivedFrames)
+        } onCancel: {
+            signal.finish()
+        }
+    }
+
+    private func connectOnce(
+        id: Int, overlap: OverlapFilter, signal: AsyncStream<Signal>.Continuation,
+        emit: @escaping @Sendable (StreamEvent) -> Void
+    ) async -> Outcome {
         let decoder = EventDecoder()
         let counters = self.counters
         let framesBefore = counters.snapshot.frames
         let config = configuration
         let logger = self.logger
+        let session = self.session
+        let liveStreams = base != nil ? session.streams.count : nil
         var wsConfig = WebSocketClientConfiguration(maxFrameSize: config.maxFrameSize, closeTimeout: .seconds(2))
         wsConfig.autoPing = .disabled
         do {
-            let session = self.session
-            defer {
-                session.attach(nil)
-                session.failAll(LiveRequestError.notConnected)
-            }
             let close = try await WebSocketClient.connect(url: currentURL, configuration: wsConfig, logger: logger) {
                 inbound, outbound, _ in
-                session.attach(outbound)
+                signal.yield(.opened(id: id, writer: outbound))
                 counters.touch(at: .now)
                 emit(.state(.connected))
+                if let liveStreams, liveStreams > 0 { emit(.state(.subscribed(streams: liveStreams))) }
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
+                        var first = true
                         for try await message in inbound.messages(maxSize: config.maxFrameSize) {
+                            if first {
+                                first = false
+                                signal.yield(.firstFrame(id: id))
+                            }
                             switch message {
                             case .text(let text):
                                 counters.frame(bytes: text.utf8.count, at: .now)
+                                guard overlap.isFirstDelivery(text) else { continue }
                                 config.recorder?.record(text, receivedAt: Int64(Date().timeIntervalSince1970 * 1000))
                                 do throws(DecodingFailure) {
                                     let message = try decoder.decode(text)
-                                    session.resolve(message.event)
+                                    let answered = session.resolve(message.event)
                                     emit(.message(message))
+                                    // A confirmed (UN)SUBSCRIBE: report what the connection now carries.
+                                    if answered, liveStreams != nil, case .subscriptionReply(let reply) = message.event,
+                                       reply.result == .null {
+                                        emit(.state(.subscribed(streams: session.streams.count)))
+                                    }
                                 } catch {
                                     counters.decodeError()
                                     logger.warning("undecodable frame", metadata: ["error": "\(error)"])
@@ -266,6 +372,13 @@ public struct MarketStream: Sendable {
                             if let age = counters.snapshot.lastFrameAge(), age > config.staleTimeout { throw Stale() }
                         }
                     }
+                    if let age = config.rolloverAfter {
+                        group.addTask {
+                            try await Task.sleep(for: age)
+                            signal.yield(.dueForRollover(id: id))
+                            try await Task.sleep(for: .seconds(Int64.max / 4))
+                        }
+                    }
                     try await group.next()
                     group.cancelAll()
                 }
@@ -277,6 +390,58 @@ public struct MarketStream: Sendable {
             return ("no frame for \(config.staleTimeout)", counters.snapshot.frames > framesBefore)
         } catch {
             return ("\(error)", counters.snapshot.frames > framesBefore)
+        }
+    }
+}
+
+/// Delivers each frame once while two connections overlap during a rollover: both carry the
+/// same events for a while, and the second copy of a frame is dropped. Idle (no hashing) the
+/// rest of the time.
+final class OverlapFilter: Sendable {
+    private struct State {
+        var active = false
+        var until: ContinuousClock.Instant?
+        var seen: Set<Int> = []
+        var order: [Int] = []
+        var head = 0
+    }
+
+    private let state = Mutex(State())
+    /// Frames remembered; far more than two connections can disagree by.
+    static let capacity = 65_536
+
+    /// Starts remembering frames (a successor is opening).
+    func begin() {
+        state.withLock { s in
+            s = State()
+            s.active = true
+        }
+    }
+
+    /// Stops remembering `grace` from now (the successor took over).
+    func retire(after grace: Duration) {
+        state.withLock { $0.until = .now + grace }
+    }
+
+    /// Whether this frame should be delivered: always outside an overlap; during one, only the
+    /// first copy.
+    func isFirstDelivery(_ text: String) -> Bool {
+        state.withLock { s in
+            guard s.active else { return true }
+            if let until = s.until, ContinuousClock.now >= until {
+                s = State()
+                return true
+            }
+            let key = text.hashValue
+            guard s.seen.insert(key).inserted else { return false }
+            if s.order.count < Self.capacity {
+                s.order.append(key)
+            } else {
+                s.seen.remove(s.order[s.head])
+                s.order[s.head] = key
+                s.head = (s.head + 1) % Self.capacity
+            }
+            return true
         }
     }
 }

@@ -106,6 +106,14 @@ public final class ShardedMarketStream: Sendable {
         for (shard, names) in requests { try await shard.subscribe(names) }
     }
 
+    /// `LIST_SUBSCRIPTIONS` on every connection, merged in shard order.
+    public func listSubscriptions() async throws -> [String] {
+        let shards = state.withLock { $0.shards }
+        var all: [String] = []
+        for shard in shards { all += try await shard.listSubscriptions() }
+        return all
+    }
+
     /// Removes streams from whichever connections carry them.
     public func unsubscribe(_ streams: [StreamName]) async throws {
         let shards = state.withLock { $0.shards }

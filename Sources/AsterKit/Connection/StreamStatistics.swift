@@ -50,3 +50,48 @@ public final class StreamCounters: Sendable {
     func reconnect() { state.withLock { $0.reconnects += 1 } }
     func roundTrip(_ d: Duration) { state.withLock { $0.roundTrip = d } }
 }
+
+/// Throughput over an interval.
+public struct StreamRates: Sendable, Hashable {
+    /// Frames received per second.
+    public var framesPerSecond: Double
+    /// Bytes received per second.
+    public var bytesPerSecond: Double
+
+    /// Creates rates.
+    public init(framesPerSecond: Double = 0, bytesPerSecond: Double = 0) {
+        self.framesPerSecond = framesPerSecond
+        self.bytesPerSecond = bytesPerSecond
+    }
+}
+
+extension StreamStatistics {
+    /// Frames and bytes per second between `earlier` and these counters, `elapsed` apart.
+    public func rates(since earlier: StreamStatistics, over elapsed: Duration) -> StreamRates {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        guard seconds > 0 else { return StreamRates() }
+        return StreamRates(framesPerSecond: Double(frames - earlier.frames) / seconds,
+                           bytesPerSecond: Double(bytes - earlier.bytes) / seconds)
+    }
+}
+
+/// Turns successive counter readings into rates over a sliding window of at least `window`.
+public final class RateMeter: Sendable {
+    private let window: Duration
+    private let samples = Mutex<[(at: ContinuousClock.Instant, stats: StreamStatistics)]>([])
+
+    /// Creates a meter averaging over at least `window` once that much history exists.
+    public init(window: Duration = .seconds(1)) { self.window = window }
+
+    /// Records `stats` read now and returns the rates since the newest reading at least `window`
+    /// old (or the oldest there is).
+    public func rates(_ stats: StreamStatistics, at now: ContinuousClock.Instant = .now) -> StreamRates {
+        samples.withLock { samples in
+            samples.append((now, stats))
+            // Keep the newest sample that is at least a window old, and everything after it.
+            if let keep = samples.lastIndex(where: { now - $0.at >= window }), keep > 0 { samples.removeFirst(keep) }
+            guard let base = samples.first, base.at < now else { return StreamRates() }
+            return stats.rates(since: base.stats, over: now - base.at)
+        }
+    }
+}

@@ -1,11 +1,14 @@
+import CompressNIO
 import Foundation
+import NIOCore
 
 /// Replays recorded raw frames through the same decoder and event sequence as a live stream.
 ///
 /// Reads one or more files in order. Frames are separated by a delimiter: newlines (the
 /// ``StreamRecorder`` format `<ms>\t<frame>`, or plain one frame per line) or `;;` as other
 /// recorders write. Pacing: as fast as possible, real time, or ×N, using the recorded receive
-/// times or else the events' own `E`.
+/// times or else the events' own `E`. Gzip-compressed files (recognised by their magic bytes,
+/// whatever their name) are decompressed as they are read.
 ///
 /// ```swift
 /// let replay = ReplaySource(paths: ["btc.rec"], pacing: .speed(10))
@@ -47,7 +50,7 @@ public struct ReplaySource: Sendable {
     public func frames() throws -> [(receivedAt: Int64?, text: String)] {
         var out: [(Int64?, String)] = []
         for path in paths {
-            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let text = try Self.readText(path)
             let separator: String
             switch delimiter {
             case .newline: separator = "\n"
@@ -65,6 +68,31 @@ public struct ReplaySource: Sendable {
             }
         }
         return out
+    }
+
+    /// A file's text, gunzipped when it starts with gzip's magic bytes.
+    static func readText(_ path: String) throws -> String {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        guard data.count >= 2, data[data.startIndex] == 0x1f, data[data.startIndex + 1] == 0x8b else {
+            return String(decoding: data, as: UTF8.self)
+        }
+        var compressed = ByteBuffer(bytes: data)
+        let plain: ByteBuffer
+        do {
+            plain = try compressed.decompress(with: .gzip())
+        } catch {
+            throw ReplayError.corruptGzip(path: path, reason: "\(error)")
+        }
+        // zlib stops quietly at the end of a truncated file: the trailer (CRC-32 and size of the
+        // data) is what proves the whole recording is there.
+        guard data.count >= 18 else { throw ReplayError.corruptGzip(path: path, reason: "too short") }
+        let trailer = data.suffix(8).withUnsafeBytes { Array($0) }
+        func le32(_ at: Int) -> UInt32 { (0..<4).reduce(UInt32(0)) { $0 | UInt32(trailer[at + $1]) << (8 * UInt32($1)) } }
+        let bytes = plain.readableBytesView
+        guard le32(4) == UInt32(truncatingIfNeeded: bytes.count), le32(0) == CRC32.checksum(bytes) else {
+            throw ReplayError.corruptGzip(path: path, reason: "truncated or damaged (CRC-32 or length mismatch)")
+        }
+        return String(buffer: plain)
     }
 
     /// The replayed events: `.state(.connected)`, the frames' messages (or decode failures),
@@ -99,7 +127,7 @@ public struct ReplaySource: Sendable {
                 }
                 continuation.yield(.state(.stopped))
             } catch {
-                continuation.yield(.state(.disconnected(reason: "replay failed: \(error.localizedDescription)")))
+                continuation.yield(.state(.disconnected(reason: "replay failed: \(error)")))
                 continuation.yield(.state(.stopped))
             }
             continuation.finish()
@@ -142,5 +170,28 @@ extension AsterEvent {
         case .batch(let v): v.first?.firstEventTime
         case .subscriptionReply, .serverError, .unknown: nil
         }
+    }
+}
+
+/// Why a replay file could not be read.
+public enum ReplayError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The file starts like gzip but does not decompress.
+    case corruptGzip(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .corruptGzip(let path, let reason): "\(path): not valid gzip (\(reason))"
+        }
+    }
+}
+
+/// CRC-32 (IEEE 802.3, as gzip uses), table driven.
+enum CRC32 {
+    static let table: [UInt32] = (0..<256).map { n in
+        (0..<8).reduce(UInt32(n)) { c, _ in c & 1 == 1 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
+    }
+
+    static func checksum<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
+        ~bytes.reduce(~UInt32(0)) { c, b in table[Int((c ^ UInt32(b)) & 0xff)] ^ (c >> 8) }
     }
 }

@@ -13,7 +13,8 @@ enum StatusBar {
         put(s.mode.rawValue.uppercased() + " ", CellStyle(s.mode == .live ? .green : .magenta, bold: true, reverse: true))
         put(s.symbol + " ", CellStyle(.white, bold: true, reverse: true))
         let (text, color): (String, PaletteColor) = switch s.connection {
-        case .connected: ("connected", .green)
+        case .connected, .rolledOver: ("connected", .green)
+        case .subscribed(let n): ("connected · \(n) streams", .green)
         case .connecting: ("connecting", .yellow)
         case .stale: ("stale", .yellow)
         case .reconnecting(let attempt, let delay): ("reconnecting #\(attempt) in \(delay.milliseconds)ms", .red)
