@@ -62,7 +62,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "AsterBench",
-            dependencies: ["AsterKit", "AsterSim"],
+            dependencies: [
+                "AsterKit", "AsterSim",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),
         .testTarget(

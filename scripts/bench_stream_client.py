@@ -2,7 +2,8 @@
 """Python reference client for the stream benchmark (called by `aster-bench stream`).
 
 Reads the simulator's combined stream with `websockets`, decodes every frame with `orjson`, and
-prints {"frames_per_s", "p50_ms", "p99_ms"} (latency = receive time − the payload's event time).
+prints {"frames_per_s", "p50_ms", "p99_ms", "cpu_us_per_frame"} (latency = receive time − the payload's
+event time; CPU = this process's user+system time over the measured window, per frame).
 """
 import asyncio
 import json
@@ -24,6 +25,7 @@ async def main(url, seconds):
             now_ms = time.time() * 1000
             if start is None:
                 start = time.perf_counter()
+                cpu_start = time.process_time()
             frames += 1
             data = msg.get("data", msg)
             if isinstance(data, dict) and "E" in data:
@@ -31,10 +33,12 @@ async def main(url, seconds):
             if time.perf_counter() - start >= seconds:
                 break
         elapsed = time.perf_counter() - start
+        cpu = time.process_time() - cpu_start
     latencies.sort()
     p50 = latencies[len(latencies) // 2] if latencies else 0
     p99 = latencies[len(latencies) * 99 // 100] if latencies else 0
-    print(json.dumps({"frames_per_s": frames / elapsed, "p50_ms": p50, "p99_ms": p99}))
+    print(json.dumps({"frames_per_s": frames / elapsed, "p50_ms": p50, "p99_ms": p99,
+                      "cpu_us_per_frame": cpu * 1e6 / max(frames, 1)}))
 
 
 if __name__ == "__main__":

@@ -111,9 +111,20 @@ if let i = CommandLine.arguments.firstIndex(of: "--seconds"), i + 1 < CommandLin
    let s = Double(CommandLine.arguments[i + 1]), s > 0 { seconds = s }
 
 let mode = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("--") && Double($0) == nil } ?? "all"
-guard ["all", "decode", "book", "stream"].contains(mode) else {
-    print("usage: aster-bench [decode|book|stream|all] [--seconds S]")
+guard ["all", "decode", "book", "stream", "feed", "feed-server"].contains(mode) else {
+    print("usage: aster-bench [decode|book|stream|feed|all] [--seconds S] [--soak-seconds S]")
     exit(64)
+}
+if mode == "feed-server" {
+    try await FeedBench.serve()
+    exit(0)
+}
+if mode == "feed" {
+    var soak = 300.0
+    if let i = CommandLine.arguments.firstIndex(of: "--soak-seconds"), i + 1 < CommandLine.arguments.count,
+       let s = Double(CommandLine.arguments[i + 1]), s >= 0 { soak = s }
+    try await FeedBench.run(seconds: max(seconds, 3), soakSeconds: soak)
+    exit(0)
 }
 if mode == "book" {
     BookBench.run(seconds: seconds)

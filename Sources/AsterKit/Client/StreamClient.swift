@@ -22,8 +22,10 @@ import Synchronization
 public actor StreamClient {
     /// Where events come from.
     public enum Source: Sendable {
-        /// Live websocket connections.
+        /// Live combined-stream connections, sharded past 200 streams.
         case live(ShardedMarketStream)
+        /// One connection to a fixed URL (a raw `/ws/<name>` endpoint, or a listen key's).
+        case url(MarketStream)
         /// Recorded frames, through the same decoder.
         case replay(ReplaySource)
     }
@@ -33,9 +35,10 @@ public actor StreamClient {
     /// The buffer size of feeds made without one.
     public nonisolated let defaultBufferLimit: Int
     private nonisolated let fanOut = FanOut()
-    private nonisolated let lastState = Mutex<ConnectionState?>(nil)
+    private nonisolated let lastState = LatestState()
     private nonisolated let meter = RateMeter()
     private var pump: Task<Void, Never>?
+    private var started = false
     private var stopped = false
 
     /// A live client on `base` (e.g. ``AsterEndpoint/productionWebSocket``) carrying `streams`.
@@ -43,6 +46,13 @@ public actor StreamClient {
                 maxStreamsPerConnection: Int = 200, logger: Logger = Logger(label: "AsterKit.StreamClient")) {
         self.source = .live(ShardedMarketStream(base: base, streams: streams, maxStreamsPerConnection: maxStreamsPerConnection,
                                                 configuration: configuration, logger: logger))
+        self.defaultBufferLimit = configuration.bufferLimit
+    }
+
+    /// A client on one fixed websocket URL, e.g. `wss://fstream.asterdex.com/ws/btcusdt@aggTrade`.
+    public init(url: String, configuration: StreamConfiguration = .init(),
+                logger: Logger = Logger(label: "AsterKit.StreamClient")) {
+        self.source = .url(MarketStream(url: url, configuration: configuration, logger: logger))
         self.defaultBufferLimit = configuration.bufferLimit
     }
 
@@ -56,29 +66,41 @@ public actor StreamClient {
 
     /// Starts delivering (idempotent). A replay ends every feed when its files are done.
     public func start() {
-        guard pump == nil, !stopped else { return }
-        let events: AsyncStream<StreamEvent>
-        switch source {
-        case .live(let stream): events = stream.events()
-        case .replay(let replay): events = replay.events()
-        }
+        guard !started, !stopped else { return }
+        started = true
         let fanOut = self.fanOut
-        pump = Task { [weak self] in
-            for await event in events {
-                if case .state(let s) = event { self?.lastState.withLock { $0 = s } }
-                fanOut.deliver(event)
+        let lastState = self.lastState
+        // Events go straight from each socket reader to the feeds: no queue in between.
+        let deliver: @Sendable (StreamEvent) -> Void = { event in
+            if case .state(let s) = event { lastState.set(s) }
+            fanOut.deliver(event)
+        }
+        switch source {
+        case .live(let stream):
+            // The shards run on tasks of their own until stop().
+            stream.start(emit: deliver)
+        case .url(let stream):
+            pump = Task {
+                await stream.run(emit: deliver)
+                fanOut.finish()
             }
-            fanOut.finish()
+        case .replay(let replay):
+            let events = replay.events()
+            pump = Task {
+                for await event in events { deliver(event) }
+                fanOut.finish()
+            }
         }
     }
 
     /// Closes every connection and ends every feed; the client does not start again.
     public func stop() {
         stopped = true
+        if case .live(let stream) = source { stream.stop() }
         pump?.cancel()
         pump = nil
         fanOut.deliver(.state(.stopped))
-        lastState.withLock { $0 = .stopped }
+        lastState.set(.stopped)
         fanOut.finish()
     }
 
@@ -86,13 +108,14 @@ public actor StreamClient {
     public nonisolated var consumerCount: Int { fanOut.count }
 
     /// The latest connection state, if any yet.
-    public nonisolated var state: ConnectionState? { lastState.withLock { $0 } }
+    public nonisolated var state: ConnectionState? { lastState.value }
 
     /// Counters summed over every connection, with every feed's drops.
     public nonisolated var statistics: StreamStatistics {
         var total: StreamStatistics
         switch source {
         case .live(let stream): total = StreamStatistics(combining: stream.counters)
+        case .url(let stream): total = stream.counters.snapshot
         case .replay(let replay): total = replay.counters.snapshot
         }
         total.dropped += fanOut.totalDropped.load(ordering: .relaxed)
@@ -106,20 +129,29 @@ public actor StreamClient {
 
     /// Adds streams (`SUBSCRIBE`, sharded past 200 per connection); kept across reconnects.
     public func subscribe(_ streams: [StreamName]) async throws {
-        guard case .live(let stream) = source else { throw LiveRequestError.notConnected }
-        try await stream.subscribe(streams)
+        switch source {
+        case .live(let stream): try await stream.subscribe(streams)
+        case .url(let stream): try await stream.subscribe(streams)
+        case .replay: throw LiveRequestError.notConnected
+        }
     }
 
     /// Removes streams (`UNSUBSCRIBE`).
     public func unsubscribe(_ streams: [StreamName]) async throws {
-        guard case .live(let stream) = source else { throw LiveRequestError.notConnected }
-        try await stream.unsubscribe(streams)
+        switch source {
+        case .live(let stream): try await stream.unsubscribe(streams)
+        case .url(let stream): try await stream.unsubscribe(streams)
+        case .replay: throw LiveRequestError.notConnected
+        }
     }
 
     /// `LIST_SUBSCRIPTIONS` on every connection, merged.
     public func listSubscriptions() async throws -> [String] {
-        guard case .live(let stream) = source else { throw LiveRequestError.notConnected }
-        return try await stream.listSubscriptions()
+        switch source {
+        case .live(let stream): return try await stream.listSubscriptions()
+        case .url(let stream): return try await stream.listSubscriptions()
+        case .replay: throw LiveRequestError.notConnected
+        }
     }
 
     // MARK: Feeds
@@ -228,4 +260,11 @@ extension StreamStatistics {
             if let r = p.roundTrip { roundTrip = r }
         }
     }
+}
+
+/// The latest connection state, readable from any thread.
+final class LatestState: Sendable {
+    private let state = Mutex<ConnectionState?>(nil)
+    var value: ConnectionState? { state.withLock { $0 } }
+    func set(_ value: ConnectionState) { state.withLock { $0 = value } }
 }

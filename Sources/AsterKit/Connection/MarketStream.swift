@@ -188,16 +188,22 @@ public struct MarketStream: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(
             of: StreamEvent.self, bufferingPolicy: .bufferingNewest(configuration.bufferLimit))
         let counters = self.counters
-        let emit: @Sendable (StreamEvent) -> Void = { event in
-            if case .dropped = continuation.yield(event) { counters.dropped() }
-        }
         let task = Task { [self] in
-            await runLoop(emit: emit)
-            continuation.yield(.state(.stopped))
+            await run { event in
+                if case .dropped = continuation.yield(event) { counters.dropped() }
+            }
             continuation.finish()
         }
         continuation.onTermination = { _ in task.cancel() }
         return stream
+    }
+
+    /// Connects and hands every event to `emit`, on the socket reader's task, until the calling
+    /// task is cancelled (then `.state(.stopped)` is the last event). `emit` must not wait: it is
+    /// how ``StreamClient`` fans events out without an extra queue.
+    public func run(emit: @escaping @Sendable (StreamEvent) -> Void) async {
+        await runLoop(emit: emit)
+        emit(.state(.stopped))
     }
 
     private func runLoop(emit: @escaping @Sendable (StreamEvent) -> Void) async {
@@ -407,6 +413,8 @@ final class OverlapFilter: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Lock-free check for the common case: no rollover under way.
+    private let active = Atomic<Bool>(false)
     /// Frames remembered; far more than two connections can disagree by.
     static let capacity = 65_536
 
@@ -416,6 +424,7 @@ final class OverlapFilter: Sendable {
             s = State()
             s.active = true
         }
+        active.store(true, ordering: .releasing)
     }
 
     /// Stops remembering `grace` from now (the successor took over).
@@ -426,10 +435,12 @@ final class OverlapFilter: Sendable {
     /// Whether this frame should be delivered: always outside an overlap; during one, only the
     /// first copy.
     func isFirstDelivery(_ text: String) -> Bool {
-        state.withLock { s in
+        guard active.load(ordering: .acquiring) else { return true }
+        return state.withLock { s in
             guard s.active else { return true }
             if let until = s.until, ContinuousClock.now >= until {
                 s = State()
+                active.store(false, ordering: .releasing)
                 return true
             }
             let key = text.hashValue

@@ -21,8 +21,9 @@ public final class ShardedMarketStream: Sendable {
 
     private struct State {
         var shards: [MarketStream] = []
-        var output: AsyncStream<StreamEvent>.Continuation?
-        var forwarders: [Task<Void, Never>] = []
+        /// Where events go while running; `nil` when stopped.
+        var emit: (@Sendable (StreamEvent) -> Void)?
+        var runners: [Task<Void, Never>] = []
     }
 
     /// Creates the stream; nothing connects until ``events()`` is iterated.
@@ -55,30 +56,35 @@ public final class ShardedMarketStream: Sendable {
     public func events() -> AsyncStream<StreamEvent> {
         let (stream, continuation) = AsyncStream.makeStream(
             of: StreamEvent.self, bufferingPolicy: .bufferingNewest(configuration.bufferLimit))
-        let shards = state.withLock { s -> [MarketStream] in
-            s.output = continuation
-            return s.shards
-        }
-        for shard in shards { forward(shard) }
-        continuation.onTermination = { [weak self] _ in
-            self?.state.withLock { s in
-                s.forwarders.forEach { $0.cancel() }
-                s.forwarders = []
-                s.output = nil
-            }
-        }
+        start { event in continuation.yield(event) }
+        continuation.onTermination = { [weak self] _ in self?.stop() }
         return stream
     }
 
-    private func forward(_ shard: MarketStream) {
-        // The forwarding task keeps the sharded stream alive while its events are consumed.
-        let task = Task { [self] in
-            for await event in shard.events() {
-                guard let output = state.withLock({ $0.output }) else { return }
-                output.yield(event)
-            }
+    /// Runs every connection, handing their events to `emit` from each socket reader's task
+    /// (so `emit` must be thread-safe and must not wait), until ``stop()``.
+    public func start(emit: @escaping @Sendable (StreamEvent) -> Void) {
+        let shards = state.withLock { s -> [MarketStream] in
+            s.emit = emit
+            return s.shards
         }
-        state.withLock { $0.forwarders.append(task) }
+        shards.forEach(launch)
+    }
+
+    /// Closes every connection.
+    public func stop() {
+        state.withLock { s in
+            s.runners.forEach { $0.cancel() }
+            s.runners = []
+            s.emit = nil
+        }
+    }
+
+    private func launch(_ shard: MarketStream) {
+        state.withLock { s in
+            guard let emit = s.emit else { return }
+            s.runners.append(Task { await shard.run(emit: emit) })
+        }
     }
 
     /// Adds streams: to shards with room, opening new connections when every shard is full.
@@ -102,7 +108,7 @@ public final class ShardedMarketStream: Sendable {
                 opened.append(shard)
             }
         }
-        if state.withLock({ $0.output != nil }) { opened.forEach(forward) }
+        opened.forEach(launch)
         for (shard, names) in requests { try await shard.subscribe(names) }
     }
 
