@@ -60,11 +60,22 @@ public final class RESTClient: Sendable {
 
     /// GETs `path` with `query`, retrying as documented; returns the body.
     public func get(_ path: String, query: [(String, String)] = []) async throws(RESTError) -> [UInt8] {
+        try await send(.GET, path, query: RESTClient.encode(query))
+    }
+
+    /// Percent-encodes parameters into a query string, in the given order.
+    public static func encode(_ query: [(String, String)]) -> String {
+        query.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0.1)" }
+            .joined(separator: "&")
+    }
+
+    /// Sends a request with an already encoded query string (signed requests build their own),
+    /// retrying 429 and 5xx as ``get(_:query:)`` does. Only `path` ever appears in errors.
+    public func send(_ method: HTTPMethod, _ path: String, query queryText: String,
+                     headers: [(String, String)] = []) async throws(RESTError) -> [UInt8] {
         if let until = state.withLock({ $0.bannedUntil }), until > .now {
             throw RESTError(kind: .banned(retryAfter: until - .now), path: path)
         }
-        let queryText = query.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? $0.1)" }
-            .joined(separator: "&")
         let url = baseURL + path + (queryText.isEmpty ? "" : "?" + queryText)
         var attempt = 0
         while true {
@@ -73,7 +84,8 @@ public final class RESTClient: Sendable {
             var wait: Duration?
             do {
                 var request = HTTPClientRequest(url: url)
-                request.method = .GET
+                request.method = method
+                for (name, value) in headers { request.headers.add(name: name, value: value) }
                 let response = try await http.execute(request, timeout: .milliseconds(configuration.timeout.milliseconds))
                 let body = try await response.body.collect(upTo: 64 << 20)
                 recordWeight(response.headers)

@@ -53,6 +53,16 @@ public struct SimEngine: Sendable {
         return Array((k.history + (k.current.map { [$0] } ?? [])).suffix(limit))
     }
 
+    /// Every symbol's top of book and mark price, for the demo account.
+    public func quotes() -> [SimQuote] {
+        markets.indices.compactMap { i in
+            let m = markets[i]
+            guard let bid = m.bids.best?.price, let ask = m.asks.best?.price else { return nil }
+            return SimQuote(symbol: m.symbol.name, bid: bid, ask: ask, mark: markPrice(i).markPrice,
+                            tickSize: m.symbol.tickSize, lotSize: m.symbol.lotSize)
+        }
+    }
+
     /// The market of `symbol` (upper case), if listed.
     public func market(_ symbol: String) -> SimSymbolMarket? {
         markets.first { $0.symbol.name == symbol.uppercased() }

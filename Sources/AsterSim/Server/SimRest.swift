@@ -194,13 +194,13 @@ let usedWeightHeader = HTTPField.Name("X-MBX-USED-WEIGHT-1M")!
 struct SimHTTPError: HTTPResponseError {
     let code: Int
     let message: String
+    let status: HTTPResponse.Status
 
-    init(_ code: Int, _ message: String) {
+    init(_ code: Int, _ message: String, status: HTTPResponse.Status = .badRequest) {
         self.code = code
         self.message = message
+        self.status = status
     }
-
-    var status: HTTPResponse.Status { .badRequest }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var w = JSONWriter()

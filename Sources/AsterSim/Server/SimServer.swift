@@ -32,12 +32,22 @@ public struct SimConfiguration: Sendable {
     public var dropEvery: Int
     /// After every this many frames, send a malformed, an unknown-event or a binary frame (0: never).
     public var garbageEvery: Int
+    /// The demo account's API key (`X-MBX-APIKEY`) and HMAC secret.
+    public var apiKey: String
+    public var apiSecret: String
+    /// How long a listen key lives without a keepalive (60 minutes on Aster).
+    public var listenKeyValidity: Duration
 
     /// Creates settings.
     public init(host: String = "127.0.0.1", port: Int = 0, seed: UInt64 = 1, rate: Int = 2_000,
                 symbols: [SimSymbol] = SimSymbol.defaults, pingInterval: Duration = .seconds(300),
                 maxMessagesPerSecond: Int = 10, logger: Logger? = nil, maxConnectionAge: Duration = .seconds(86_400),
-                dropEvery: Int = 0, garbageEvery: Int = 0, warmUpMinutes: Int = 0) {
+                dropEvery: Int = 0, garbageEvery: Int = 0, warmUpMinutes: Int = 0,
+                apiKey: String = SimAccount.demoAPIKey, apiSecret: String = SimAccount.demoSecret,
+                listenKeyValidity: Duration = .seconds(3600)) {
+        self.apiKey = apiKey
+        self.apiSecret = apiSecret
+        self.listenKeyValidity = listenKeyValidity
         self.warmUpMinutes = warmUpMinutes
         self.maxConnectionAge = maxConnectionAge
         self.dropEvery = dropEvery
@@ -67,6 +77,7 @@ public final class SimServer: Sendable {
     /// Settings.
     public let configuration: SimConfiguration
     let engine: Mutex<SimEngine>
+    let account: Mutex<SimAccount>
     let hub = SimHub()
     private let paused = Mutex(false)
     let faultPlan = Mutex(SimFaultPlan())
@@ -80,7 +91,12 @@ public final class SimServer: Sendable {
         self.configuration = configuration
         engine = Mutex(SimEngine(symbols: configuration.symbols, seed: configuration.seed, now: Self.wallClock(),
                                  warmUpMinutes: configuration.warmUpMinutes))
+        account = Mutex(SimAccount(apiKey: configuration.apiKey, secret: configuration.apiSecret, seed: configuration.seed,
+                                   listenKeyValidity: configuration.listenKeyValidity))
     }
+
+    /// The demo account now (for tests and the dashboard's own checks).
+    public var accountSnapshot: SimAccount { account.withLock { $0 } }
 
     static func wallClock() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
@@ -92,12 +108,17 @@ public final class SimServer: Sendable {
         let logger = configuration.logger
         let router = Router()
         SimRest(server: self, now: Self.wallClock).register(on: router)
+        SimUserRest(server: self, now: Self.wallClock).register(on: router)
         let app = Application(
             router: router,
             server: .http1WebSocketUpgrade(
                 configuration: .init(maxFrameSize: 1 << 20, autoPing: .enabled(timePeriod: configuration.pingInterval))
             ) { [self] request, channel, _ in
-                guard let subscription = Self.subscription(forPath: request.path ?? "") else { return .dontUpgrade }
+                let path = request.path ?? ""
+                let key = String(path.dropFirst(4))
+                let userStream = path.hasPrefix("/ws/") && account.withLock { $0.isActive(key, now: Self.wallClock()) }
+                guard let subscription = userStream ? SubscriptionState(streams: [key], combined: false)
+                        : Self.subscription(forPath: path) else { return .dontUpgrade }
                 return .upgrade([:]) { inbound, outbound, _ in
                     try await self.serve(subscription, inbound: inbound, outbound: outbound, channel: channel)
                 }
@@ -212,8 +233,16 @@ public final class SimServer: Sendable {
             let steps = paused.withLock { $0 } ? 0 : carry / 100
             carry %= 100
             let wanted = hub.wantedStreams
-            let batch = engine.withLock { $0.advance(to: Self.wallClock(), steps: steps, isWanted: wanted.contains) }
+            let now = Self.wallClock()
+            let (batch, quotes) = engine.withLock { e in
+                (e.advance(to: now, steps: steps, isWanted: wanted.contains), e.quotes())
+            }
             hub.publish(applyDrops(batch))
+            hub.publish(account.withLock { a in
+                let events = a.advance(now: now, quotes: quotes)
+                let keys = a.listenKeys.filter { $0.value > now }.keys.sorted()
+                return events.flatMap { e in keys.map { SimOutgoing(stream: $0, payload: e) } } + a.expireListenKeys(now: now)
+            })
             let spent = ContinuousClock.now - started
             if spent < tick { try await Task.sleep(for: tick - spent) }
         }

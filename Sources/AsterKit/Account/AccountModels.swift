@@ -1,0 +1,135 @@
+import Foundation
+
+/// One asset of `GET /fapi/v4/account`.
+public struct AssetBalance: Sendable, Hashable {
+    public var asset: String
+    public var walletBalance: ExactDecimal
+    public var unrealizedProfit: ExactDecimal
+    public var marginBalance: ExactDecimal
+    public var availableBalance: ExactDecimal
+    public var crossWalletBalance: ExactDecimal
+    public var updateTime: Int64
+
+    public init(asset: String, walletBalance: ExactDecimal, unrealizedProfit: ExactDecimal = .zero,
+                marginBalance: ExactDecimal? = nil, availableBalance: ExactDecimal? = nil,
+                crossWalletBalance: ExactDecimal? = nil, updateTime: Int64 = 0) {
+        self.asset = asset
+        self.walletBalance = walletBalance
+        self.unrealizedProfit = unrealizedProfit
+        self.marginBalance = marginBalance ?? walletBalance + unrealizedProfit
+        self.availableBalance = availableBalance ?? walletBalance
+        self.crossWalletBalance = crossWalletBalance ?? walletBalance
+        self.updateTime = updateTime
+    }
+}
+
+/// One position of `GET /fapi/v4/account`.
+public struct PositionInfo: Sendable, Hashable {
+    public var symbol: String
+    public var positionAmount: ExactDecimal
+    public var entryPrice: ExactDecimal
+    public var unrealizedProfit: ExactDecimal
+    public var leverage: Int
+    public var isolated: Bool
+    public var positionSide: PositionSide
+    public var updateTime: Int64
+}
+
+/// `GET /fapi/v4/account`: balances and positions.
+public struct AccountInformation: Sendable, Hashable {
+    public var updateTime: Int64
+    public var totalWalletBalance: ExactDecimal
+    public var totalUnrealizedProfit: ExactDecimal
+    public var totalMarginBalance: ExactDecimal
+    public var availableBalance: ExactDecimal
+    public var assets: [AssetBalance]
+    public var positions: [PositionInfo]
+}
+
+/// One order of `GET /fapi/v1/openOrders`.
+public struct OpenOrder: Sendable, Hashable {
+    public var orderId: Int64
+    public var clientOrderId: String
+    public var symbol: String
+    public var side: Side
+    public var type: OrderType
+    public var status: OrderStatus
+    public var timeInForce: TimeInForce
+    public var price: ExactDecimal
+    public var originalQuantity: ExactDecimal
+    public var executedQuantity: ExactDecimal
+    public var averagePrice: ExactDecimal
+    public var time: Int64
+    public var updateTime: Int64
+}
+
+/// Reads typed fields out of a `JSONSerialization` object, decimals from their strings.
+struct JSONFields {
+    let object: [String: Any]
+    let path: String
+
+    func string(_ key: String) throws(RESTError) -> String {
+        guard let v = object[key] as? String else { throw missing(key) }
+        return v
+    }
+
+    func decimal(_ key: String) throws(RESTError) -> ExactDecimal {
+        if let text = object[key] as? String, let d = ExactDecimal(text) { return d }
+        if let n = object[key] as? NSNumber, let d = ExactDecimal(n.stringValue) { return d }
+        throw missing(key)
+    }
+
+    func decimal(_ key: String, default value: ExactDecimal) -> ExactDecimal { (try? decimal(key)) ?? value }
+
+    func int(_ key: String) throws(RESTError) -> Int64 {
+        if let n = object[key] as? NSNumber { return n.int64Value }
+        if let text = object[key] as? String, let n = Int64(text) { return n }
+        throw missing(key)
+    }
+
+    func bool(_ key: String) -> Bool { (object[key] as? NSNumber)?.boolValue ?? false }
+
+    private func missing(_ key: String) -> RESTError {
+        RESTError(kind: .invalidResponse("missing or malformed \"\(key)\""), path: path)
+    }
+}
+
+extension AccountInformation {
+    init(_ object: [String: Any], path: String) throws(RESTError) {
+        let f = JSONFields(object: object, path: path)
+        var assets: [AssetBalance] = []
+        for a in object["assets"] as? [[String: Any]] ?? [] {
+            let g = JSONFields(object: a, path: path)
+            assets.append(AssetBalance(
+                asset: try g.string("asset"), walletBalance: try g.decimal("walletBalance"),
+                unrealizedProfit: g.decimal("unrealizedProfit", default: .zero), marginBalance: try? g.decimal("marginBalance"),
+                availableBalance: try? g.decimal("availableBalance"), crossWalletBalance: try? g.decimal("crossWalletBalance"),
+                updateTime: (try? g.int("updateTime")) ?? 0))
+        }
+        var positions: [PositionInfo] = []
+        for p in object["positions"] as? [[String: Any]] ?? [] {
+            let g = JSONFields(object: p, path: path)
+            positions.append(PositionInfo(
+                symbol: try g.string("symbol"), positionAmount: try g.decimal("positionAmt"),
+                entryPrice: g.decimal("entryPrice", default: .zero), unrealizedProfit: g.decimal("unrealizedProfit", default: .zero),
+                leverage: Int((try? g.int("leverage")) ?? 0), isolated: g.bool("isolated"),
+                positionSide: PositionSide(wire: (try? g.string("positionSide")) ?? "BOTH"), updateTime: (try? g.int("updateTime")) ?? 0))
+        }
+        self.init(updateTime: (try? f.int("updateTime")) ?? 0, totalWalletBalance: try f.decimal("totalWalletBalance"),
+                  totalUnrealizedProfit: f.decimal("totalUnrealizedProfit", default: .zero),
+                  totalMarginBalance: f.decimal("totalMarginBalance", default: .zero),
+                  availableBalance: f.decimal("availableBalance", default: .zero), assets: assets, positions: positions)
+    }
+}
+
+extension OpenOrder {
+    init(_ object: [String: Any], path: String) throws(RESTError) {
+        let f = JSONFields(object: object, path: path)
+        self.init(orderId: try f.int("orderId"), clientOrderId: (try? f.string("clientOrderId")) ?? "", symbol: try f.string("symbol"),
+                  side: Side(wire: try f.string("side")), type: OrderType(wire: try f.string("type")),
+                  status: OrderStatus(wire: try f.string("status")), timeInForce: TimeInForce(wire: (try? f.string("timeInForce")) ?? "GTC"),
+                  price: try f.decimal("price"), originalQuantity: try f.decimal("origQty"),
+                  executedQuantity: f.decimal("executedQty", default: .zero), averagePrice: f.decimal("avgPrice", default: .zero),
+                  time: (try? f.int("time")) ?? 0, updateTime: (try? f.int("updateTime")) ?? 0)
+    }
+}
