@@ -17,6 +17,12 @@ public enum ConnectionState: Sendable, Hashable, CustomStringConvertible {
     case reconnecting(attempt: Int, delay: Duration)
     /// Stopped by the user; no reconnect follows.
     case stopped
+    /// User data stream: creating (or re-creating) the listen key.
+    case authenticating
+    /// User data stream: the listen key was kept alive.
+    case keptAlive
+    /// User data stream: the listen key expired or was refused; a new one follows.
+    case listenKeyInvalid(reason: String)
 
     public var description: String {
         switch self {
@@ -29,6 +35,9 @@ public enum ConnectionState: Sendable, Hashable, CustomStringConvertible {
         case .reconnecting(let attempt, let delay):
             "reconnecting #\(attempt) in \(delay.milliseconds) ms"
         case .stopped: "stopped"
+        case .authenticating: "creating listen key"
+        case .keptAlive: "listen key kept alive"
+        case .listenKeyInvalid(let reason): "listen key invalid (\(reason)); renewing"
         }
     }
 }

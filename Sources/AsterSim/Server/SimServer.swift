@@ -95,6 +95,10 @@ public final class SimServer: Sendable {
                                    listenKeyValidity: configuration.listenKeyValidity))
     }
 
+    /// Invalidates every listen key at once (as if the server forgot them): the next keepalive
+    /// fails with -1125 and a client must create a new key.
+    public func revokeListenKeys() { account.withLock { $0.closeListenKeys() } }
+
     /// The demo account now (for tests and the dashboard's own checks).
     public var accountSnapshot: SimAccount { account.withLock { $0 } }
 

@@ -20,6 +20,9 @@ enum StatusBar {
         case .reconnecting(let attempt, let delay): ("reconnecting #\(attempt) in \(delay.milliseconds)ms", .red)
         case .disconnected(let reason): ("disconnected: \(reason)", .red)
         case .stopped: ("stopped", .red)
+        case .authenticating: ("authenticating", .yellow)
+        case .keptAlive: ("connected", .green)
+        case .listenKeyInvalid: ("renewing listen key", .yellow)
         }
         put("\(glyphs.dot) \(text) ", CellStyle(color, bold: true, reverse: true))
         var parts = ["\(s.framesPerSecond) f/s"]
