@@ -125,6 +125,7 @@ public struct UserDataStream: Sendable {
         var settings = configuration
         settings.reconnect = false
         settings.rolloverAfter = nil
+        settings.redacting.append(key)
         let stream = MarketStream(url: "\(webSocketBase)/ws/\(key)", configuration: settings, logger: logger)
         let (endings, ending) = AsyncStream.makeStream(of: Ending.self)
         let counters = self.counters

@@ -50,6 +50,9 @@ public struct StreamConfiguration: Sendable {
     /// Age at which a connection is replaced by a fresh one opened beside it (Aster closes
     /// connections at 24 hours); `nil` never rolls over. Default: 23 h 30 min.
     public var rolloverAfter: Duration?
+    /// Strings never to show in a reason or a log line (a listen key in the URL, say): each is
+    /// replaced by its first and last four characters.
+    public var redacting: [String] = []
 
     /// Creates settings; the defaults suit Aster's production servers.
     public init(
@@ -216,8 +219,11 @@ public struct MarketStream: Sendable {
             // Only a connection that stayed healthy for a while resets the backoff, so a server
             // that accepts and drops at once is not hammered.
             if outcome.receivedFrames && ContinuousClock.now - started >= configuration.healthyPeriod { attempt = 0 }
-            emit(.state(.disconnected(reason: outcome.reason)))
-            logger.info("stream disconnected", metadata: ["reason": "\(outcome.reason)"])
+            let reason = configuration.redacting.reduce(outcome.reason) {
+                $0.replacingOccurrences(of: $1, with: Credentials.redact($1))
+            }
+            emit(.state(.disconnected(reason: reason)))
+            logger.info("stream disconnected", metadata: ["reason": "\(reason)"])
             guard configuration.reconnect else { return }
             attempt += 1
             counters.reconnect()

@@ -41,6 +41,13 @@ struct SimCommand: AsyncParsableCommand {
     @Option(name: .customLong("rest-delay-ms"), help: "Delay every REST answer by this many milliseconds.")
     var restDelayMs = 0
 
+    @Option(name: .customLong("listen-key-validity"), help: "Seconds a listen key lives without a keepalive (Aster: 3600).")
+    var listenKeyValidity: Double = 3_600
+
+    @Option(name: .customLong("credentials-file"),
+            help: "Write the demo account's credentials to FILE (mode 0600), for `--credentials FILE` of stream --user and account.")
+    var credentialsFile: String?
+
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535.") }
         guard maxAge > 0, dropEvery >= 0, garbageEvery >= 0, restDelayMs >= 0 else {
@@ -50,12 +57,19 @@ struct SimCommand: AsyncParsableCommand {
             throw ValidationError("--rest-fail takes an HTTP error status (400...599).")
         }
         guard rate > 0 && rate <= 1_000_000 else { throw ValidationError("--rate must be 1...1000000.") }
+        guard listenKeyValidity > 0 else { throw ValidationError("--listen-key-validity must be positive.") }
     }
 
     func run() async throws {
         let server = SimServer(configuration: SimConfiguration(
             host: host, port: port, seed: seed, rate: rate, maxConnectionAge: .milliseconds(Int64(maxAge * 1000)),
-            dropEvery: dropEvery, garbageEvery: garbageEvery))
+            dropEvery: dropEvery, garbageEvery: garbageEvery, listenKeyValidity: .milliseconds(Int64(listenKeyValidity * 1000))))
+        if let credentialsFile {
+            let text = "ASTER_API_KEY=\(SimAccount.demoAPIKey)\nASTER_API_SECRET=\(SimAccount.demoSecret)\n"
+            guard FileManager.default.createFile(atPath: credentialsFile, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+                throw ValidationError("cannot write \(credentialsFile)")
+            }
+        }
         let failures = restFail.map { (status: $0, retryAfter: [418, 429].contains($0) ? Optional(1) : nil) }
         let delay = Duration.milliseconds(restDelayMs)
         server.faults {

@@ -14,6 +14,7 @@ struct StreamCommand: AsyncParsableCommand {
               aster-tui stream btcusdt@aggTrade
               aster-tui stream --json --count 10 !ticker@arr ethusdt@depth20@100ms
               aster-tui stream --record btc.rec btcusdt@aggTrade     (then: aster-tui stream --replay btc.rec --speed 10)
+              aster-tui stream --user --json      (your account's events; credentials from ASTER_API_KEY/ASTER_API_SECRET)
             """
     )
 
@@ -41,6 +42,15 @@ struct StreamCommand: AsyncParsableCommand {
     @Option(help: "Replay speed: 1 is real time, 10 is ten times faster; omitted, as fast as possible.")
     var speed: Double?
 
+    @Flag(help: "Stream your account's user data events (listen key managed for you).")
+    var user = false
+
+    @Option(name: .customLong("rest-url"), help: "REST base URL (for --user).")
+    var restURL: String = AsterEndpoint.productionREST
+
+    @Option(help: "Read credentials from FILE (NAME=value lines, mode 0600) instead of the environment.")
+    var credentials: String?
+
     @Argument(help: "Stream names, e.g. btcusdt@aggTrade, !ticker@arr, ethusdt@kline_1m.")
     var streams: [String] = []
 
@@ -50,7 +60,14 @@ struct StreamCommand: AsyncParsableCommand {
             throw ValidationError("cannot read --replay file \(file)")
         }
         if !replay.isEmpty && record != nil { throw ValidationError("--record and --replay cannot be combined.") }
-        guard !streams.isEmpty || !replay.isEmpty else {
+        if user {
+            guard streams.isEmpty, replay.isEmpty else { throw ValidationError("--user takes no stream names and no --replay.") }
+            guard restURL.hasPrefix("http://") || restURL.hasPrefix("https://") else {
+                throw ValidationError("--rest-url must start with http:// or https://")
+            }
+            _ = try loadCredentials(file: credentials)
+        }
+        guard user || !streams.isEmpty || !replay.isEmpty else {
             throw ValidationError("Name at least one stream, e.g. btcusdt@aggTrade.")
         }
         for name in streams {
@@ -71,7 +88,13 @@ struct StreamCommand: AsyncParsableCommand {
         let recorder = try record.map { try StreamRecorder(path: $0) }
         defer { recorder?.close() }
         let events: AsyncStream<StreamEvent>
-        if replay.isEmpty {
+        if user {
+            let account = AccountClient(rest: RESTClient(baseURL: restURL), credentials: try loadCredentials(file: credentials))
+            events = UserDataStream(account: account, webSocketBase: url,
+                                    configuration: StreamConfiguration(staleTimeout: .milliseconds(Int64(max(staleTimeout, 3_600) * 1000)),
+                                                                       recorder: recorder),
+                                    logger: logger).events()
+        } else if replay.isEmpty {
             // More than 200 streams are spread over several connections.
             events = ShardedMarketStream(
                 base: url, streams: names,
@@ -132,5 +155,18 @@ actor EventPrinter {
             }
         }
         return .ended
+    }
+}
+
+/// Credentials from `--credentials FILE` or the environment; a clear usage error when absent.
+func loadCredentials(file: String?) throws -> Credentials {
+    do {
+        if let file { return try Credentials.fromFile(file) }
+        guard let credentials = try Credentials.fromEnvironment() else {
+            throw ValidationError("no credentials: set ASTER_API_KEY and ASTER_API_SECRET (V1), or pass --credentials FILE")
+        }
+        return credentials
+    } catch let error as CredentialsError {
+        throw ValidationError(error.description)
     }
 }
