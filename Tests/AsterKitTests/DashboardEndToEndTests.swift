@@ -55,7 +55,7 @@ struct DashboardEndToEndTests {
         let full = try await session.waitFor("live panes") { s in
             s.contains("connected") && s.contains("spread") && s.contains("│ETH ") && s.contains("│SOL ")
                 && s.contains("Funding BTCUSDT") && s.contains("Next in") && !s.contains("waiting for trades")
-                && !s.contains("waiting for 1m klines")
+                && !s.contains("waiting for 1m klines") && s.contains("uPnL")
         }
         #expect(full.contains("Chart BTCUSDT 1m") && full.contains("Liquidations"))
 

@@ -57,10 +57,56 @@ public actor DashboardModel {
                 .kline(symbol: s, interval: interval), .markPrice(symbol: s, everySecond: true)]
     }
 
-    /// Every stream to open the connection with.
+    /// Every stream to open the connection with (with an account, every symbol's mark price
+    /// too, so every position's PnL is live).
     public var initialStreams: [StreamName] {
-        Self.globalStreams + Self.symbolStreams(state.symbol, interval: state.interval)
+        Self.globalStreams + (state.account != nil ? [.allMarkPrices(everySecond: true)] : [])
+            + Self.symbolStreams(state.symbol, interval: state.interval)
     }
+
+    // MARK: Account
+
+    /// User events that arrived before the first snapshot; applied (newer ones only) after it.
+    private var pendingUserEvents: [AsterEvent] = []
+
+    /// Starts (or restarts, after a listen-key renewal) the account from a REST snapshot.
+    public func setAccount(_ snapshot: AccountState) {
+        guard state.account != nil else { return }
+        var s = snapshot
+        pendingUserEvents.forEach { s.apply($0) }
+        pendingUserEvents = []
+        if let old = state.account?.state {
+            for p in old.positions.values { if let mark = p.markPrice { s.mark(p.symbol, price: mark) } }
+        }
+        state.account?.state = s
+        state.account?.status = "live"
+    }
+
+    /// Folds one event of the user data stream in.
+    public func applyUser(_ event: StreamEvent, receivedAt now: Int64) {
+        guard state.account != nil else { return }
+        switch event {
+        case .message(let m) where m.event.isUserEvent:
+            if case .marginCall = m.event { state.account?.marginCallAt = now }
+            if state.account?.state == nil {
+                pendingUserEvents.append(m.event)
+                if pendingUserEvents.count > 5_000 { pendingUserEvents.removeFirst(pendingUserEvents.count - 5_000) }
+            } else {
+                state.account?.state?.apply(m.event)
+            }
+        case .state(let s):
+            switch s {
+            case .connected, .keptAlive, .subscribed:
+                let text = state.account?.state == nil ? "loading account…" : "live"
+                state.account?.status = text
+            default: state.account?.status = "user stream: \(s)"
+            }
+        default: break
+        }
+    }
+
+    /// Reports why the account could not be loaded (no secret is ever in it).
+    public func accountFailed(_ reason: String) { state.account?.status = reason }
 
     // MARK: Events
 
@@ -94,8 +140,14 @@ public actor DashboardModel {
             state.asks = d.asks.sorted { $0.price < $1.price }
         case .kline(let e) where e.symbol == state.symbol && e.kline.interval == state.interval:
             fold(e.kline)
-        case .markPrice(let m) where m.symbol == state.symbol:
-            state.mark = m
+        case .markPrice(let m):
+            state.account?.state?.mark(m.symbol, price: m.markPrice)
+            if m.symbol == state.symbol { state.mark = m }
+        case .markPrices(let all):
+            for m in all {
+                state.account?.state?.mark(m.symbol, price: m.markPrice)
+                if m.symbol == state.symbol { state.mark = m }
+            }
         case .liquidation(let l):
             state.liquidations.insert(l, at: 0)
             if state.liquidations.count > Self.maxLiquidations { state.liquidations.removeLast() }

@@ -35,11 +35,12 @@ public struct WatchRow: Sendable, Hashable {
 
 /// The account as the account pane shows it.
 public struct AccountView: Sendable, Hashable {
-    public var balances: [AccountUpdate.Balance] = []
-    public var positions: [AccountUpdate.Position] = []
-    public var openOrders: [OrderTradeUpdate] = []
-    public var fills: [OrderTradeUpdate] = []
-    public var marginCall: MarginCall?
+    /// The reconciled account once the first snapshot arrived.
+    public var state: AccountState?
+    /// The user stream's state, in words.
+    public var status: String = "connecting to the user data stream…"
+    /// When the last margin call arrived (local ms), for the alert.
+    public var marginCallAt: Int64?
 
     public init() {}
 }

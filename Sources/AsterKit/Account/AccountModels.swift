@@ -44,6 +44,17 @@ public struct AccountInformation: Sendable, Hashable {
     public var availableBalance: ExactDecimal
     public var assets: [AssetBalance]
     public var positions: [PositionInfo]
+
+    public init(updateTime: Int64, totalWalletBalance: ExactDecimal, totalUnrealizedProfit: ExactDecimal,
+                totalMarginBalance: ExactDecimal, availableBalance: ExactDecimal, assets: [AssetBalance], positions: [PositionInfo]) {
+        self.updateTime = updateTime
+        self.totalWalletBalance = totalWalletBalance
+        self.totalUnrealizedProfit = totalUnrealizedProfit
+        self.totalMarginBalance = totalMarginBalance
+        self.availableBalance = availableBalance
+        self.assets = assets
+        self.positions = positions
+    }
 }
 
 /// One order of `GET /fapi/v1/openOrders`.

@@ -23,6 +23,8 @@ struct DashboardOptions: Sendable {
     var replay: String?
     var speed: Double
     var record: String?
+    /// Whose account the account pane shows (the simulator's demo account with --demo).
+    var credentials: Credentials?
 }
 
 /// Set from a signal handler; the render loop checks it every tick.
@@ -64,7 +66,9 @@ struct DashboardApp {
     private func runDashboard(base: String, rest restURL: String?, mode: DashboardMode, logger: Logger,
                               quit: QuitFlag) async throws {
         let rest = restURL.map { RESTClient(baseURL: $0) }
-        let model = DashboardModel(mode: mode, symbol: options.symbol, symbols: options.symbols, interval: options.interval)
+        let credentials = mode == .replay ? nil : options.credentials
+        let model = DashboardModel(mode: mode, symbol: options.symbol, symbols: options.symbols, interval: options.interval,
+                                   account: credentials != nil)
         let recorder = try options.record.map { try StreamRecorder(path: $0) }
         defer { recorder?.close() }
         let stream = MarketStream(base: base, streams: await model.initialStreams,
@@ -93,6 +97,9 @@ struct DashboardApp {
                 for await event in replay?.events() ?? stream.events() {
                     await model.apply(event, receivedAt: Self.nowMs())
                 }
+            }
+            if let credentials, let restURL {
+                group.addTask { await Self.followAccount(credentials: credentials, rest: restURL, webSocket: base, model: model, logger: logger) }
             }
             var nextDraw = ContinuousClock.now
             loop: while !quit.isSet {
@@ -138,6 +145,27 @@ struct DashboardApp {
     }
 
     static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+    /// The account pane's feed: the user data stream, and a REST snapshot each time it connects
+    /// (first start, and after every listen-key renewal), reconciled in the model.
+    static func followAccount(credentials: Credentials, rest: String, webSocket: String, model: DashboardModel, logger: Logger) async {
+        let client = AccountClient(rest: RESTClient(baseURL: rest), credentials: credentials)
+        let user = UserDataStream(account: client, webSocketBase: webSocket, logger: logger)
+        for await event in user.events() {
+            await model.applyUser(event, receivedAt: nowMs())
+            guard case .state(.connected) = event else { continue }
+            Task {
+                do {
+                    let time = client.timestamp()
+                    let snapshot = AccountState(account: try await client.account(), openOrders: try await client.openOrders(), at: time)
+                    await model.setAccount(snapshot)
+                } catch {
+                    logger.warning("account snapshot failed", metadata: ["error": "\(error)"])
+                    await model.accountFailed("account: \(error)")
+                }
+            }
+        }
+    }
 
     /// SIGINT, SIGTERM and SIGHUP end the dashboard cleanly (the terminal is restored).
     private func installSignalHandlers(_ handler: @escaping @Sendable () -> Void) -> [any DispatchSourceSignal] {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsterDashboard
 import AsterKit
+import AsterSim
 import Foundation
 
 /// `aster-tui` (the default command): the dashboard.
@@ -63,6 +64,9 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(help: "Record every received raw frame to FILE.")
     var record: String?
 
+    @Option(help: "Read credentials from FILE (NAME=value lines, mode 0600) instead of the environment (live mode).")
+    var credentials: String?
+
     func validate() throws {
         guard (10...5_000).contains(refreshMs) else { throw ValidationError("--refresh-ms must be 10...5000.") }
         guard ["full", "compact"].contains(layout) else { throw ValidationError("--layout must be full or compact.") }
@@ -82,6 +86,13 @@ struct DashboardCommand: AsyncParsableCommand {
             throw ValidationError("cannot read --replay file \(replay)")
         }
         if replay != nil && (demo || record != nil) { throw ValidationError("--replay cannot be combined with --demo or --record.") }
+        if !demo && replay == nil { _ = try liveCredentials() }
+    }
+
+    /// Live mode's credentials: `--credentials FILE`, else the environment, else none (no account pane).
+    func liveCredentials() throws -> Credentials? {
+        if credentials != nil { return try loadCredentials(file: credentials) }
+        do { return try Credentials.fromEnvironment() } catch { throw ValidationError(error.description) }
     }
 
     /// `NO_COLOR` set to a non-empty value asks for monochrome (no-color.org).
@@ -101,7 +112,9 @@ struct DashboardCommand: AsyncParsableCommand {
             layout: pane.flatMap(Self.pane(named:)).map(LayoutMode.single) ?? (layout == "compact" ? .compact : .full),
             refresh: .milliseconds(refreshMs),
             color: color && !Self.noColorRequested(),
-            ascii: ascii, logFile: logFile, restURL: restURL, seed: seed, replay: replay, speed: speed, record: record)
+            ascii: ascii, logFile: logFile, restURL: restURL, seed: seed, replay: replay, speed: speed, record: record,
+            credentials: demo ? .hmac(apiKey: SimAccount.demoAPIKey, secret: Secret(SimAccount.demoSecret))
+                : replay == nil ? try liveCredentials() : nil)
         try await DashboardApp(options: options).run()
     }
 }

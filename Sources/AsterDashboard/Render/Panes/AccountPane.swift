@@ -4,7 +4,7 @@ import AsterKit
 enum AccountPane {
     static func render(_ s: DashboardSnapshot, in rect: Rect, into grid: inout CellGrid) {
         guard rect.width >= 12, rect.height >= 1 else { return }
-        guard let account = s.account else {
+        guard let view = s.account else {
             grid.put("no credentials: set ASTER_API_KEY and ASTER_API_SECRET", x: rect.x, y: rect.y,
                      style: CellStyle(.dim), maxWidth: rect.width)
             return
@@ -15,18 +15,32 @@ enum AccountPane {
             grid.put(text, x: rect.x, y: y, style: style, maxWidth: rect.width)
             y += 1
         }
-        if let call = account.marginCall {
-            line("MARGIN CALL: " + call.positions.map(\.symbol).joined(separator: ", "), CellStyle(.red, bold: true, reverse: true))
+        guard let account = view.state else {
+            line(view.status, CellStyle(.dim))
+            return
         }
-        if account.balances.isEmpty && account.positions.isEmpty {
-            line("waiting for the user data stream…", CellStyle(.dim))
+        if let call = account.lastMarginCall, let at = view.marginCallAt, s.now - at < 30_000 {
+            line(" MARGIN CALL " + call.positions.map(\.symbol).joined(separator: ", ") + " ", CellStyle(.red, bold: true, reverse: true))
         }
-        for b in account.balances { line("\(b.asset) \(b.walletBalance)") }
-        for p in account.positions where !p.positionAmount.isZero {
-            line("\(p.symbol) \(p.positionAmount) @ \(p.entryPrice) PnL \(p.unrealizedPnL)",
-                 CellStyle(p.unrealizedPnL.isNegative ? .red : .green))
+        if view.status != "live" { line(view.status, CellStyle(.yellow)) }
+        let wide = rect.width >= 34
+        func short(_ symbol: String) -> String { symbol.hasSuffix("USDT") ? String(symbol.dropLast(4)) : symbol }
+        func money(_ v: ExactDecimal) -> String { v.rounded(scale: 2).formatted(fractionDigits: 2) }
+        let pnl = account.totalUnrealizedPnL
+        for b in account.balances.values.sorted(by: { $0.asset < $1.asset }) where !b.walletBalance.isZero {
+            line("\(b.asset) \(money(b.walletBalance)) uPnL \(money(pnl))", CellStyle(pnl.isNegative ? .red : .green))
         }
-        for o in account.openOrders { line("open \(o.side) \(o.originalQuantity) \(o.symbol) @ \(o.originalPrice)", CellStyle(.yellow)) }
-        for f in account.fills.prefix(5) { line("fill \(f.side) \(f.lastFilledQuantity) \(f.symbol) @ \(f.lastFilledPrice)", CellStyle(.dim)) }
+        for p in account.openPositions {
+            let detail = wide ? " @ \(p.entryPrice)\(p.markPrice.map { " mk \($0)" } ?? "") \(p.leverage)x" : ""
+            line("\(short(p.symbol)) \(p.amount) \(money(p.unrealizedPnL))\(detail)", CellStyle(p.unrealizedPnL.isNegative ? .red : .green))
+        }
+        if account.openPositions.isEmpty { line("no open positions", CellStyle(.dim)) }
+        for o in account.openOrders.values.sorted(by: { $0.orderId < $1.orderId }) {
+            let filled = o.filled.isZero ? "" : " \(o.filled) done"
+            line("\(o.side == .buy ? "B" : "S") \(o.quantity) \(short(o.symbol)) \(o.price)\(filled)", CellStyle(.yellow))
+        }
+        for f in account.recentFills.prefix(5) {
+            line("fill \(f.side == .buy ? "B" : "S") \(f.quantity) \(short(f.symbol)) \(f.price)", CellStyle(.dim))
+        }
     }
 }
