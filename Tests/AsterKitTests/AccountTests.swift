@@ -285,3 +285,41 @@ struct AccountCLITests {
         #expect(open.status == 64 && open.stderr.contains("chmod 600") && !open.stderr.contains(SimAccount.demoSecret))
     }
 }
+
+@Suite("V3 agent-wallet signing (EIP-712)")
+struct AgentSigningTests {
+    struct Vectors: Decodable {
+        struct Vector: Decodable { let msg, digest, signature: String }
+        struct KeccakVector: Decodable { let input, keccak256: String }
+        let privateKey, address, user, signer: String
+        let vectors: [Vector]
+        let keccak: [KeccakVector]
+    }
+
+    func vectors() throws -> Vectors {
+        try JSONDecoder().decode(Vectors.self, from: Data(try fixture("v3Signatures").utf8))
+    }
+
+    @Test("Keccak-256 matches eth-utils across the 136-byte block edges")
+    func keccak() throws {
+        for v in try vectors().keccak {
+            #expect("0x" + Keccak256.hash(v.input).hexString == v.keccak256, "\(v.input.prefix(20))… (\(v.input.count) bytes)")
+        }
+    }
+
+    @Test("EIP-712 digests and 65-byte signatures equal eth-account's for the spec's demo agent key")
+    func signatures() throws {
+        let v = try vectors()
+        let signer = try AgentSigner(privateKey: Secret(v.privateKey))
+        #expect(signer.address == v.address && signer.address == v.signer)
+        for vector in v.vectors {
+            #expect("0x" + EIP712.digest(message: vector.msg).hexString == vector.digest)
+            #expect(signer.signature(for: vector.msg) == vector.signature, "\(vector.msg.prefix(40))")
+            #expect(EIP712.recoverSigner(message: vector.msg, signature: vector.signature) == v.signer)
+        }
+        // A changed message recovers someone else.
+        #expect(EIP712.recoverSigner(message: "tampered", signature: v.vectors[0].signature) != v.signer)
+        #expect(throws: AgentSignerError.self) { try AgentSigner(privateKey: Secret("0x1234")) }
+        #expect(!"\(AgentSignerError.malformedKey)".contains(v.privateKey.dropFirst(2).prefix(8)))
+    }
+}
