@@ -103,6 +103,73 @@ struct AccountSimulatorTests {
         }
     }
 
+    @Test("V3: agent-signed requests are accepted; a foreign key, a tampered message and a reused or stale nonce are refused")
+    func agentRequests() async throws {
+        try await withSimulator(SimConfiguration(seed: 46, rate: 2_000)) { _, port in
+            let credentials = Credentials.agent(user: SimAccount.demoUser, signer: SimAccount.demoSigner,
+                                                privateKey: Secret(SimAccount.demoSignerKey))
+            let client = AccountClient(rest: RESTClient(baseURL: "http://127.0.0.1:\(port)", configuration: RESTConfiguration(maxRetries: 0)),
+                                       credentials: credentials)
+            try await client.synchronizeTime()
+            #expect(try await client.account().assets.first?.asset == "USDT")
+            _ = try await client.openOrders()
+            let key = try await client.createListenKey()
+            #expect(key.count == 64)
+            try await client.keepAliveListenKey()
+            // Many requests in a row: every nonce is fresh.
+            for _ in 0..<5 { _ = try await client.openOrders() }
+
+            // Another wallet signing as the registered signer: the signature recovers someone else.
+            let impostor = AccountClient(rest: client.rest, credentials: .agent(
+                user: SimAccount.demoUser, signer: SimAccount.demoSigner,
+                privateKey: Secret("0x" + String(repeating: "11", count: 32))))
+            do {
+                _ = try await impostor.account()
+                Issue.record("accepted a foreign signature")
+            } catch {
+                #expect(serverCode(error) == -1022, "\(error)")
+            }
+            let signer = try AgentSigner(privateKey: Secret(SimAccount.demoSignerKey))
+            let nonce = Int64(Date().timeIntervalSince1970 * 1_000_000)
+            let message = "nonce=\(nonce)&user=\(SimAccount.demoUser)&signer=\(SimAccount.demoSigner)"
+            let tampered = signer.signed(message).replacingOccurrences(of: "nonce=\(nonce)", with: "nonce=\(nonce + 1)")
+            do {
+                _ = try await client.rest.send(.GET, "/fapi/v3/openOrders", query: tampered)
+                Issue.record("accepted a tampered message")
+            } catch {
+                #expect(serverCode(error) == -1022, "\(error)")
+            }
+            _ = try await client.rest.send(.GET, "/fapi/v3/openOrders", query: signer.signed(message))
+            do {
+                _ = try await client.rest.send(.GET, "/fapi/v3/openOrders", query: signer.signed(message))
+                Issue.record("accepted a reused nonce")
+            } catch {
+                #expect(serverCode(error) == -4225, "\(error)")
+            }
+            let old = "nonce=\(nonce - 30_000_000)&user=\(SimAccount.demoUser)&signer=\(SimAccount.demoSigner)"
+            do {
+                _ = try await client.rest.send(.GET, "/fapi/v3/openOrders", query: signer.signed(old))
+                Issue.record("accepted a stale nonce")
+            } catch {
+                #expect(serverCode(error) == -4225, "\(error)")
+            }
+        }
+    }
+
+    @Test("V3: the user data stream runs on agent credentials")
+    func agentUserStream() async throws {
+        try await withSimulator(SimConfiguration(seed: 47, rate: 5_000)) { _, port in
+            let client = AccountClient(rest: RESTClient(baseURL: "http://127.0.0.1:\(port)"), credentials: .agent(
+                user: SimAccount.demoUser, signer: SimAccount.demoSigner, privateKey: Secret(SimAccount.demoSignerKey)))
+            let user = UserDataStream(account: client, webSocketBase: "ws://127.0.0.1:\(port)")
+            let kinds = Collected<String>()
+            let task = Task { for await e in user.events() { if case .message(let m) = e { kinds.append(m.event.eventType ?? "?") } } }
+            try await waitUntil { kinds.all.contains("ORDER_TRADE_UPDATE") }
+            task.cancel()
+            await task.value
+        }
+    }
+
     @Test("the user stream delivers account events; an expired key and a failed keepalive are renewed and events keep coming")
     func lifecycle() async throws {
         try await withSimulator(SimConfiguration(seed: 42, rate: 5_000, listenKeyValidity: .milliseconds(2_500))) { server, port in

@@ -2,20 +2,9 @@ import Foundation
 import NIOHTTP1
 import Synchronization
 
-/// Why an authenticated call could not be made.
-public enum AccountError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// These credentials cannot sign this kind of request yet.
-    case unsupported(String)
-
-    public var description: String {
-        switch self {
-        case .unsupported(let why): why
-        }
-    }
-}
-
-/// Authenticated REST calls: listen keys (`USER_STREAM`, API key header) and signed
-/// `USER_DATA` reads with `timestamp` and `recvWindow`, corrected by the server's clock offset.
+/// Authenticated REST calls, V1 (API key + HMAC) or V3 (agent wallet + EIP-712): listen keys
+/// (`USER_STREAM`) and signed `USER_DATA` reads, with timestamps and nonces corrected by the
+/// server's clock offset.
 ///
 /// Errors carry the server's `code` and `msg` (for example `-1022` for a bad signature, `-1021`
 /// for a timestamp outside `recvWindow`) and the endpoint path, never the query or a secret.
@@ -51,36 +40,48 @@ public final class AccountClient: Sendable {
 
     static func localMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    private var apiKeyHeader: [(String, String)] {
-        switch credentials {
-        case .hmac(let key, _): [("X-MBX-APIKEY", key)]
-        case .agent: []
+    /// The V3 nonce (microseconds) last used: each request's is larger than the one before.
+    private let lastNonce = Mutex<Int64>(0)
+
+    private var isV3: Bool { if case .agent = credentials { true } else { false } }
+
+    /// A fresh V3 nonce: the current time in microseconds (server-corrected), strictly increasing.
+    public func nonce() -> Int64 {
+        let now = (Int64(Date().timeIntervalSince1970 * 1_000_000)) + clockOffset * 1000
+        return lastNonce.withLock { last in
+            last = max(now, last + 1)
+            return last
         }
     }
 
-    private func requireV1() throws(AccountError) -> HMACSigner {
-        guard case .hmac(_, let secret) = credentials else {
-            throw .unsupported("V3 agent-wallet (EIP-712) signing is not implemented yet; use V1 API credentials")
-        }
-        return HMACSigner(secret: secret)
-    }
-
-    /// A signed call: parameters, then `recvWindow` and `timestamp`, then `signature` last.
+    /// Signs `parameters` as the credentials require and sends the request.
+    ///
+    /// V1: `recvWindow` and `timestamp` are appended, then the HMAC `signature` (with the
+    /// `X-MBX-APIKEY` header). V3: `nonce`, `user` and `signer` are appended, then the EIP-712
+    /// `signature` of the whole url-encoded string.
     public func signed(_ method: HTTPMethod, _ path: String, _ parameters: [(String, String)] = []) async throws -> [UInt8] {
-        let signer = try requireV1()
-        let total = RESTClient.encode(parameters + [("recvWindow", String(recvWindow)), ("timestamp", String(timestamp()))])
-        return try await rest.send(method, path, query: signer.signed(total), headers: apiKeyHeader)
+        switch credentials {
+        case .hmac(let key, let secret):
+            let total = RESTClient.encode(parameters + [("recvWindow", String(recvWindow)), ("timestamp", String(timestamp()))])
+            return try await rest.send(method, path, query: HMACSigner(secret: secret).signed(total), headers: [("X-MBX-APIKEY", key)])
+        case .agent(let user, let signerAddress, let privateKey):
+            let signer = try AgentSigner(privateKey: privateKey)
+            let total = RESTClient.encode(parameters + [("nonce", String(nonce())), ("user", user), ("signer", signerAddress)])
+            return try await rest.send(method, path, query: signer.signed(total))
+        }
     }
 
-    /// An API-key-only call (`USER_STREAM`).
+    /// A `USER_STREAM` call: the API key header alone in V1, a full signature in V3.
     private func keyed(_ method: HTTPMethod, _ path: String) async throws -> [UInt8] {
-        _ = try requireV1()
-        return try await rest.send(method, path, query: "", headers: apiKeyHeader)
+        guard case .hmac(let key, _) = credentials else { return try await signed(method, path) }
+        return try await rest.send(method, path, query: "", headers: [("X-MBX-APIKEY", key)])
     }
 
-    /// `POST /fapi/v1/listenKey`: a new listen key, or the active one extended.
+    private var listenKeyPath: String { isV3 ? "/fapi/v3/listenKey" : "/fapi/v1/listenKey" }
+
+    /// `POST /fapi/v1/listenKey` (V3: `/fapi/v3/listenKey`): a new key, or the active one extended.
     public func createListenKey() async throws -> String {
-        let path = "/fapi/v1/listenKey"
+        let path = listenKeyPath
         let object = try RESTClient.object(try await keyed(.POST, path), path)
         guard let key = object["listenKey"] as? String, !key.isEmpty else {
             throw RESTError(kind: .invalidResponse("no listenKey"), path: path)
@@ -89,20 +90,20 @@ public final class AccountClient: Sendable {
     }
 
     /// `PUT /fapi/v1/listenKey`: extends the active key by 60 minutes.
-    public func keepAliveListenKey() async throws { _ = try await keyed(.PUT, "/fapi/v1/listenKey") }
+    public func keepAliveListenKey() async throws { _ = try await keyed(.PUT, listenKeyPath) }
 
     /// `DELETE /fapi/v1/listenKey`: closes the user stream.
-    public func closeListenKey() async throws { _ = try await keyed(.DELETE, "/fapi/v1/listenKey") }
+    public func closeListenKey() async throws { _ = try await keyed(.DELETE, listenKeyPath) }
 
-    /// `GET /fapi/v4/account` (signed).
+    /// `GET /fapi/v4/account` (V3: `/fapi/v3/accountWithJoinMargin`), signed.
     public func account() async throws -> AccountInformation {
-        let path = "/fapi/v4/account"
+        let path = isV3 ? "/fapi/v3/accountWithJoinMargin" : "/fapi/v4/account"
         return try AccountInformation(try RESTClient.object(try await signed(.GET, path), path), path: path)
     }
 
-    /// `GET /fapi/v1/openOrders` (signed), of one symbol or all.
+    /// `GET /fapi/v1/openOrders` (V3: `/fapi/v3/openOrders`), signed, of one symbol or all.
     public func openOrders(symbol: String? = nil) async throws -> [OpenOrder] {
-        let path = "/fapi/v1/openOrders"
+        let path = isV3 ? "/fapi/v3/openOrders" : "/fapi/v1/openOrders"
         let body = try await signed(.GET, path, symbol.map { [("symbol", $0.uppercased())] } ?? [])
         guard let list = try? JSONSerialization.jsonObject(with: Data(body)) as? [[String: Any]] else {
             throw RESTError(kind: .invalidResponse("expected a JSON array"), path: path)

@@ -41,6 +41,11 @@ public struct SimAccount: Sendable {
     public static let demoAPIKey = "demo0000aster0000sim0000api0000key0000000000000000000000000000001"
     public static let demoSecret = "demo0000aster0000sim0000secret000000000000000000000000000000000002"
 
+    /// The V3 demo agent: the spec's published demonstration wallet (it guards nothing).
+    public static let demoUser = "0x63DD5aCC6b1aa0f563956C0e534DD30B6dcF7C4e"
+    public static let demoSigner = "0x21cF8Ae13Bb72632562c6Fff438652Ba1a151bb0"
+    public static let demoSignerKey = "0x4fd0a42218f3eae43a6ce26d22544e986139a01e5b34a62db53757ffca81bae1"
+
     public let apiKey: String
     public let secret: String
     /// Listen-key life in milliseconds (60 minutes on Aster).

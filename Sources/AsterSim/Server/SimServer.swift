@@ -37,6 +37,9 @@ public struct SimConfiguration: Sendable {
     public var apiSecret: String
     /// How long a listen key lives without a keepalive (60 minutes on Aster).
     public var listenKeyValidity: Duration
+    /// The V3 account (`user`) and its registered agent wallet address (`signer`).
+    public var agentUser: String
+    public var agentSigner: String
 
     /// Creates settings.
     public init(host: String = "127.0.0.1", port: Int = 0, seed: UInt64 = 1, rate: Int = 2_000,
@@ -48,6 +51,8 @@ public struct SimConfiguration: Sendable {
         self.apiKey = apiKey
         self.apiSecret = apiSecret
         self.listenKeyValidity = listenKeyValidity
+        self.agentUser = SimAccount.demoUser
+        self.agentSigner = SimAccount.demoSigner
         self.warmUpMinutes = warmUpMinutes
         self.maxConnectionAge = maxConnectionAge
         self.dropEvery = dropEvery
@@ -78,6 +83,8 @@ public final class SimServer: Sendable {
     public let configuration: SimConfiguration
     let engine: Mutex<SimEngine>
     let account: Mutex<SimAccount>
+    /// The last 100 V3 nonces accepted, as the spec's nonce mechanism keeps them.
+    let nonces = Mutex<[Int64]>([])
     let hub = SimHub()
     private let paused = Mutex(false)
     let faultPlan = Mutex(SimFaultPlan())

@@ -44,6 +44,77 @@ struct SimUserRest {
         router.get("fapi/v2/balance") { request, _ in
             try await server.restFault() ?? signed(request) { a, _ in SimUserPayload.balance(a, symbols: symbols) }
         }
+
+        // V3: every USER_STREAM and USER_DATA call carries user, signer, nonce and an EIP-712 signature.
+        let v3 = router.group("fapi/v3")
+        v3.post("listenKey") { request, _ in
+            try await server.restFault() ?? signedV3(request) { a, t, _ in #"{"listenKey":"\#(a.createListenKey(now: t))"}"# }
+        }
+        v3.put("listenKey") { request, _ in
+            try await server.restFault() ?? signedV3(request) { a, t, _ in
+                guard a.keepAlive(now: t) else { throw SimHTTPError(-1125, "This listenKey does not exist.") }
+                return "{}"
+            }
+        }
+        v3.delete("listenKey") { request, _ in
+            try await server.restFault() ?? signedV3(request) { a, _, _ in
+                a.closeListenKeys()
+                return "{}"
+            }
+        }
+        v3.get("accountWithJoinMargin") { request, _ in
+            try await server.restFault() ?? signedV3(request) { a, _, _ in SimUserPayload.account(a, symbols: symbols) }
+        }
+        v3.get("openOrders") { request, _ in
+            try await server.restFault() ?? signedV3(request) { a, _, q in SimUserPayload.openOrders(a, symbol: q["symbol"]?.uppercased()) }
+        }
+        v3.get("balance") { request, _ in
+            try await server.restFault() ?? signedV3(request) { a, _, _ in SimUserPayload.balance(a, symbols: symbols) }
+        }
+    }
+
+    /// Verifies a V3 request: `signature` last, the EIP-712 signature of everything before it
+    /// recovers the registered agent `signer` of `user`, and `nonce` (microseconds) is within 10 s
+    /// of the server's clock and not among the last 100 used.
+    private func signedV3(_ request: Request, _ body: (inout SimAccount, Int64, [String: String]) throws -> String) throws -> Response {
+        let raw = request.uri.query ?? ""
+        guard let range = raw.range(of: "&signature=", options: .backwards) else {
+            throw SimHTTPError(-1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.")
+        }
+        let message = String(raw[..<range.lowerBound])
+        let signature = String(raw[range.upperBound...])
+        var query: [String: String] = [:]
+        for pair in message.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            query[parts[0]] = parts.count > 1 ? (parts[1].removingPercentEncoding ?? parts[1]) : ""
+        }
+        for name in ["user", "signer", "nonce"] where (query[name] ?? "").isEmpty {
+            throw SimHTTPError(-1102, "Mandatory parameter '\(name)' was not sent, was empty/null, or malformed.")
+        }
+        let config = server.configuration
+        guard query["user"]!.lowercased() == config.agentUser.lowercased(),
+              query["signer"]!.lowercased() == config.agentSigner.lowercased() else {
+            throw SimHTTPError(-2015, "Invalid API-key, IP, or permissions for action.", status: .unauthorized)
+        }
+        guard let recovered = EIP712.recoverSigner(message: message, signature: signature),
+              recovered.lowercased() == config.agentSigner.lowercased() else {
+            throw SimHTTPError(-1022, "Signature for this request is not valid.")
+        }
+        guard let nonce = Int64(query["nonce"]!) else {
+            throw SimHTTPError(-1102, "Mandatory parameter 'nonce' was not sent, was empty/null, or malformed.")
+        }
+        let nowMicros = now() * 1000
+        guard abs(nowMicros - nonce) <= 10_000_000 else { throw SimHTTPError(-4225, "Nonce Expired") }
+        try server.nonces.withLock { used in
+            guard !used.contains(nonce) else { throw SimHTTPError(-4225, "Nonce Expired") }
+            if used.count >= 100, let lowest = used.min() {
+                guard nonce > lowest else { throw SimHTTPError(-4225, "Nonce Expired") }
+                used.removeAll { $0 == lowest }
+            }
+            used.append(nonce)
+        }
+        let t = now()
+        return json(try server.account.withLock { try body(&$0, t, query) })
     }
 
     private var symbols: [String] { server.configuration.symbols.map(\.name) }
