@@ -117,6 +117,38 @@ struct SimServerTests {
         #expect(seen == Set(streams))
     }
 
+    @Test("user data payloads have the spec's key names and JSON types (raw HTTP and websocket, no AsterKit client)")
+    func userFidelity() async throws {
+        let fixtures = ["ORDER_TRADE_UPDATE": "orderTradeUpdate", "ACCOUNT_UPDATE": "accountUpdate", "MARGIN_CALL": "marginCall",
+                        "ACCOUNT_CONFIG_UPDATE": "accountConfigLeverage", "listenKeyExpired": "listenKeyExpired"]
+        let frames = try await withSimulator(SimConfiguration(seed: 48, rate: 8_000, listenKeyValidity: .seconds(12))) { _, port in
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/fapi/v1/listenKey")!)
+            request.httpMethod = "POST"
+            request.setValue(SimAccount.demoAPIKey, forHTTPHeaderField: "X-MBX-APIKEY")
+            let (body, _) = try await URLSession.shared.data(for: request)
+            let key = try #require((parse(String(decoding: body, as: UTF8.self)) as? [String: Any])?["listenKey"] as? String)
+            return try await collectFrames(url: "ws://127.0.0.1:\(port)/ws/\(key)", timeout: .seconds(40)) { frames in
+                Set(frames.compactMap { (parse($0) as? [String: Any])?["e"] as? String }).isSuperset(of: fixtures.keys)
+            }
+        }
+        var seen: Set<String> = []
+        for frame in frames {
+            let payload = try #require(parse(frame) as? [String: Any])
+            let type = try #require(payload["e"] as? String)
+            let name = try #require(fixtures[type], "unexpected event \(type)")
+            var expected = try #require(parse(try fixture(name)) as? [String: Any])
+            if type == "ORDER_TRADE_UPDATE", var o = expected["o"] as? [String: Any] {
+                // Only trailing-stop orders carry the activation price and callback rate.
+                o["AP"] = nil
+                o["cr"] = nil
+                expected["o"] = o
+            }
+            #expect(shape(payload) == shape(expected), "\(type)")
+            seen.insert(type)
+        }
+        #expect(seen == Set(fixtures.keys))
+    }
+
     @Test("REST snapshot plus the diff stream rebuild the book level for level (independent consumer)")
     func snapshotAndDiffs() async throws {
         try await withSimulator { server, port in

@@ -116,10 +116,11 @@ public struct SimAccount: Sendable {
         var out: [String] = []
         for q in quotes { lastMarks[q.symbol] = q.mark }
         if nextAction == 0 {
+            // The first of each kind comes early, so a demo (and a test) sees them all soon.
             nextAction = now + 500
-            nextFunding = now + 20_000
-            nextMarginCall = now + 45_000
-            nextConfig = now + 30_000
+            nextFunding = now + 6_000
+            nextMarginCall = now + 8_000
+            nextConfig = now + 5_000
         }
         let byName = Dictionary(quotes.map { ($0.symbol, $0) }, uniquingKeysWith: { a, _ in a })
         for id in orders.keys.sorted() {
@@ -141,8 +142,12 @@ public struct SimAccount: Sendable {
             chargeFunding(now: now, into: &out)
         }
         if now >= nextMarginCall {
-            nextMarginCall = now + 60_000
-            if let call = marginCall(now: now) { out.append(call) }
+            if let call = marginCall(now: now) {
+                out.append(call)
+                nextMarginCall = now + 60_000
+            } else {
+                nextMarginCall = now + 2_000   // no position yet: look again soon
+            }
         }
         if now >= nextConfig {
             nextConfig = now + 40_000
