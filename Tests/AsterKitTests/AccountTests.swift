@@ -218,6 +218,25 @@ struct AccountSimulatorTests {
         }
     }
 
+    @Test("LiveAccount across listen-key renewals: snapshot per connection plus deltas equal the simulator's account, no gap")
+    func liveAccountAcrossRenewals() async throws {
+        try await withSimulator(SimConfiguration(seed: 49, rate: 8_000, listenKeyValidity: .milliseconds(2_000))) { server, port in
+            let live = LiveAccount(account: demoAccount(port: port), webSocketBase: "ws://127.0.0.1:\(port)")
+            let runner = Task { await live.run() }
+            defer { runner.cancel() }
+            try await waitUntil(timeout: .seconds(40)) {
+                let snapshots = await live.snapshots
+                guard snapshots >= 3, let state = await live.state else { return false }
+                let sim = server.accountSnapshot
+                return state.balances["USDT"]?.walletBalance == sim.wallet
+                    && Set(state.openOrders.keys) == Set(sim.orders.keys)
+                    && state.openPositions.count == sim.positions.filter({ !$0.value.amount.isZero }).count
+                    && state.openPositions.allSatisfy { sim.positions[$0.symbol]?.amount == $0.amount }
+            }
+            if let ratio = await live.state?.marginRatio { #expect(ratio >= .zero) }
+        }
+    }
+
     @Test("a REST snapshot plus the user stream's deltas equal the simulator's account")
     func reconcile() async throws {
         try await withSimulator(SimConfiguration(seed: 44, rate: 8_000)) { server, port in

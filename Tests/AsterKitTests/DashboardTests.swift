@@ -179,25 +179,25 @@ struct DashboardRenderTests {
         #expect(trades.lines.joined().contains("0.001"))
     }
 
-    @Test("the account pane: user events before the snapshot are kept, positions marked to the mark price, margin calls flagged")
+    @Test("the account pane: waits for the snapshot, marks positions to the mark price, flags margin calls, shows the margin ratio")
     func accountPane() async throws {
         let model = DashboardModel(mode: .demo, symbol: "BTCUSDT", account: true)
         #expect(await model.initialStreams.contains(.allMarkPrices(everySecond: true)))
-        let early = try decode(#"{"e":"ACCOUNT_UPDATE","E":2000,"T":2000,"a":{"m":"ORDER","B":[{"a":"USDT","wb":"1200","cw":"1200","bc":"0"}],"P":[{"s":"BTCUSDT","pa":"0.5","ep":"7000","cr":"0","up":"0","mt":"cross","iw":"0","ps":"BOTH"}]}}"#)
-        await model.applyUser(.message(early), receivedAt: 0)
-        var waiting = DashboardRenderer(layout: .single(.account)).render(await model.snapshot(now: 0), width: 40, height: 10)
-        #expect(waiting.lines.joined().contains("connecting to the user data stream"))
+        await model.updateAccount(LiveAccount.Status(state: nil, connection: .authenticating))
+        var grid = DashboardRenderer(layout: .single(.account)).render(await model.snapshot(now: 0), width: 40, height: 10)
+        #expect(grid.lines.joined().contains("user stream: creating listen key"))
+        await model.apply(try decode(try fixture("markPrice")).event, receivedAt: 0)   // BTCUSDT mark 11794.15
         let info = AccountInformation(updateTime: 1000, totalWalletBalance: 1000, totalUnrealizedProfit: .zero, totalMarginBalance: 1000,
                                       availableBalance: 1000, assets: [AssetBalance(asset: "USDT", walletBalance: 1000)], positions: [])
-        await model.setAccount(AccountState(account: info, openOrders: [], at: 1000))
-        await model.apply(try decode(try fixture("markPrice")).event, receivedAt: 0)   // BTCUSDT mark 11794.15
-        await model.applyUser(.message(try decode(try fixture("marginCall"))), receivedAt: 10)
+        var account = AccountState(account: info, openOrders: [], at: 1000)
+        account.apply(try decode(#"{"e":"ACCOUNT_UPDATE","E":2000,"T":2000,"a":{"m":"ORDER","B":[{"a":"USDT","wb":"1200","cw":"1200","bc":"0"}],"P":[{"s":"BTCUSDT","pa":"0.5","ep":"7000","cr":"0","up":"0","mt":"cross","iw":"0","ps":"BOTH"}]}}"#).event)
+        account.apply(try decode(try fixture("marginCall")).event)
+        await model.updateAccount(LiveAccount.Status(state: account, connection: .connected, marginCallAt: 10))
         let s = await model.snapshot(now: 20)
-        #expect(s.account?.state?.balances["USDT"]?.walletBalance == dec("1200"))
         #expect(s.account?.state?.positions["BTCUSDT"]?.unrealizedPnL == (dec("11794.15") - dec("7000")) * dec("0.5"))
-        waiting = DashboardRenderer(layout: .single(.account)).render(s, width: 40, height: 10)
-        let text = waiting.lines.joined(separator: "\n")
-        #expect(text.contains("MARGIN CALL") && text.contains("USDT 1200.00") && text.contains("BTC 0.5 2397.08"), "\(text)")
+        grid = DashboardRenderer(layout: .single(.account)).render(s, width: 40, height: 10)
+        let text = grid.lines.joined(separator: "\n")
+        #expect(text.contains("MARGIN CALL") && text.contains("USDT 1200.00") && text.contains("BTC 0.5 2397.08") && text.contains("ratio"), "\(text)")
     }
 
     @Test("too small says so")

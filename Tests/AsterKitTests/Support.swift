@@ -9,11 +9,11 @@ func fixture(_ name: String) throws -> String {
     return try String(contentsOf: url, encoding: .utf8)
 }
 
-/// Every fixture name.
+/// Every payload fixture name (signing vectors are not payloads).
 let allFixtureNames: [String] = {
     let dir = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
     let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-    return files.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+    return files.filter { $0.hasSuffix(".json") && $0 != "v3Signatures.json" }.map { String($0.dropLast(5)) }.sorted()
 }()
 
 /// Decodes text, failing the test on error.

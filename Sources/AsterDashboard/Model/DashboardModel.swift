@@ -66,43 +66,23 @@ public actor DashboardModel {
 
     // MARK: Account
 
-    /// User events that arrived before the first snapshot; applied (newer ones only) after it.
-    private var pendingUserEvents: [AsterEvent] = []
+    /// Latest mark price of every symbol, for the account's PnL.
+    private var marks: [String: ExactDecimal] = [:]
 
-    /// Starts (or restarts, after a listen-key renewal) the account from a REST snapshot.
-    public func setAccount(_ snapshot: AccountState) {
+    /// Takes the account as ``LiveAccount`` reconciled it, marked to the latest mark prices.
+    public func updateAccount(_ status: LiveAccount.Status) {
         guard state.account != nil else { return }
-        var s = snapshot
-        pendingUserEvents.forEach { s.apply($0) }
-        pendingUserEvents = []
-        if let old = state.account?.state {
-            for p in old.positions.values { if let mark = p.markPrice { s.mark(p.symbol, price: mark) } }
+        var account = status.state
+        for (symbol, price) in marks { account?.mark(symbol, price: price) }
+        state.account?.state = account
+        state.account?.marginCallAt = status.marginCallAt
+        let text: String
+        switch status.connection {
+        case _ where status.lastError != nil: text = "account: \(status.lastError!)"
+        case .connected, .keptAlive, .subscribed: text = account == nil ? "loading account…" : "live"
+        default: text = "user stream: \(status.connection)"
         }
-        state.account?.state = s
-        state.account?.status = "live"
-    }
-
-    /// Folds one event of the user data stream in.
-    public func applyUser(_ event: StreamEvent, receivedAt now: Int64) {
-        guard state.account != nil else { return }
-        switch event {
-        case .message(let m) where m.event.isUserEvent:
-            if case .marginCall = m.event { state.account?.marginCallAt = now }
-            if state.account?.state == nil {
-                pendingUserEvents.append(m.event)
-                if pendingUserEvents.count > 5_000 { pendingUserEvents.removeFirst(pendingUserEvents.count - 5_000) }
-            } else {
-                state.account?.state?.apply(m.event)
-            }
-        case .state(let s):
-            switch s {
-            case .connected, .keptAlive, .subscribed:
-                let text = state.account?.state == nil ? "loading account…" : "live"
-                state.account?.status = text
-            default: state.account?.status = "user stream: \(s)"
-            }
-        default: break
-        }
+        state.account?.status = text
     }
 
     /// Reports why the account could not be loaded (no secret is ever in it).
@@ -141,19 +121,23 @@ public actor DashboardModel {
         case .kline(let e) where e.symbol == state.symbol && e.kline.interval == state.interval:
             fold(e.kline)
         case .markPrice(let m):
-            state.account?.state?.mark(m.symbol, price: m.markPrice)
-            if m.symbol == state.symbol { state.mark = m }
+            mark(m)
         case .markPrices(let all):
-            for m in all {
-                state.account?.state?.mark(m.symbol, price: m.markPrice)
-                if m.symbol == state.symbol { state.mark = m }
-            }
+            all.forEach(mark)
         case .liquidation(let l):
             state.liquidations.insert(l, at: 0)
             if state.liquidations.count > Self.maxLiquidations { state.liquidations.removeLast() }
         case .batch(let events): events.forEach { apply($0, receivedAt: now) }
         default: break
         }
+    }
+
+    private func mark(_ m: MarkPriceUpdate) {
+        if state.account != nil {
+            marks[m.symbol] = m.markPrice
+            state.account?.state?.mark(m.symbol, price: m.markPrice)
+        }
+        if m.symbol == state.symbol { state.mark = m }
     }
 
     private func fold(_ t: Ticker) {

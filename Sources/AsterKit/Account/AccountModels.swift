@@ -33,6 +33,8 @@ public struct PositionInfo: Sendable, Hashable {
     public var isolated: Bool
     public var positionSide: PositionSide
     public var updateTime: Int64
+    /// Maintenance margin at the snapshot (`maintMargin`).
+    public var maintenanceMargin: ExactDecimal = .zero
 }
 
 /// `GET /fapi/v4/account`: balances and positions.
@@ -124,7 +126,8 @@ extension AccountInformation {
                 symbol: try g.string("symbol"), positionAmount: try g.decimal("positionAmt"),
                 entryPrice: g.decimal("entryPrice", default: .zero), unrealizedProfit: g.decimal("unrealizedProfit", default: .zero),
                 leverage: Int((try? g.int("leverage")) ?? 0), isolated: g.bool("isolated"),
-                positionSide: PositionSide(wire: (try? g.string("positionSide")) ?? "BOTH"), updateTime: (try? g.int("updateTime")) ?? 0))
+                positionSide: PositionSide(wire: (try? g.string("positionSide")) ?? "BOTH"), updateTime: (try? g.int("updateTime")) ?? 0,
+                maintenanceMargin: g.decimal("maintMargin", default: .zero)))
         }
         self.init(updateTime: (try? f.int("updateTime")) ?? 0, totalWalletBalance: try f.decimal("totalWalletBalance"),
                   totalUnrealizedProfit: f.decimal("totalUnrealizedProfit", default: .zero),

@@ -61,6 +61,10 @@ public struct AccountState: Sendable, Hashable {
     /// Events ignored because something newer was already applied.
     public private(set) var staleEventsIgnored = 0
     private var balanceTimes: [String: Int64] = [:]
+    /// Maintenance margin per unit of notional, per symbol, from the snapshot.
+    private var maintenanceRates: [String: ExactDecimal] = [:]
+    /// The rate assumed when the snapshot gave none (0.4 %, the smallest bracket's).
+    public static let defaultMaintenanceRate = ExactDecimal(mantissa: 4, scale: 3)
     private var finishedOrders: [Int64: Int64] = [:]
     public static let fillLimit = 50
 
@@ -71,6 +75,9 @@ public struct AccountState: Sendable, Hashable {
         for a in account.assets {
             balances[a.asset] = a
             balanceTimes[a.asset] = time
+        }
+        for p in account.positions where !p.positionAmount.isZero && !p.maintenanceMargin.isZero && !p.entryPrice.isZero {
+            maintenanceRates[p.symbol] = p.maintenanceMargin.divided(by: (p.positionAmount * p.entryPrice).magnitude, scale: 8)
         }
         for p in account.positions where !p.positionAmount.isZero || p.leverage > 0 {
             positions[p.symbol] = PositionState(symbol: p.symbol, amount: p.positionAmount, entryPrice: p.entryPrice,
@@ -91,6 +98,22 @@ public struct AccountState: Sendable, Hashable {
     /// Wallet balance of `asset` plus unrealised PnL (for USDT, the margin balance).
     public func marginBalance(_ asset: String = "USDT") -> ExactDecimal {
         (balances[asset]?.walletBalance ?? .zero) + totalUnrealizedPnL
+    }
+
+    /// Maintenance margin of every open position at its mark price (entry price until marked).
+    public var maintenanceMargin: ExactDecimal {
+        openPositions.reduce(.zero) { total, p in
+            let rate = maintenanceRates[p.symbol] ?? Self.defaultMaintenanceRate
+            return total + (p.amount.magnitude * (p.markPrice ?? p.entryPrice) * rate).rounded(scale: 8)
+        }
+    }
+
+    /// Maintenance margin over margin balance (USDT): liquidation comes at 1 (100 %);
+    /// `nil` with no margin balance.
+    public var marginRatio: ExactDecimal? {
+        let balance = marginBalance()
+        guard balance > .zero else { return nil }
+        return maintenanceMargin.divided(by: balance, scale: 6)
     }
 
     /// Applies a user-data event; returns `false` when it was stale (older than what is known)

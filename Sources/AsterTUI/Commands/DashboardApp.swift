@@ -146,24 +146,20 @@ struct DashboardApp {
 
     static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    /// The account pane's feed: the user data stream, and a REST snapshot each time it connects
-    /// (first start, and after every listen-key renewal), reconciled in the model.
+    /// The account pane's feed: ``LiveAccount`` (user stream, a snapshot per connection,
+    /// deltas reconciled) into the model.
     static func followAccount(credentials: Credentials, rest: String, webSocket: String, model: DashboardModel, logger: Logger) async {
-        let client = AccountClient(rest: RESTClient(baseURL: rest), credentials: credentials)
-        let user = UserDataStream(account: client, webSocketBase: webSocket, logger: logger)
-        for await event in user.events() {
-            await model.applyUser(event, receivedAt: nowMs())
-            guard case .state(.connected) = event else { continue }
-            Task {
-                do {
-                    let time = client.timestamp()
-                    let snapshot = AccountState(account: try await client.account(), openOrders: try await client.openOrders(), at: time)
-                    await model.setAccount(snapshot)
-                } catch {
-                    logger.warning("account snapshot failed", metadata: ["error": "\(error)"])
-                    await model.accountFailed("account: \(error)")
+        let live = LiveAccount(account: AccountClient(rest: RESTClient(baseURL: rest), credentials: credentials), webSocketBase: webSocket)
+        let updates = await live.updates()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await live.run() }
+            group.addTask {
+                for await status in updates {
+                    if let error = status.lastError { logger.warning("account snapshot failed", metadata: ["error": "\(error)"]) }
+                    await model.updateAccount(status)
                 }
             }
+            await group.waitForAll()
         }
     }
 

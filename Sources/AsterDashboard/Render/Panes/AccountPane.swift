@@ -30,6 +30,10 @@ enum AccountPane {
         for b in account.balances.values.sorted(by: { $0.asset < $1.asset }) where !b.walletBalance.isZero {
             line("\(b.asset) \(money(b.walletBalance)) uPnL \(money(pnl))", CellStyle(pnl.isNegative ? .red : .green))
         }
+        if let ratio = account.marginRatio {
+            let percent = (ratio * 100).rounded(scale: 2)
+            line("margin ratio \(percent.formatted(fractionDigits: 2))%", CellStyle(ratio > ExactDecimal(mantissa: 8, scale: 1) ? .red : .dim))
+        }
         for p in account.openPositions {
             let detail = wide ? " @ \(p.entryPrice)\(p.markPrice.map { " mk \($0)" } ?? "") \(p.leverage)x" : ""
             line("\(short(p.symbol)) \(p.amount) \(money(p.unrealizedPnL))\(detail)", CellStyle(p.unrealizedPnL.isNegative ? .red : .green))
