@@ -25,6 +25,8 @@ public actor DashboardModel {
     private let allowedSymbols: Set<String>?
     private var frameSamples: [(time: Int64, frames: Int)] = []
     private var tradeSizes: [ExactDecimal] = []
+    /// The focused symbol's trades, oldest first, at most twice ``maxTrades``.
+    private var recentTrades: [AggregateTrade] = []
 
     /// Bounds that keep memory flat however long the dashboard runs.
     public static let maxTrades = 200
@@ -90,8 +92,24 @@ public actor DashboardModel {
 
     // MARK: Events
 
+    /// When the oldest event not yet drawn arrived (local ms), for the event-to-screen budget.
+    private var undrawnSince: Int64?
+
+    /// The arrival time of the oldest event applied since the last call (then forgets it): the
+    /// renderer's next frame shows it, so frame time minus this is the event-to-screen latency.
+    public func takeUndrawnSince() -> Int64? {
+        defer { undrawnSince = nil }
+        return undrawnSince
+    }
+
+    /// Folds a batch of stream events in, in order (one actor hop for many events).
+    public func apply(batch: [(event: StreamEvent, receivedAt: Int64)]) {
+        for item in batch { apply(item.event, receivedAt: item.receivedAt) }
+    }
+
     /// Folds one stream event in.
     public func apply(_ event: StreamEvent, receivedAt now: Int64) {
+        if undrawnSince == nil, case .message = event { undrawnSince = now }
         switch event {
         case .message(let message): apply(message.event, receivedAt: now)
         case .state(.subscribed), .state(.rolledOver):
@@ -109,10 +127,12 @@ public actor DashboardModel {
         case .ticker(let t): fold(t)
         case .aggregateTrade(let t) where t.symbol == state.symbol:
             observeLatency(t.eventTime, now)
-            state.trades.insert(t, at: 0)
-            if state.trades.count > Self.maxTrades { state.trades.removeLast() }
+            // Oldest first here, trimmed in chunks (amortised O(1) at thousands of trades a
+            // second); the snapshot hands them out newest first.
+            recentTrades.append(t)
+            if recentTrades.count > 2 * Self.maxTrades { recentTrades.removeFirst(recentTrades.count - Self.maxTrades) }
             tradeSizes.append(t.quantity)
-            if tradeSizes.count > 500 { tradeSizes.removeFirst(tradeSizes.count - 500) }
+            if tradeSizes.count > 1_000 { tradeSizes.removeFirst(tradeSizes.count - 500) }
         case .depth(let d) where d.symbol == state.symbol:
             observeLatency(d.eventTime, now)
             // Best first, whatever order the server used.
@@ -180,8 +200,9 @@ public actor DashboardModel {
         s.now = now
         s.watchlist = sortedRows()
         s.focusIndex = s.watchlist.firstIndex { $0.symbol == state.symbol } ?? 0
+        s.trades = Array(recentTrades.suffix(Self.maxTrades).reversed())
         if tradeSizes.count >= 20 {
-            let sorted = tradeSizes.sorted()
+            let sorted = tradeSizes.suffix(500).sorted()
             s.largeTrade = sorted[sorted.count * 95 / 100]
         }
         return s
@@ -260,6 +281,7 @@ public actor DashboardModel {
         state.bids = []
         state.asks = []
         state.trades = []
+        recentTrades = []
         state.klines = []
         state.mark = nil
         state.grouping = nil

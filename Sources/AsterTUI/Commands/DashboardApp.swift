@@ -27,6 +27,20 @@ struct DashboardOptions: Sendable {
     var credentials: Credentials?
 }
 
+/// Stream events waiting for the model: pushed from the socket reader, drained by the render loop.
+final class EventInbox: Sendable {
+    private let items = Mutex<[(event: StreamEvent, receivedAt: Int64)]>([])
+
+    func push(_ event: StreamEvent, at time: Int64) { items.withLock { $0.append((event, time)) } }
+
+    func drain() -> [(event: StreamEvent, receivedAt: Int64)] {
+        items.withLock { items in
+            defer { items.removeAll(keepingCapacity: true) }
+            return items
+        }
+    }
+}
+
 /// Set from a signal handler; the render loop checks it every tick.
 final class QuitFlag: Sendable {
     private let flag = Mutex(false)
@@ -93,16 +107,25 @@ struct DashboardApp {
         }
         for effect in await model.initialEffects { load(effect) }
         try await withThrowingTaskGroup(of: Void.self) { group in
+            // Events wait in the inbox (no actor hop each) and reach the model in one batch per
+            // loop turn (at most 15 ms apart, and always right before a frame is drawn).
+            let inbox = EventInbox()
             group.addTask {
-                for await event in replay?.events() ?? stream.events() {
-                    await model.apply(event, receivedAt: Self.nowMs())
+                if let replay {
+                    for await event in replay.events() { inbox.push(event, at: Self.nowMs()) }
+                } else {
+                    await stream.run { inbox.push($0, at: Self.nowMs()) }
                 }
             }
             if let credentials, let restURL {
                 group.addTask { await Self.followAccount(credentials: credentials, rest: restURL, webSocket: base, model: model, logger: logger) }
             }
             var nextDraw = ContinuousClock.now
+            var budget = FrameBudget()
+            var nextReport = ContinuousClock.now + .seconds(10)
             loop: while !quit.isSet {
+                let arrived = inbox.drain()
+                if !arrived.isEmpty { await model.apply(batch: arrived) }
                 var keysHandled = false
                 for key in terminal.readKeys() {
                     let current = await model.snapshot(now: 0)
@@ -131,14 +154,26 @@ struct DashboardApp {
                 let now = ContinuousClock.now
                 if now >= nextDraw || keysHandled {
                     await model.observe((replay?.counters ?? stream.counters).snapshot, now: Self.nowMs())
+                    let undrawnSince = await model.takeUndrawnSince()
                     let snapshot = await model.snapshot(now: Self.nowMs())
                     if !snapshot.paused || keysHandled {
                         let size = terminal.size
+                        let started = ContinuousClock.now
                         terminal.draw(renderer.render(snapshot, width: size.width, height: size.height))
+                        let drawn = ContinuousClock.now - started
+                        budget.record(drawMicros: drawn.components.seconds * 1_000_000 + drawn.components.attoseconds / 1_000_000_000_000,
+                                      eventWaitMillis: undrawnSince.map { Self.nowMs() - $0 })
                     }
-                    nextDraw = now + options.refresh
+                    // On the refresh grid (no drift), so no event waits more than one interval to be drawn.
+                    if now >= nextDraw { nextDraw += options.refresh }
+                    if nextDraw <= now { nextDraw = now + options.refresh }
+                    if now >= nextReport {
+                        logger.info("\(budget.report(framesPerSecond: snapshot.framesPerSecond))")
+                        nextReport = now + .seconds(10)
+                    }
                 }
-                try await Task.sleep(for: .milliseconds(15))
+                // Keys are polled every 15 ms at most; a frame is never late for them.
+                try await Task.sleep(for: min(.milliseconds(15), max(.milliseconds(1), nextDraw - ContinuousClock.now)))
             }
             group.cancelAll()
         }
