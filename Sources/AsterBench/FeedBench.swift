@@ -22,7 +22,10 @@ enum FeedBench {
                 let path = request.path ?? ""
                 guard path.hasPrefix("/ws/") else { return .dontUpgrade }
                 let rate = path.split(separator: "rate=").last.flatMap { Int($0) } ?? 10_000
-                return .upgrade([:]) { _, outbound, _ in
+                return .upgrade([:]) { inbound, outbound, _ in
+                    // Read what the client sends, so its pongs answer the server's pings.
+                    let reader = Task { for try await _ in inbound {} }
+                    defer { reader.cancel() }
                     let start = ContinuousClock.now
                     var sent = 0
                     while !Task.isCancelled {

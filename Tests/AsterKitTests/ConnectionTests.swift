@@ -1,6 +1,7 @@
 import AsterKit
 import AsterSim
 import Foundation
+import NIOSSL
 import Testing
 
 /// Every stream the simulator serves for `symbols`, except the random liquidation streams.
@@ -167,6 +168,54 @@ struct BackoffTests {
             try await waitUntil { await log.reconnecting >= 4 }
             let delays = await log.states.compactMap { if case .reconnecting(_, let d) = $0 { d } else { nil } }
             #expect(delays.last! > .milliseconds(200), "\(delays)")
+        }
+    }
+}
+
+@Suite("TLS (wss://)", .serialized, .timeLimit(.minutes(3)))
+struct TLSTests {
+    /// A self-signed certificate for 127.0.0.1, made by openssl.
+    func certificate(in dir: URL) async throws -> (cert: String, key: String) {
+        let cert = dir.appendingPathComponent("cert.pem").path, key = dir.appendingPathComponent("key.pem").path
+        let made = try await runProcess(URL(fileURLWithPath: "/usr/bin/env"), [
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-keyout", key, "-out", cert,
+            "-days", "1", "-nodes", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"])
+        try #require(made.status == 0, "openssl: \(made.stderr)")
+        return (cert, key)
+    }
+
+    @Test("wss:// to a TLS server: events flow with its certificate trusted; an untrusted one is refused and reported")
+    func wss() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aster-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (certPath, keyPath) = try await certificate(in: dir)
+        let certificate = try NIOSSLCertificate.fromPEMFile(certPath)
+        var configuration = SimConfiguration(seed: 12, rate: 5_000)
+        configuration.tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: certificate.map { .certificate($0) }, privateKey: .privateKey(try NIOSSLPrivateKey(file: keyPath, format: .pem)))
+        try await withSimulator(configuration) { _, port in
+            var trusted = TLSConfiguration.makeClientConfiguration()
+            trusted.trustRoots = .certificates(certificate)
+            var settings = StreamConfiguration()
+            settings.tlsConfiguration = trusted
+            let client = StreamClient(base: "wss://localhost:\(port)", streams: [.aggTrade(symbol: "btcusdt")], configuration: settings)
+            let trades = Collected<AggregateTrade>()
+            let feed = client.aggregateTrades()
+            let task = Task { for await t in feed { trades.append(t) } }
+            await client.start()
+            try await waitUntil { trades.count >= 10 }
+            await client.stop()
+            await task.value
+
+            // The system trust roots do not know a self-signed certificate.
+            let untrusted = MarketStream(url: "wss://localhost:\(port)/ws/btcusdt@aggTrade", configuration: StreamConfiguration(reconnect: false))
+            var reasons: [String] = []
+            for await event in untrusted.events() {
+                if case .state(.disconnected(let reason)) = event { reasons.append(reason) }
+                if case .message = event { Issue.record("an untrusted certificate was accepted") }
+            }
+            #expect(reasons.count == 1 && ["certificate", "SSL", "TLS"].contains { reasons[0].contains($0) }, "\(reasons)")
         }
     }
 }

@@ -106,6 +106,16 @@ struct ResilienceTests {
         }
     }
 
+    @Test("server pings are answered: a server pinging every 200 ms (and closing on a missing pong) keeps the connection")
+    func pings() async throws {
+        try await withObservedStream(SimConfiguration(seed: 8, rate: 2_000, pingInterval: .milliseconds(200))) { _, stream, log in
+            try await Task.sleep(for: .seconds(2))   // ten pings
+            let reasons = await log.disconnectReasons
+            #expect(reasons.isEmpty, "\(reasons)")
+            #expect(stream.counters.snapshot.reconnects == 0)
+        }
+    }
+
     @Test("connections closed at their age limit are re-opened, and events keep flowing")
     func ageLimit() async throws {
         try await withObservedStream(SimConfiguration(seed: 7, rate: 5_000, maxConnectionAge: .milliseconds(700))) { _, _, log in

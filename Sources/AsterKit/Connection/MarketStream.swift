@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOSSL
 import Synchronization
 import WSClient
 
@@ -53,6 +54,9 @@ public struct StreamConfiguration: Sendable {
     /// Strings never to show in a reason or a log line (a listen key in the URL, say): each is
     /// replaced by its first and last four characters.
     public var redacting: [String] = []
+    /// TLS settings for `wss://` (custom trust roots, client certificates); `nil` uses the
+    /// system's trust roots.
+    public var tlsConfiguration: TLSConfiguration?
 
     /// Creates settings; the defaults suit Aster's production servers.
     public init(
@@ -337,7 +341,8 @@ public struct MarketStream: Sendable {
         var wsConfig = WebSocketClientConfiguration(maxFrameSize: config.maxFrameSize, closeTimeout: .seconds(2))
         wsConfig.autoPing = .disabled
         do {
-            let close = try await WebSocketClient.connect(url: currentURL, configuration: wsConfig, logger: logger) {
+            let close = try await WebSocketClient.connect(url: currentURL, configuration: wsConfig,
+                                                          tlsConfiguration: config.tlsConfiguration, logger: logger) {
                 inbound, outbound, _ in
                 signal.yield(.opened(id: id, writer: outbound))
                 counters.touch(at: .now)

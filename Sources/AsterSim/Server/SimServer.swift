@@ -1,6 +1,8 @@
 import AsterKit
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -37,6 +39,8 @@ public struct SimConfiguration: Sendable {
     public var apiSecret: String
     /// How long a listen key lives without a keepalive (60 minutes on Aster).
     public var listenKeyValidity: Duration
+    /// Serve `wss://` and `https://` with this TLS configuration instead of plain ws/http.
+    public var tls: TLSConfiguration?
     /// The V3 account (`user`) and its registered agent wallet address (`signer`).
     public var agentUser: String
     public var agentSigner: String
@@ -120,20 +124,21 @@ public final class SimServer: Sendable {
         let router = Router()
         SimRest(server: self, now: Self.wallClock).register(on: router)
         SimUserRest(server: self, now: Self.wallClock).register(on: router)
+        let webSocket = HTTPServerBuilder.http1WebSocketUpgrade(
+            configuration: .init(maxFrameSize: 1 << 20, autoPing: .enabled(timePeriod: configuration.pingInterval))
+        ) { [self] request, channel, _ in
+            let path = request.path ?? ""
+            let key = String(path.dropFirst(4))
+            let userStream = path.hasPrefix("/ws/") && account.withLock { $0.isActive(key, now: Self.wallClock()) }
+            guard let subscription = userStream ? SubscriptionState(streams: [key], combined: false)
+                    : Self.subscription(forPath: path) else { return .dontUpgrade }
+            return .upgrade([:]) { inbound, outbound, _ in
+                try await self.serve(subscription, inbound: inbound, outbound: outbound, channel: channel)
+            }
+        }
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                configuration: .init(maxFrameSize: 1 << 20, autoPing: .enabled(timePeriod: configuration.pingInterval))
-            ) { [self] request, channel, _ in
-                let path = request.path ?? ""
-                let key = String(path.dropFirst(4))
-                let userStream = path.hasPrefix("/ws/") && account.withLock { $0.isActive(key, now: Self.wallClock()) }
-                guard let subscription = userStream ? SubscriptionState(streams: [key], combined: false)
-                        : Self.subscription(forPath: path) else { return .dontUpgrade }
-                return .upgrade([:]) { inbound, outbound, _ in
-                    try await self.serve(subscription, inbound: inbound, outbound: outbound, channel: channel)
-                }
-            },
+            server: try configuration.tls.map { try .tls(webSocket, tlsConfiguration: $0) } ?? webSocket,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in await onStarted(channel.localAddress?.port ?? 0) },
             logger: logger

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsterSim
+import NIOSSL
 import Foundation
 
 /// `aster-tui sim`: run the embedded Aster exchange simulator standalone.
@@ -44,6 +45,12 @@ struct SimCommand: AsyncParsableCommand {
     @Option(name: .customLong("listen-key-validity"), help: "Seconds a listen key lives without a keepalive (Aster: 3600).")
     var listenKeyValidity: Double = 3_600
 
+    @Option(name: .customLong("tls-cert"), help: "Serve wss:// and https:// with this PEM certificate (needs --tls-key).")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.")
+    var tlsKey: String?
+
     @Option(name: .customLong("credentials-file"),
             help: "Write the demo account's credentials to FILE (mode 0600), for `--credentials FILE` of stream --user and account.")
     var credentialsFile: String?
@@ -58,12 +65,28 @@ struct SimCommand: AsyncParsableCommand {
         }
         guard rate > 0 && rate <= 1_000_000 else { throw ValidationError("--rate must be 1...1000000.") }
         guard listenKeyValidity > 0 else { throw ValidationError("--listen-key-validity must be positive.") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together.") }
+        for file in [tlsCert, tlsKey].compactMap({ $0 }) where !FileManager.default.isReadableFile(atPath: file) {
+            throw ValidationError("cannot read \(file)")
+        }
     }
 
     func run() async throws {
-        let server = SimServer(configuration: SimConfiguration(
+        var tls: TLSConfiguration?
+        if let tlsCert, let tlsKey {
+            do {
+                tls = TLSConfiguration.makeServerConfiguration(
+                    certificateChain: try NIOSSLCertificate.fromPEMFile(tlsCert).map { .certificate($0) },
+                    privateKey: .privateKey(try NIOSSLPrivateKey(file: tlsKey, format: .pem)))
+            } catch {
+                throw ValidationError("cannot load the TLS certificate or key: \(error)")
+            }
+        }
+        var configuration = SimConfiguration(
             host: host, port: port, seed: seed, rate: rate, maxConnectionAge: .milliseconds(Int64(maxAge * 1000)),
-            dropEvery: dropEvery, garbageEvery: garbageEvery, listenKeyValidity: .milliseconds(Int64(listenKeyValidity * 1000))))
+            dropEvery: dropEvery, garbageEvery: garbageEvery, listenKeyValidity: .milliseconds(Int64(listenKeyValidity * 1000)))
+        configuration.tls = tls
+        let server = SimServer(configuration: configuration)
         if let credentialsFile {
             let text = "ASTER_API_KEY=\(SimAccount.demoAPIKey)\nASTER_API_SECRET=\(SimAccount.demoSecret)\n"
             guard FileManager.default.createFile(atPath: credentialsFile, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
@@ -77,8 +100,10 @@ struct SimCommand: AsyncParsableCommand {
             $0.restDelay = delay
         }
         let host = self.host
+        let secure = tls != nil
         try await server.run { port in
-            FileHandle.standardError.write(Data("aster sim listening on ws://\(host):\(port) and http://\(host):\(port)\n".utf8))
+            let (ws, http) = secure ? ("wss", "https") : ("ws", "http")
+            FileHandle.standardError.write(Data("aster sim listening on \(ws)://\(host):\(port) and \(http)://\(host):\(port)\n".utf8))
         }
     }
 }
