@@ -31,3 +31,8 @@ tmux new-session -d -s shots-pane -x 40 -y 10 "env -u NO_COLOR TERM=xterm-256col
 sleep 5
 shoot shots-pane 40 10 tmux-pane-book
 tmux send-keys -t shots-pane q
+
+tmux new-session -d -s shots-pane -x 40 -y 10 "env -u NO_COLOR TERM=xterm-256color $bin --demo --pane account"
+sleep 12
+shoot shots-pane 40 10 tmux-pane-account
+tmux send-keys -t shots-pane q

@@ -87,7 +87,10 @@ struct DashboardEndToEndTests {
         let binary = try asterTUIBinary().path
         let session = TmuxSession()
         defer { Task { await session.kill() } }
-        try await session.start("\(binary) --demo & pid=$!; echo $pid > /tmp/\(session.name).pid; wait $pid; echo EXITED:$?; sleep 30",
+        // The dashboard runs in the foreground (as from a shell prompt), its pid written first by
+        // the `sh` it replaces: Ctrl-C then reaches it the way a user's does, and the outer shell
+        // (which also sees SIGINT) carries on because its foreground child exited normally.
+        try await session.start("sh -c 'echo $$ > /tmp/\(session.name).pid; exec \(binary) --demo'; echo EXITED:$?; sleep 30",
                                 width: 100, height: 30)
         try await session.waitFor("running") { $0.contains("connected") }
         if how == "C-c" {

@@ -77,6 +77,7 @@ public struct UserDataStream: Sendable {
                     continue
                 }
             }
+            let started = ContinuousClock.now
             let ending = await connect(key: key!, emit: emit)
             switch ending {
             case .stopped:
@@ -98,6 +99,9 @@ public struct UserDataStream: Sendable {
                     key = nil
                     emit(.state(.listenKeyInvalid(reason: "keepalive after disconnect failed: \(error)")))
                 }
+                // A connection that stayed up a while (Aster closes them at 24 hours) starts the
+                // backoff over; one that failed at once does not.
+                if ContinuousClock.now - started >= configuration.healthyPeriod { attempt = 0 }
                 attempt += 1
                 counters.reconnect()
                 if await !backoff(attempt, emit) { break }
