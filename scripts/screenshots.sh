@@ -8,7 +8,7 @@ swift build --product aster-tui >/dev/null
 bin=$(swift build --show-bin-path)/aster-tui
 out=screenshots
 tmp=$(mktemp -d)
-trap 'tmux kill-session -t shots-full 2>/dev/null; tmux kill-session -t shots-pane 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'for s in shots-full shots-pane shots-account; do tmux kill-session -t $s 2>/dev/null; done; rm -rf "$tmp"' EXIT
 
 shoot() { # session cols rows file
   tmux capture-pane -e -p -t "$1" > "$tmp/$4.txt"
@@ -32,7 +32,7 @@ sleep 5
 shoot shots-pane 40 10 tmux-pane-book
 tmux send-keys -t shots-pane q
 
-tmux new-session -d -s shots-pane -x 40 -y 10 "env -u NO_COLOR TERM=xterm-256color $bin --demo --pane account"
-sleep 12
-shoot shots-pane 40 10 tmux-pane-account
-tmux send-keys -t shots-pane q
+tmux new-session -d -s shots-account -x 40 -y 10 "env -u NO_COLOR TERM=xterm-256color $bin --demo --pane account"
+sleep 15
+shoot shots-account 40 10 tmux-pane-account
+tmux send-keys -t shots-account q
