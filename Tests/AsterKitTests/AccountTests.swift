@@ -314,6 +314,19 @@ struct AccountStateTests {
         }
     }
 
+    @Test("the account prints as one JSON object and as readable lines, decimals exact")
+    func output() throws {
+        var s = empty
+        s.apply(try position("-3", at: 5))
+        s.mark("BTCUSDT", price: dec("90"))
+        let object = try #require(parse(s.json) as? [String: Any])
+        #expect(object["type"] as? String == "account" && object["marginBalance"] as? String == "1035")
+        #expect((object["positions"] as? [[String: Any]])?.first?["unrealizedPnL"] as? String == "30")
+        // Maintenance 3 × 90 × 0.4 % = 1.08 over a margin balance of 1035.
+        #expect(object["marginRatio"] as? String == "0.001043")
+        #expect(s.summaryLines.contains { $0.hasPrefix("position BTCUSDT  -3 @ 100  PnL 30") })
+    }
+
     @Test("unrealised PnL follows the mark price")
     func marking() throws {
         var s = empty

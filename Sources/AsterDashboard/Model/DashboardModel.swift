@@ -87,8 +87,7 @@ public actor DashboardModel {
         state.account?.status = text
     }
 
-    /// Reports why the account could not be loaded (no secret is ever in it).
-    public func accountFailed(_ reason: String) { state.account?.status = reason }
+
 
     // MARK: Events
 
