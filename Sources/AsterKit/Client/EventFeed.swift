@@ -49,10 +49,11 @@ final class FanOut: Sendable {
 
     var count: Int { state.withLock { $0.consumers.count } }
 
-    /// Registers a consumer of `Element`, picked out of each event by `pick` (which may give
-    /// several elements for one event, as the all-market arrays do).
+    /// Registers a consumer of `Element`, picked out of each event by `pick`, which hands each
+    /// element (none, one, or several for the all-market arrays) to the sink it is given — no
+    /// array is built per event.
     func feed<Element: Sendable>(
-        bufferLimit: Int, _ pick: @escaping @Sendable (StreamEvent) -> [Element]
+        bufferLimit: Int, _ pick: @escaping @Sendable (StreamEvent, (Element) -> Void) -> Void
     ) -> EventFeed<Element> {
         let (stream, continuation) = AsyncStream.makeStream(
             of: Element.self, bufferingPolicy: .bufferingNewest(max(1, bufferLimit)))
@@ -60,7 +61,7 @@ final class FanOut: Sendable {
         let total = self
         let consumer = Consumer(
             deliver: { event in
-                for element in pick(event) {
+                pick(event) { element in
                     if case .dropped = continuation.yield(element) {
                         drops.increment()
                         total.totalDropped.add(1, ordering: .relaxed)

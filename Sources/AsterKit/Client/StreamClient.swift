@@ -157,7 +157,7 @@ public actor StreamClient {
     // MARK: Feeds
 
     private nonisolated func feed<Element: Sendable>(
-        _ bufferLimit: Int?, _ pick: @escaping @Sendable (StreamEvent) -> [Element]
+        _ bufferLimit: Int?, _ pick: @escaping @Sendable (StreamEvent, (Element) -> Void) -> Void
     ) -> EventFeed<Element> {
         fanOut.feed(bufferLimit: bufferLimit ?? defaultBufferLimit, pick)
     }
@@ -165,32 +165,32 @@ public actor StreamClient {
     private nonisolated func leaves<Element: Sendable>(
         _ bufferLimit: Int?, _ pick: @escaping @Sendable (AsterEvent) -> Element?
     ) -> EventFeed<Element> {
-        feed(bufferLimit) { event in
-            guard case .message(let m) = event else { return [] }
+        feed(bufferLimit) { event, sink in
+            guard case .message(let m) = event else { return }
             switch m.event {
-            case .markPrices, .miniTickers, .tickers, .batch: return m.event.elements.compactMap(pick)
-            default: return pick(m.event).map { [$0] } ?? []
+            case .markPrices, .miniTickers, .tickers, .batch: m.event.elements.forEach { if let e = pick($0) { sink(e) } }
+            default: if let e = pick(m.event) { sink(e) }
             }
         }
     }
 
     /// Everything: messages, decode failures and state changes, in order.
-    public nonisolated func events(bufferLimit: Int? = nil) -> EventFeed<StreamEvent> { feed(bufferLimit) { [$0] } }
+    public nonisolated func events(bufferLimit: Int? = nil) -> EventFeed<StreamEvent> { feed(bufferLimit) { $1($0) } }
 
     /// Every decoded message with its stream name.
     public nonisolated func messages(bufferLimit: Int? = nil) -> EventFeed<StreamMessage> {
-        feed(bufferLimit) { if case .message(let m) = $0 { [m] } else { [] } }
+        feed(bufferLimit) { if case .message(let m) = $0 { $1(m) } }
     }
 
     /// Connection states: connecting, connected, subscribed, stale, disconnected(reason),
     /// reconnecting(attempt, delay), stopped.
     public nonisolated func states(bufferLimit: Int? = nil) -> EventFeed<ConnectionState> {
-        feed(bufferLimit) { if case .state(let s) = $0 { [s] } else { [] } }
+        feed(bufferLimit) { if case .state(let s) = $0 { $1(s) } }
     }
 
     /// Frames that failed to decode (already counted and logged).
     public nonisolated func decodeFailures(bufferLimit: Int? = nil) -> EventFeed<DecodingFailure> {
-        feed(bufferLimit) { if case .decodeFailure(let f) = $0 { [f] } else { [] } }
+        feed(bufferLimit) { if case .decodeFailure(let f) = $0 { $1(f) } }
     }
 
     /// `<symbol>@aggTrade`.
