@@ -172,6 +172,24 @@ struct BackoffTests {
     }
 }
 
+@Suite("aster-tui stream in a pipeline", .serialized, .timeLimit(.minutes(3)))
+struct PipelineTests {
+    @Test("`aster-tui stream … | head -3` ends quietly with status 0 when head has read enough")
+    func brokenPipe() async throws {
+        let binary = try asterTUIBinary().path
+        let err = FileManager.default.temporaryDirectory.appendingPathComponent("aster-pipe-\(UUID().uuidString).err").path
+        defer { try? FileManager.default.removeItem(atPath: err) }
+        let result = try await withSimulator(SimConfiguration(seed: 13, rate: 20_000)) { _, port in
+            try await runProcess(URL(fileURLWithPath: "/bin/bash"), [
+                "-c", "set -o pipefail; '\(binary)' stream --url ws://127.0.0.1:\(port) btcusdt@aggTrade 2>'\(err)' | head -3"], timeout: .seconds(30))
+        }
+        let stderr = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
+        #expect(result.status == 0, "\(stderr.suffix(400))")
+        #expect(result.stdout.split(separator: "\n").count == 3)
+        #expect(!stderr.contains("Fatal error"))
+    }
+}
+
 @Suite("TLS (wss://)", .serialized, .timeLimit(.minutes(3)))
 struct TLSTests {
     /// A self-signed certificate for 127.0.0.1, made by openssl.

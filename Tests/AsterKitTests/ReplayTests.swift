@@ -76,6 +76,18 @@ struct ReplayTests {
         #expect(fast >= .milliseconds(90) && fast < .milliseconds(700))
     }
 
+    @Test("frames arriving after close are dropped quietly, never a crash (a stream still delivering at exit)")
+    func recordAfterClose() throws {
+        let path = temporaryPath("closed.rec")
+        let recorder = try StreamRecorder(path: path)
+        recorder.record(#"{"e":"aggTrade","E":1}"#, receivedAt: 1)
+        recorder.close()
+        for i in 0..<100 { recorder.record(#"{"e":"aggTrade","E":\#(i)}"#, receivedAt: Int64(i)) }
+        recorder.close()
+        #expect(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count == 1)
+        #expect(recorder.writeFailures == 0)
+    }
+
     @Test("the recorder rotates by size")
     func rotation() throws {
         let path = temporaryPath("rot.rec")

@@ -18,7 +18,8 @@ public final class StreamRecorder: Sendable {
     public let maxBytes: Int
     /// Rotated files kept.
     public let keep: Int
-    private let state: Mutex<(handle: FileHandle, bytes: Int)>
+    /// The open file (`nil` once closed or if reopening after a rotation failed) and its size.
+    private let state: Mutex<(handle: FileHandle?, bytes: Int, failures: Int)>
 
     /// Opens (appends to) `path`.
     public init(path: String, maxBytes: Int = 256 << 20, keep: Int = 10) throws {
@@ -32,7 +33,7 @@ public final class StreamRecorder: Sendable {
         }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         let size = try handle.seekToEnd()
-        state = Mutex((handle, Int(size)))
+        state = Mutex((handle, Int(size), 0))
     }
 
     /// Records one frame.
@@ -40,14 +41,24 @@ public final class StreamRecorder: Sendable {
         let clean = Redaction.redact(frame).replacingOccurrences(of: "\n", with: " ")
         let line = Data("\(ms)\t\(clean)\n".utf8)
         state.withLock { s in
+            guard s.handle != nil else { return }   // closed: frames still arriving are not written
             if s.bytes + line.count > maxBytes && s.bytes > 0 { rotate(&s) }
-            s.handle.write(line)
-            s.bytes += line.count
+            // The throwing write: a full disk or a vanished file is counted, never a crash.
+            do {
+                try s.handle?.write(contentsOf: line)
+                s.bytes += line.count
+            } catch {
+                s.failures += 1
+            }
         }
     }
 
-    private func rotate(_ s: inout (handle: FileHandle, bytes: Int)) {
-        try? s.handle.close()
+    /// Frames that could not be written (disk full, file gone), so far.
+    public var writeFailures: Int { state.withLock { $0.failures } }
+
+    private func rotate(_ s: inout (handle: FileHandle?, bytes: Int, failures: Int)) {
+        try? s.handle?.close()
+        s.handle = nil
         let fm = FileManager.default
         try? fm.removeItem(atPath: "\(path).\(keep)")
         for i in stride(from: keep - 1, through: 1, by: -1) where fm.fileExists(atPath: "\(path).\(i)") {
@@ -61,7 +72,10 @@ public final class StreamRecorder: Sendable {
 
     /// Flushes and closes the file.
     public func close() {
-        state.withLock { try? $0.handle.close() }
+        state.withLock { s in
+            try? s.handle?.close()
+            s.handle = nil
+        }
     }
 }
 

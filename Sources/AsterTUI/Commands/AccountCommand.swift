@@ -40,10 +40,10 @@ struct AccountCommand: AsyncParsableCommand {
             let time = client.timestamp()
             state = AccountState(account: try await client.account(), openOrders: try await client.openOrders(), at: time)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Console.err("error: \(error)\n")
             throw ExitCode.failure
         }
         let lines = json ? [state.json] : state.summaryLines
-        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        Console.out(lines.joined(separator: "\n") + "\n")
     }
 }

@@ -70,7 +70,7 @@ struct BookCommand: AsyncParsableCommand {
             print((interactive ? "\u{1B}[H\u{1B}[2J" : "") + text)
         }
         guard let status = await manager.status(symbol), status.state == .live, let book = await manager.book(symbol) else {
-            FileHandle.standardError.write(Data("book \(symbol) is not synchronised yet\n".utf8))
+            Console.err("book \(symbol) is not synchronised yet\n")
             throw ExitCode.failure
         }
         if json { print(Self.json(book, levels: levels)) }

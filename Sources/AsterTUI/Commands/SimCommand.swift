@@ -103,7 +103,7 @@ struct SimCommand: AsyncParsableCommand {
         let secure = tls != nil
         try await server.run { port in
             let (ws, http) = secure ? ("wss", "https") : ("ws", "http")
-            FileHandle.standardError.write(Data("aster sim listening on \(ws)://\(host):\(port) and \(http)://\(host):\(port)\n".utf8))
+            Console.err("aster sim listening on \(ws)://\(host):\(port) and \(http)://\(host):\(port)\n")
         }
     }
 }

@@ -119,7 +119,7 @@ struct StreamCommand: AsyncParsableCommand {
         }
         if outcome == .timedOut, let count {
             let printed = await printer.printed
-            FileHandle.standardError.write(Data("timed out with \(printed) of \(count) events\n".utf8))
+            Console.err("timed out with \(printed) of \(count) events\n")
             throw ExitCode.failure
         }
     }
@@ -144,14 +144,14 @@ actor EventPrinter {
             case .message(let message):
                 let lines = json ? message.event.jsonLines(stream: message.stream) : message.event.summaryLines
                 for line in lines {
-                    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                    Console.out(line + "\n")
                     printed += 1
                     if let limit, printed >= limit { return .reachedCount }
                 }
             case .decodeFailure(let failure):
-                FileHandle.standardError.write(Data("# undecodable frame: \(failure)\n".utf8))
+                Console.err("# undecodable frame: \(failure)\n")
             case .state(let state):
-                FileHandle.standardError.write(Data("# \(state)\n".utf8))
+                Console.err("# \(state)\n")
             }
         }
         return .ended
