@@ -245,6 +245,11 @@ public struct MarketStream: Sendable {
     enum Signal: Sendable {
         case opened(id: Int, writer: WebSocketOutboundWriter)
         case firstFrame(id: Int)
+        /// A frame arrived on both connections: the old one has delivered everything sent before
+        /// the successor subscribed, so it can go.
+        case overlapProven
+        /// The successor has delivered for a while with no common frame (quiet streams): go anyway.
+        case retireDue(id: Int)
         case dueForRollover(id: Int)
         case ended(id: Int, outcome: Outcome)
     }
@@ -273,6 +278,14 @@ public struct MarketStream: Sendable {
             successor = nil
             session.attach(writers[id])
         }
+        func retire(promoting next: Int) {
+            let old = current
+            promote(next)
+            tasks[old]?.cancel()
+            overlap.retire(after: .seconds(5))
+            logger.info("stream rolled over to a fresh connection", metadata: ["age": "\(configuration.rolloverAfter.map { "\($0)" } ?? "-")"])
+            emit(.state(.rolledOver))
+        }
         open(current)
         return await withTaskCancellationHandler {
             defer {
@@ -288,14 +301,18 @@ public struct MarketStream: Sendable {
                 case .firstFrame(let id):
                     receivedFrames = true
                     guard id == successor else { break }
-                    // The successor is live: retire the old connection; the filter drops the
-                    // frames both delivered.
-                    let old = current
-                    promote(id)
-                    tasks[old]?.cancel()
-                    overlap.retire(after: .seconds(5))
-                    logger.info("stream rolled over to a fresh connection", metadata: ["age": "\(configuration.rolloverAfter.map { "\($0)" } ?? "-")"])
-                    emit(.state(.rolledOver))
+                    // Not yet: the old connection may still hold frames sent before the successor
+                    // subscribed. It goes once a frame has come on both (or after a quiet while).
+                    Task {
+                        try? await Task.sleep(for: .seconds(30))
+                        signal.yield(.retireDue(id: id))
+                    }
+                case .overlapProven:
+                    guard let next = successor, writers[next] != nil else { break }
+                    retire(promoting: next)
+                case .retireDue(let id):
+                    guard id == successor else { break }
+                    retire(promoting: id)
                 case .dueForRollover(let id):
                     guard id == current, successor == nil, !Task.isCancelled else { break }
                     lastID += 1
@@ -359,7 +376,10 @@ public struct MarketStream: Sendable {
                             switch message {
                             case .text(let text):
                                 counters.frame(bytes: text.utf8.count, at: .now)
-                                guard overlap.isFirstDelivery(text) else { continue }
+                                guard overlap.isFirstDelivery(text) else {
+                                    signal.yield(.overlapProven)
+                                    continue
+                                }
                                 config.recorder?.record(text, receivedAt: Int64(Date().timeIntervalSince1970 * 1000))
                                 do throws(DecodingFailure) {
                                     let message = try decoder.decode(text)
