@@ -13,9 +13,6 @@ public struct FrameBudget: Sendable {
         if let wait { waitMillis.append(max(0, wait)) }
     }
 
-    /// Frames recorded since the last report.
-    public var frames: Int { drawMicros.count }
-
     /// `frames=… draw_p50_us=… draw_p99_us=… event_to_screen_p50_ms=… p99=… max=…`, then resets.
     public mutating func report(framesPerSecond: Int) -> String {
         func pct(_ v: [Int64], _ p: Int) -> Int64 {

@@ -258,8 +258,10 @@ public struct SimAccount: Sendable {
         return ((lastMarks[symbol] ?? p.entryPrice) - p.entryPrice) * p.amount
     }
 
-    /// The last mark price seen for `symbol`.
-    public func mark(_ symbol: String) -> ExactDecimal? { lastMarks[symbol] }
+    /// Unrealised PnL of every position among `symbols`, to 8 decimals.
+    public func totalUnrealized(_ symbols: [String]) -> ExactDecimal {
+        symbols.reduce(ExactDecimal.zero) { $0 + unrealized($1) }.rounded(scale: 8)
+    }
 
     private func positionRows(_ symbols: [String]) -> [SimUserPayload.PositionRow] {
         symbols.map { s in

@@ -151,7 +151,7 @@ enum SimUserPayload {
     /// `GET /fapi/v4/account`.
     static func account(_ a: SimAccount, symbols: [String]) -> String {
         var w = JSONWriter()
-        let unrealized = symbols.reduce(ExactDecimal.zero) { $0 + a.unrealized($1) }.rounded(scale: 8)
+        let unrealized = a.totalUnrealized(symbols)
         let wallet = a.wallet.rounded(scale: 8)
         w.beginObject()
         w.field("feeTier", Int64(0))
@@ -249,7 +249,7 @@ enum SimUserPayload {
 
     /// `GET /fapi/v2/balance`.
     static func balance(_ a: SimAccount, symbols: [String]) -> String {
-        let unrealized = symbols.reduce(ExactDecimal.zero) { $0 + a.unrealized($1) }.rounded(scale: 8)
+        let unrealized = a.totalUnrealized(symbols)
         var w = JSONWriter()
         w.beginArray()
         w.beginObject()

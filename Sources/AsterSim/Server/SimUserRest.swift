@@ -83,11 +83,7 @@ struct SimUserRest {
         }
         let message = String(raw[..<range.lowerBound])
         let signature = String(raw[range.upperBound...])
-        var query: [String: String] = [:]
-        for pair in message.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            query[parts[0]] = parts.count > 1 ? (parts[1].removingPercentEncoding ?? parts[1]) : ""
-        }
+        let query = Self.parameters(message)
         for name in ["user", "signer", "nonce"] where (query[name] ?? "").isEmpty {
             throw SimHTTPError(-1102, "Mandatory parameter '\(name)' was not sent, was empty/null, or malformed.")
         }
@@ -149,11 +145,7 @@ struct SimUserRest {
                                                        using: SymmetricKey(data: Data(server.configuration.apiSecret.utf8)))
             .map { String(format: "%02x", $0) }.joined()
         guard signature.lowercased() == expected else { throw SimHTTPError(-1022, "Signature for this request is not valid.") }
-        var query: [String: String] = [:]
-        for pair in totalParams.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            query[parts[0]] = parts.count > 1 ? (parts[1].removingPercentEncoding ?? parts[1]) : ""
-        }
+        let query = Self.parameters(totalParams)
         guard let timestamp = query["timestamp"].flatMap({ Int64($0) }) else {
             throw SimHTTPError(-1102, "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.")
         }
@@ -169,5 +161,15 @@ struct SimUserRest {
             throw SimHTTPError(-1021, "Timestamp for this request is outside of the recvWindow.")
         }
         return json(try body(server.account.withLock { $0 }, query))
+    }
+
+    /// `a=1&b=x%20y` as a dictionary, values percent-decoded.
+    static func parameters(_ query: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            out[parts[0]] = parts.count > 1 ? (parts[1].removingPercentEncoding ?? parts[1]) : ""
+        }
+        return out
     }
 }
