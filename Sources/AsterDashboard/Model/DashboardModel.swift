@@ -59,6 +59,9 @@ public actor DashboardModel {
                 .kline(symbol: s, interval: interval), .markPrice(symbol: s, everySecond: true)]
     }
 
+    /// The focused symbol's streams now.
+    public var focusedStreams: [StreamName] { Self.symbolStreams(state.symbol, interval: state.interval) }
+
     /// Every stream to open the connection with (with an account, every symbol's mark price
     /// too, so every position's PnL is live).
     public var initialStreams: [StreamName] {
@@ -111,10 +114,13 @@ public actor DashboardModel {
         if undrawnSince == nil, case .message = event { undrawnSince = now }
         switch event {
         case .message(let message): apply(message.event, receivedAt: now)
-        case .state(.subscribed), .state(.rolledOver):
-            // Still connected; the bar keeps saying so rather than flickering.
-            state.connection = .connected
-        case .state(let connection): state.connection = connection
+        case .state(let update):
+            switch update.state {
+            case .subscribed, .rolledOver:
+                // Still connected; the bar keeps saying so rather than flickering.
+                state.connection = .connected
+            default: state.connection = update.state
+            }
         case .decodeFailure: state.decodeErrors += 1
         }
     }
