@@ -46,7 +46,7 @@ public final class StreamClient: Service, EventFeeds {
 
     private struct State {
         var shards: [Shard] = []
-        var launch: AsyncStream<Shard>.Continuation?
+        var launch: AsyncStream<ShardControl>.Continuation?
         var started = false
     }
 
@@ -116,21 +116,34 @@ public final class StreamClient: Service, EventFeeds {
             await cancelWhenGracefulShutdown { await replay.play(into: self.hub) }
             return
         }
-        let (launches, launch) = AsyncStream.makeStream(of: Shard.self)
+        let (controls, control) = AsyncStream.makeStream(of: ShardControl.self)
         let initial = registry.withLock { s in
-            s.launch = launch
+            s.launch = control
             return s.shards
         }
-        initial.forEach { launch.yield($0) }
+        initial.forEach { control.yield(.launch($0)) }
+        let reconnects = configuration.reconnect
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
-                for await shard in launches {
-                    group.addTask { await shard.run() }
+                var active = 0
+                for await event in controls {
+                    switch event {
+                    case .launch(let shard):
+                        active += 1
+                        group.addTask {
+                            await shard.run()
+                            control.yield(.ended)
+                        }
+                    case .ended:
+                        active -= 1
+                    }
+                    // Without reconnects the client is done once every connection has ended.
+                    if active == 0 && !reconnects { break }
                 }
                 group.cancelAll()
             }
         } onGracefulShutdown: {
-            launch.finish()
+            control.finish()
         }
         registry.withLock { $0.launch = nil }
     }
@@ -200,7 +213,7 @@ public final class StreamClient: Service, EventFeeds {
                     let shard = makeShard(index: s.shards.count, streams: [])
                     s.shards.append(shard)
                     counts.append(0)
-                    s.launch?.yield(shard)
+                    s.launch?.yield(.launch(shard))
                     index = s.shards.count - 1
                 }
                 guard let index else { continue }
@@ -251,6 +264,12 @@ public final class StreamClient: Service, EventFeeds {
         if case .replay = source { throw LiveRequestError.notLive }
         return registry.withLock { $0.shards }
     }
+}
+
+/// What the client's run loop learns about its shards.
+enum ShardControl: Sendable {
+    case launch(Shard)
+    case ended
 }
 
 /// Why a client call failed outright.

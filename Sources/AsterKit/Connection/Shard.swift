@@ -36,6 +36,8 @@ final class Shard: Sendable {
         var desired: [StreamName]
         var generation: Int
         var primary: Open?
+        /// The connection being opened to become the primary.
+        var opening: ConnectionID?
         var successor: Open?
         var retiring: [WebSocketConnection] = []
         var overlap: Overlap?
@@ -147,6 +149,9 @@ final class Shard: Sendable {
 
     /// Opens the live connection `id`.
     private func open(_ id: ConnectionID) async throws -> WebSocketConnection {
+        // Frames can arrive before the handshake call returns: they are this connection's.
+        state.withLock { $0.opening = id }
+        defer { state.withLock { $0.opening = nil } }
         let (connection, carried) = try await connect(id)
         state.withLock { $0.primary = Open(connection: connection, carried: carried) }
         return connection
@@ -162,6 +167,7 @@ final class Shard: Sendable {
         let (signals, continuation) = AsyncStream.makeStream(of: Signal.self)
         state.withLock { $0.signal = continuation }
         report(connection.id, .connected)
+        if case .combined = target, !streams.isEmpty { report(connection.id, .subscribed(streams: streams.count)) }
         return await withTaskGroup(of: Void.self) { group in
             defer {
                 state.withLock { $0.signal = nil }
@@ -192,7 +198,8 @@ final class Shard: Sendable {
         switch signal {
         case .rolloverDue(let id):
             let successorID: ConnectionID? = state.withLock { s in
-                guard s.primary?.connection.id == id, s.successor == nil, s.overlap == nil else { return nil }
+                // A previous rollover's tail (its successor already in charge) gives way to this one.
+                guard s.primary?.connection.id == id, s.successor == nil, s.overlap?.isTakenOver ?? true else { return nil }
                 s.generation += 1
                 let next = ConnectionID(shard: index, generation: s.generation)
                 s.overlap = Overlap(old: id, new: next)
@@ -244,10 +251,14 @@ final class Shard: Sendable {
                 if let next = state.withLock({ $0.successor?.connection.id }) { _ = promote(next) }
                 return nil
             }
-            state.withLock { s in
-                s.primary = nil
-                s.overlap = nil  // a successor still opening is abandoned
+            let ended = state.withLock { s in
+                defer {
+                    s.primary = nil
+                    s.overlap = nil  // a successor still opening is abandoned
+                }
+                return s.primary?.connection
             }
+            if let ended, ended.wentStale.load(ordering: .relaxed) { report(id, .stale) }
             hashing.store(false, ordering: .relaxed)
             return reason
         }
@@ -290,12 +301,13 @@ final class Shard: Sendable {
 
     /// Abandons an overlap whose successor failed or closed.
     private func endOverlap(successor id: ConnectionID) {
-        state.withLock { s in
-            guard s.overlap?.new == id else { return }
+        let ended = state.withLock { s -> Bool in
+            guard s.overlap?.new == id else { return false }
             s.overlap = nil
             if s.successor?.connection.id == id { s.successor = nil }
+            return true
         }
-        hashing.store(false, ordering: .relaxed)
+        if ended { hashing.store(false, ordering: .relaxed) }
     }
 
     /// Closes every connection politely; returns once all are closed.
@@ -331,7 +343,7 @@ final class Shard: Sendable {
                     hashing.store(false, ordering: .relaxed)
                 }
                 hub.deliver(out)
-            } else if s.primary?.connection.id == id {
+            } else if s.primary?.connection.id == id || s.opening == id {
                 hub.deliver(frames.map(\.event))
             }
         }
@@ -467,6 +479,9 @@ struct Overlap: Sendable {
     }
 
     var isFinished: Bool { takenOver.map { ContinuousClock.now - $0 >= Self.tail } ?? false }
+
+    /// Whether the successor is in charge (only the tail is left).
+    var isTakenOver: Bool { takenOver != nil }
 
     /// What to deliver of a batch from `id`, and whether the overlap was just proven.
     mutating func receive(from id: ConnectionID, _ frames: [ReceivedFrame]) -> ([StreamEvent], Bool) {

@@ -127,6 +127,8 @@ final class WebSocketConnection: Sendable {
     private let endReason = Mutex<String?>(nil)
     /// Whether any data frame arrived.
     let receivedFrames = Atomic<Bool>(false)
+    /// Whether it was torn down for silence.
+    let wentStale = Atomic<Bool>(false)
     private let closeTimeout: Duration
 
     private init(id: ConnectionID, channel: any Channel, closeTimeout: Duration) {
@@ -148,6 +150,8 @@ final class WebSocketConnection: Sendable {
             .channelInitializer { channel in
                 let promise = channel.eventLoop.makePromise(of: Void.self)
                 upgraded.withLock { $0 = promise }
+                // Made here, before the handshake can complete, so the frame handler always has it.
+                box.value = WebSocketConnection(id: id, channel: channel, closeTimeout: settings.closeTimeout)
                 return channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     if let sslContext {
@@ -159,24 +163,32 @@ final class WebSocketConnection: Sendable {
                         channel.eventLoop.makeCompletedFuture {
                             guard let connection = box.withLock({ $0 }) else { throw ConnectionError("no connection") }
                             let handler = FrameHandler(connection: connection, settings: settings, callbacks: callbacks)
-                            let sync = channel.pipeline.syncOperations
-                            if let requester = try? sync.handler(type: HandshakeRequester.self) {
-                                sync.removeHandler(requester, promise: nil)
-                            }
-                            try sync.addHandlers(
+                            try channel.pipeline.syncOperations.addHandlers(
                                 NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1 << 16,
                                                             maxAccumulatedFrameSize: settings.maxFrameSize),
                                 handler)
                             promise.succeed()
                         }
                     }
-                    try sync.addHTTPClientHandlers(withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
+                    // The request sender goes before the websocket handlers are added (and before the
+                    // bytes that followed the 101 response are replayed to them, not dropped).
+                    let upgrade: NIOHTTPClientUpgradeConfiguration = (upgraders: [upgrader], completionHandler: { context in
+                        if let requester = try? context.pipeline.syncOperations.handler(type: HandshakeRequester.self) {
+                            context.pipeline.syncOperations.removeHandler(requester, promise: nil)
+                        }
+                    })
+                    try sync.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes, withClientUpgrade: upgrade)
                     try sync.addHandler(HandshakeRequester(url: url, promise: promise))
                 }
             }
-        let channel = try await bootstrap.connect(host: url.host, port: url.port).get()
-        let connection = WebSocketConnection(id: id, channel: channel, closeTimeout: settings.closeTimeout)
-        box.withLock { $0 = connection }
+        let channel: any Channel
+        do {
+            channel = try await bootstrap.connect(host: url.host, port: url.port).get()
+        } catch {
+            upgraded.value?.fail(error)  // created when the socket was registered; never left pending
+            throw error
+        }
+        guard let connection = box.value else { throw ConnectionError("no connection") }
         let promise = upgraded.withLock { $0 }!
         let timeout = channel.eventLoop.scheduleTask(in: .nanoseconds(settings.connectTimeout.nanosecondsClamped)) {
             promise.fail(ConnectionError("websocket handshake timed out"))
@@ -399,6 +411,7 @@ final class FrameHandler: ChannelDuplexHandler {
         }
         if let stale = settings.staleTimeout, now - lastData > .nanoseconds(stale.nanosecondsClamped) {
             settings.counters.stale()
+            connection.wentStale.store(true, ordering: .relaxed)
             fail(context: context, "no frame for \(stale)")
             return
         }
