@@ -96,7 +96,7 @@ let package = Package(
         .testTarget(
             name: "AsterKitTests",
             dependencies: [
-                "AsterKit", "AsterSim", "AsterDashboard",
+                "AsterKit", "AsterSim", "AsterDashboard", "AsterTUI",
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),

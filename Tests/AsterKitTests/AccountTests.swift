@@ -4,6 +4,7 @@ import Synchronization
 import Testing
 
 @testable import AsterKit
+@testable import AsterTUI
 
 @Suite("Signing and credentials")
 struct SigningTests {

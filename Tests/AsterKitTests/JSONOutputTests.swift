@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import AsterKit
+@testable import AsterTUI
 
 @Suite("JSON line output")
 struct JSONOutputTests {

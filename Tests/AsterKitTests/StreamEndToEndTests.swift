@@ -1,4 +1,5 @@
 import AsterKit
+@testable import AsterTUI
 import AsterSim
 import Foundation
 import Testing

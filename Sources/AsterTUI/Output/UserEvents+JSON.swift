@@ -1,3 +1,5 @@
+import AsterKit
+
 extension MarginCall {
     func writeJSON(into w: inout JSONWriter) {
         w.field("eventTime", eventTime)

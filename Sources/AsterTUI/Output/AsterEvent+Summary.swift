@@ -1,3 +1,5 @@
+import AsterKit
+
 extension AsterEvent {
     /// One readable line per element: `TYPE SYMBOL details`, for terminals and logs.
     public var summaryLines: [String] {

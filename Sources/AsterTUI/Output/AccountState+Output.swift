@@ -1,3 +1,5 @@
+import AsterKit
+
 extension AccountState {
     /// One JSON object: balances, unrealised PnL, margin balance and ratio, positions, open orders
     /// (decimals as strings, as every JSON line of AsterKit).

@@ -1,3 +1,5 @@
+import AsterKit
+
 extension AsterEvent {
     /// The event as JSON lines, one per element of an array payload.
     ///
