@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -61,7 +62,7 @@ let package = Package(
         ),
         .target(
             name: "AsterDashboard",
-            dependencies: ["AsterKit"]
+            dependencies: ["AsterKit", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .executableTarget(
             name: "AsterTUI",

@@ -25,6 +25,10 @@ struct DashboardOptions: Sendable {
     var record: String?
     /// Whose account the account pane shows (the simulator's demo account with --demo).
     var credentials: Credentials?
+    /// The effective configuration (file and flags): theme, keys, groups, chart style, alerts.
+    var config = DashboardConfig()
+    /// Where UI changes that persist (alerts) are saved.
+    var configPath: String?
 }
 
 /// Stream events waiting for the model: pushed from the socket reader, drained by the render loop.
@@ -81,20 +85,29 @@ struct DashboardApp {
                               quit: QuitFlag) async throws {
         let rest = restURL.map { RESTClient(baseURL: $0) }
         let credentials = mode == .replay ? nil : options.credentials
-        let model = DashboardModel(mode: mode, symbol: options.symbol, symbols: options.symbols, interval: options.interval,
-                                   account: credentials != nil)
+        let model = DashboardModel(mode: mode, symbol: options.symbol, symbols: options.symbols, groups: options.config.groups,
+                                   interval: options.interval, chartStyle: options.config.chartStyle, account: credentials != nil,
+                                   alerts: options.config.alerts.rules)
         let recorder = try options.record.map { try StreamRecorder(path: $0) }
         defer { recorder?.close() }
         let stream = MarketStream(base: base, streams: await model.initialStreams,
                                   configuration: StreamConfiguration(recorder: recorder), logger: logger)
         let replay = options.replay.map { ReplaySource(paths: [$0], pacing: .speed(options.speed)) }
         let utf8 = NcursesTerminal.localeIsUTF8()
-        let renderer = DashboardRenderer(layout: options.layout, glyphs: options.ascii || !utf8 ? .ascii : .unicode)
-        let terminal = NcursesTerminal(color: options.color)
+        let renderer = DashboardRenderer(layout: options.layout, glyphs: options.ascii || !utf8 ? .ascii : .unicode,
+                                         keys: options.config.keys)
+        let terminal = NcursesTerminal(theme: options.config.theme, color: options.color, depth: options.config.colorDepth)
         logger.info("screen started", metadata: ["colors": "\(terminal.colors)", "utf8": "\(utf8)"])
         defer { terminal.restore() }
         /// Loads chart history in the background; a failure only leaves the chart to fill live.
         func load(_ effect: Effect) {
+            if effect == .loadSymbolInfo, let rest {
+                Task {
+                    do { await model.setSymbolInfo(try await rest.exchangeInfo()) } catch {
+                        logger.warning("exchangeInfo failed", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
             guard case .loadHistory(let symbol, let interval) = effect, let rest else { return }
             Task {
                 do {
@@ -129,7 +142,7 @@ struct DashboardApp {
                 var keysHandled = false
                 for key in terminal.readKeys() {
                     let current = await model.snapshot(now: 0)
-                    guard var action = KeyBindings.action(for: key, searching: current.search != nil) else { continue }
+                    guard var action = renderer.keys.action(for: key, searching: current.typing) else { continue }
                     if case .click(let x, let y) = action {
                         let size = terminal.size
                         guard let row = renderer.watchlistRow(atX: x, y: y, snapshot: current, width: size.width,
@@ -140,7 +153,8 @@ struct DashboardApp {
                     for effect in await model.perform(action) {
                         switch effect {
                         case .quit: break loop
-                        case .loadHistory: load(effect)
+                        case .loadHistory, .loadSymbolInfo: load(effect)
+                        case .saveAlerts(let rules): Self.saveAlerts(rules, path: options.configPath, logger: logger)
                         case .resubscribe(let old, let new):
                             guard replay == nil else { continue }  // a replay has the streams it recorded
                             Task {
@@ -154,6 +168,11 @@ struct DashboardApp {
                 let now = ContinuousClock.now
                 if now >= nextDraw || keysHandled {
                     await model.observe((replay?.counters ?? stream.counters).snapshot, now: Self.nowMs())
+                    for alert in await model.takeFiredAlerts() {
+                        logger.notice("alert", metadata: ["message": "\(alert.message)"])
+                        if options.config.alerts.bell { terminal.bell() }
+                        AlertNotifier.run(options.config.alerts.command, message: alert.message, logger: logger)
+                    }
                     let undrawnSince = await model.takeUndrawnSince()
                     let snapshot = await model.snapshot(now: Self.nowMs())
                     if !snapshot.paused || keysHandled {
@@ -176,6 +195,19 @@ struct DashboardApp {
                 try await Task.sleep(for: min(.milliseconds(15), max(.milliseconds(1), nextDraw - ContinuousClock.now)))
             }
             group.cancelAll()
+        }
+    }
+
+    /// Saves alert rules changed in the UI into the config file (its other settings as the file
+    /// has them, not as flags changed them), atomically.
+    static func saveAlerts(_ rules: [AlertRule], path: String?, logger: Logger) {
+        guard let path else { return }
+        do {
+            var file = try ConfigFile.load(path: path)
+            file.alerts.rules = rules
+            try ConfigFile.save(file, to: path)
+        } catch {
+            logger.warning("saving alerts failed", metadata: ["error": "\(error)"])
         }
     }
 

@@ -9,7 +9,13 @@ enum ChartPane {
                      maxWidth: rect.width)
             return
         }
-        let axis = 12
+        let visible = Array(s.klines.suffix(max(1, rect.width - 4)))
+        let digits = s.priceDigits(s.symbol, visible.flatMap { [$0.open, $0.high, $0.low, $0.close] })
+        func price(_ v: ExactDecimal) -> String { v.formatted(fractionDigits: digits) }
+        // The axis is as wide as its widest label, so a price is never cut.
+        let axisLabels = [visible.map { max($0.high, $0.open, $0.close) }.max()!, visible.map { min($0.low, $0.open, $0.close) }.min()!,
+                          visible.last!.close].map(price)
+        let axis = (axisLabels.map(\.count).max() ?? 8) + 1
         let columns = max(1, rect.width - axis)
         let candles = Array(s.klines.suffix(columns))
         // The range covers open and close too: a feed may send a body outside its wick.
@@ -27,10 +33,21 @@ enum ChartPane {
             return rect.y + rows - 1 - Int((fraction * Double(rows - 1)).rounded())
         }
         let x0 = rect.x + columns - candles.count
+        var previousRow: Int?
         for (i, k) in candles.enumerated() {
             let up = k.close >= k.open
-            let style = CellStyle(up ? .green : .red)
+            let style = CellStyle(up ? .up : .down)
             let x = x0 + i
+            if s.chartStyle == .line {
+                // The close of each candle, joined to the previous one by a vertical stroke.
+                let y = rowOf(k.close.doubleValue)
+                if let p = previousRow, abs(p - y) > 1 {
+                    for yy in (min(p, y) + 1)..<max(p, y) { grid[x, yy] = Cell(character: glyphs.wick, style: style) }
+                }
+                grid[x, y] = Cell(character: glyphs.dot, style: CellStyle(up ? .up : .down, bold: true))
+                previousRow = y
+                continue
+            }
             for y in rowOf(max(k.high, k.open, k.close).doubleValue)...rowOf(min(k.low, k.open, k.close).doubleValue) {
                 grid[x, y] = Cell(character: glyphs.wick, style: style)
             }
@@ -39,11 +56,13 @@ enum ChartPane {
             for y in top...bottom { grid[x, y] = Cell(character: glyphs.body, style: style) }
         }
         let last = candles.last!
-        grid.put(" " + highest.description, x: rect.x + columns, y: rect.y, style: CellStyle(.dim), maxWidth: axis)
-        grid.put(" " + last.close.description, x: rect.x + columns, y: rowOf(last.close.doubleValue),
-                 style: CellStyle(last.close >= last.open ? .green : .red, bold: true), maxWidth: axis)
-        grid.put(" " + lowest.description, x: rect.x + columns, y: rect.y + rows - 1, style: CellStyle(.dim), maxWidth: axis)
-        let info = "O \(last.open)  H \(last.high)  L \(last.low)  C \(last.close)  V \(Format.compact(last.volume))"
-        grid.put(info, x: rect.x, y: rect.y + rect.height - 1, style: CellStyle(.dim), maxWidth: rect.width)
+        grid.put(Format.padLeft(price(highest), axis), x: rect.x + columns, y: rect.y, style: CellStyle(.dim))
+        grid.put(Format.padLeft(price(lowest), axis), x: rect.x + columns, y: rect.y + rows - 1, style: CellStyle(.dim))
+        grid.put(Format.padLeft(price(last.close), axis), x: rect.x + columns, y: rowOf(last.close.doubleValue),
+                 style: CellStyle(last.close >= last.open ? .up : .down, bold: true))
+        let info = ["C \(price(last.close))", "O \(price(last.open))", "H \(price(last.high))", "L \(price(last.low))",
+                    "V \(Format.compact(last.volume))"]
+        grid.put(AccountPane.fitted(info, rect.width), x: rect.x, y: rect.y + rect.height - 1,
+                 style: CellStyle(.dim), maxWidth: rect.width)
     }
 }

@@ -25,6 +25,11 @@ enum StatusBar {
         case .listenKeyInvalid: ("renewing listen key", .yellow)
         }
         put("\(glyphs.dot) \(text) ", CellStyle(color, bold: true, reverse: true))
+        // A fired alert flashes here for 10 s (alternating colours every half second).
+        if let alert = s.alertLog.first, s.now - alert.at < 10_000, s.now >= alert.at {
+            let on = (s.now / 500) % 2 == 0
+            put(" ALERT " + alert.message + " ", CellStyle(on ? .red : .yellow, bold: true, reverse: true))
+        }
         var parts = ["\(s.framesPerSecond) f/s"]
         if let latency = s.latencyMs { parts.append("lat \(latency)ms") }
         parts.append("reconn \(s.reconnects)")
@@ -38,8 +43,22 @@ enum StatusBar {
         }
     }
 
-    static func renderFooter(_ s: DashboardSnapshot, in rect: Rect, into grid: inout CellGrid) {
-        let hints = s.message ?? "↑↓/jk symbol  / search  Tab pane  i interval  +/- depth  g/G group  s sort  p pause  ? help  q quit"
+    static func renderFooter(_ s: DashboardSnapshot, in rect: Rect, into grid: inout CellGrid, keys: KeyMap) {
+        let hints = s.message ?? footerHints(keys)
         grid.put(hints, x: rect.x + 1, y: rect.y, style: CellStyle(s.message == nil ? .dim : .yellow), maxWidth: rect.width - 1)
+    }
+}
+
+extension StatusBar {
+    /// The footer's key hints, from the bindings in use.
+    static func footerHints(_ keys: KeyMap) -> String {
+        let arrows = ["Up": "↑", "Down": "↓"]
+        let move = [Command.up, .down].compactMap { keys.hint($0).map { arrows[$0] ?? $0 } }.joined()
+        let items: [(Command, String)] = [
+            (.search, "search"), (.nextPane, "pane"), (.interval, "interval"), (.chartStyle, "chart"),
+            (.moreDepth, "depth"), (.sort, "sort"), (.group, "group"), (.pause, "pause"), (.help, "help"), (.quit, "quit"),
+        ]
+        let rest = items.compactMap { command, what in keys.hint(command).map { "\($0) \(what)" } }
+        return ([move.isEmpty ? nil : move + " symbol"].compactMap { $0 } + rest).joined(separator: "  ")
     }
 }
