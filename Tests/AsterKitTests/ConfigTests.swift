@@ -193,3 +193,39 @@ struct KeyMapTests {
         #expect(KeyMap.name(of: key) == name)
     }
 }
+
+@Suite("Watchlist groups")
+struct WatchGroupTests {
+    @Test("w cycles every symbol, the watchlist and named groups; W adds and removes the focused symbol and asks to save")
+    func groups() async throws {
+        let model = DashboardModel(mode: .demo, symbol: "BTCUSDT", symbols: ["BTCUSDT"],
+                                   groups: [WatchGroup(name: "majors", symbols: ["BTCUSDT", "ETHUSDT"])])
+        await model.apply(try decode(try fixture("tickerArr")).event, receivedAt: 0)
+        for symbol in ["ETHUSDT", "SOLUSDT"] {
+            var t = try decode(try fixture("ticker")).event
+            if case .ticker(var ticker) = t { ticker.symbol = symbol; t = .ticker(ticker) }
+            await model.apply(t, receivedAt: 0)
+        }
+        var s = await model.snapshot(now: 0)
+        #expect(s.group == "watchlist" && s.watchlist.map(\.symbol) == ["BTCUSDT"])
+        _ = await model.perform(.cycleGroup)
+        s = await model.snapshot(now: 0)
+        #expect(s.group == "majors" && s.watchlist.map(\.symbol) == ["BTCUSDT", "ETHUSDT"])
+        _ = await model.perform(.cycleGroup)
+        #expect(await model.snapshot(now: 0).watchlist.map(\.symbol) == ["BTCUSDT", "ETHUSDT", "SOLUSDT"])
+        _ = await model.perform(.moveFocus(2))  // SOLUSDT
+        #expect(await model.perform(.toggleWatch) == [.saveWatchlist(["BTCUSDT", "SOLUSDT"])])
+        _ = await model.perform(.cycleGroup)  // back to the watchlist
+        #expect(await model.snapshot(now: 0).watchlist.map(\.symbol) == ["BTCUSDT", "SOLUSDT"])
+        #expect(await model.perform(.toggleWatch) == [.saveWatchlist(["BTCUSDT"])])
+        #expect(await model.snapshot(now: 0).message == "SOLUSDT removed from the watchlist")
+    }
+
+    @Test("without a watchlist, W starts one")
+    func firstWatch() async throws {
+        let model = DashboardModel(mode: .demo, symbol: "ETHUSDT")
+        #expect(await model.perform(.toggleWatch) == [.saveWatchlist(["ETHUSDT"])])
+        _ = await model.perform(.cycleGroup)
+        #expect(await model.snapshot(now: 0).group == "watchlist")
+    }
+}

@@ -86,14 +86,18 @@ func modelNumbers(_ s: DashboardSnapshot) -> [ExactDecimal] {
     out += s.watchlist.flatMap { [$0.last, $0.changePercent.rounded(scale: 2)] }
     out += s.klines.flatMap { [$0.open, $0.high, $0.low, $0.close] }
     if let m = s.mark {
-        out += [m.markPrice, m.markPrice.rounded(scale: 1), m.indexPrice, m.estimatedSettlePrice].compactMap { $0 }
+        let tick = s.precisions[s.symbol]?.price ?? 18
+        out += [m.markPrice, m.indexPrice, m.estimatedSettlePrice].compactMap { $0 }.flatMap { [$0, $0.rounded(scale: tick)] }
         out.append((m.fundingRate * 100).rounded(scale: 4))
     }
     if let a = s.account?.state {
         out += a.balances.values.flatMap { [$0.walletBalance.rounded(scale: 2)] }
         out.append(a.totalUnrealizedPnL.rounded(scale: 2))
         if let r = a.marginRatio { out.append((r * 100).rounded(scale: 2)) }
-        out += a.openPositions.flatMap { [$0.amount.magnitude, $0.entryPrice, $0.markPrice, $0.markPrice?.rounded(scale: 1), $0.unrealizedPnL.rounded(scale: 2)].compactMap { $0 } }
+        out += a.openPositions.flatMap { p in
+            [p.amount.magnitude, p.entryPrice, p.markPrice, p.markPrice?.rounded(scale: s.precisions[p.symbol]?.price ?? 18),
+             p.unrealizedPnL.rounded(scale: 2)].compactMap { $0 }
+        }
         out += a.openOrders.values.flatMap { [$0.price, $0.quantity, $0.filled] }
         out += a.recentFills.flatMap { [$0.price, $0.quantity] }
     }

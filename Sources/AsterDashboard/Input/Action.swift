@@ -29,6 +29,8 @@ public enum Action: Sendable, Hashable {
     case toggleChartStyle
     /// The next watchlist group: every symbol, the watchlist, then each named group.
     case cycleGroup
+    /// Add the focused symbol to the watchlist, or remove it (saved to the config file).
+    case toggleWatch
     /// Open or close the alert overlay (rules and the log of fired alerts).
     case toggleAlerts
     /// Open the new-alert prompt for the focused symbol (`>PRICE`, `<PRICE`, `N%` or `N%/M`).

@@ -11,7 +11,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
     case moreDepth = "more-depth"
     case lessDepth = "less-depth"
     case coarser, finer
-    case sort, group
+    case sort, group, watch
     case alerts
     case addAlert = "add-alert"
     case editAlert = "edit-alert"
@@ -36,6 +36,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .finer: .changeGrouping(-1)
         case .sort: .cycleSort
         case .group: .cycleGroup
+        case .watch: .toggleWatch
         case .alerts: .toggleAlerts
         case .addAlert: .beginAlert
         case .editAlert: .editAlert
@@ -65,6 +66,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .finer: "finer book price grouping"
         case .sort: "cycle watchlist sort: symbol, change, volume"
         case .group: "cycle watchlist group: all, watchlist, named groups"
+        case .watch: "add or remove the symbol from the watchlist (saved)"
         case .alerts: "alert overlay: rules and fired alerts"
         case .addAlert: "new alert on the symbol: >PRICE <PRICE N% N%/MIN"
         case .editAlert: "alert overlay: edit the selected rule"
@@ -94,6 +96,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .finer: [.character("G")]
         case .sort: [.character("s")]
         case .group: [.character("w")]
+        case .watch: [.character("W")]
         case .alerts: [.character("A")]
         case .addAlert: [.character("a")]
         case .editAlert: [.character("e")]

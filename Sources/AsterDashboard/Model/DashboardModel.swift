@@ -10,6 +10,8 @@ public enum Effect: Sendable, Hashable {
     /// Fetch every symbol's tick and step size (REST `exchangeInfo`) and pass them to
     /// ``DashboardModel/setSymbolInfo(_:)``.
     case loadSymbolInfo
+    /// Save the watchlist to the config file (a symbol was added or removed in the UI).
+    case saveWatchlist([String])
     /// Save the alert rules to the config file (they were added, edited or deleted in the UI).
     case saveAlerts([AlertRule])
     /// Leave the dashboard.
@@ -28,7 +30,7 @@ public actor DashboardModel {
     private var state = DashboardSnapshot()
     private var tickers: [String: WatchRow] = [:]
     /// The watchlist groups `w` cycles through: `nil` (every symbol) first, then the watchlist and named groups.
-    private let groups: [WatchGroup?]
+    private var groups: [WatchGroup?]
     private var groupIndex = 0
     private var allowedSymbols: Set<String>?
     private var frameSamples: [(time: Int64, frames: Int)] = []
@@ -344,6 +346,7 @@ public actor DashboardModel {
             editingAlert = nil
             state.alertInput = ""
         case .editAlert, .deleteAlert: break  // only in the alert overlay
+        case .toggleWatch: return toggleWatch()
         case .resize, .click: break
         case .quit: return [.quit]
         }
@@ -454,5 +457,28 @@ public actor DashboardModel {
         state.alertRules = rules
         state.alertCursor = min(state.alertCursor, max(0, rules.count - 1))
         return [.saveAlerts(rules)]
+    }
+
+    // MARK: Watchlist
+
+    /// Adds the focused symbol to the watchlist group (created when there is none), or removes it.
+    private func toggleWatch() -> [Effect] {
+        let symbol = state.symbol
+        if !groups.contains(where: { $0?.name == "watchlist" }) {
+            groups.insert(WatchGroup(name: "watchlist", symbols: []), at: 1)
+            if groupIndex >= 1 { groupIndex += 1 }
+        }
+        let index = groups.firstIndex { $0?.name == "watchlist" } ?? 1
+        var list = groups[index]?.symbols ?? []
+        if let at = list.firstIndex(of: symbol) {
+            list.remove(at: at)
+            state.message = "\(symbol) removed from the watchlist"
+        } else {
+            list.append(symbol)
+            state.message = "\(symbol) added to the watchlist"
+        }
+        groups[index] = WatchGroup(name: "watchlist", symbols: list)
+        if groupIndex == index { allowedSymbols = Set(list) }
+        return [.saveWatchlist(list)]
     }
 }

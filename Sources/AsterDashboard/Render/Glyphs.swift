@@ -71,6 +71,15 @@ enum Format {
         s.count >= width ? String(s.suffix(width)) : String(repeating: " ", count: width - s.count) + s
     }
 
+    /// The parts that fit whole, space-separated, in order (the first is kept, cut, only when alone too long).
+    static func fitted(_ parts: [String], _ width: Int, separator: String = " ") -> String {
+        var text = ""
+        for part in parts where text.count + (text.isEmpty ? 0 : separator.count) + part.count <= width {
+            text += (text.isEmpty ? "" : separator) + part
+        }
+        return text.isEmpty ? String((parts.first ?? "").prefix(width)) : text
+    }
+
     static func padRight(_ s: String, _ width: Int) -> String {
         s.count >= width ? String(s.prefix(width)) : s + String(repeating: " ", count: width - s.count)
     }

@@ -155,6 +155,8 @@ struct DashboardApp {
                         case .quit: break loop
                         case .loadHistory, .loadSymbolInfo: load(effect)
                         case .saveAlerts(let rules): Self.saveAlerts(rules, path: options.configPath, logger: logger)
+                        case .saveWatchlist(let symbols):
+                            Self.saveConfig(path: options.configPath, logger: logger) { $0.watchlist = symbols }
                         case .resubscribe(let old, let new):
                             guard replay == nil else { continue }  // a replay has the streams it recorded
                             Task {
@@ -198,16 +200,21 @@ struct DashboardApp {
         }
     }
 
-    /// Saves alert rules changed in the UI into the config file (its other settings as the file
-    /// has them, not as flags changed them), atomically.
+    /// Saves alert rules changed in the UI into the config file.
     static func saveAlerts(_ rules: [AlertRule], path: String?, logger: Logger) {
+        saveConfig(path: path, logger: logger) { $0.alerts.rules = rules }
+    }
+
+    /// Applies a UI change to the config file as the file has it (not as flags changed it) and
+    /// saves it atomically (temporary file, then rename).
+    static func saveConfig(path: String?, logger: Logger, _ change: (inout DashboardConfig) -> Void) {
         guard let path else { return }
         do {
             var file = try ConfigFile.load(path: path)
-            file.alerts.rules = rules
+            change(&file)
             try ConfigFile.save(file, to: path)
         } catch {
-            logger.warning("saving alerts failed", metadata: ["error": "\(error)"])
+            logger.warning("saving the config file failed", metadata: ["error": "\(error)"])
         }
     }
 

@@ -12,7 +12,18 @@ struct DashboardCommand: AsyncParsableCommand {
         discussion: """
             With --demo it starts the embedded exchange simulator on a loopback port and connects to
             it over real websockets; otherwise it connects to --url (Aster production by default).
-            Press ? in the dashboard for every key.
+            Press ? in the dashboard for every key (a: new alert, A: alert list, c: chart style,
+            w: watchlist group).
+
+            Settings (watchlist and groups, layout, chart, theme and colours, key bindings, alerts,
+            log file) come from $XDG_CONFIG_HOME/aster-tui/config.toml (default
+            ~/.config/aster-tui/config.toml) or --config FILE; flags override it. See
+            `aster-tui config --print-default` for every setting, commented. A bad file is reported
+            with its line and the command exits 64.
+
+            The dashboard needs an interactive terminal: with output or input redirected, TERM=dumb
+            or an unknown TERM it exits 64 with one line on standard error; for headless output use
+            `aster-tui stream …`.
             """
     )
 

@@ -17,7 +17,7 @@ enum AccountPane {
         let bottom = rect.y + rect.height
         func line(_ parts: [String], _ style: CellStyle) {
             guard y < bottom else { return }
-            grid.put(fitted(parts, rect.width), x: rect.x, y: y, style: style)
+            grid.put(Format.fitted(parts, rect.width), x: rect.x, y: y, style: style)
             y += 1
         }
         func table(_ columns: [Column], style: @escaping (Int) -> CellStyle) {
@@ -75,8 +75,12 @@ enum AccountPane {
     }
 
     static func positionColumns(_ positions: [PositionState], _ s: DashboardSnapshot) -> [Column] {
-        func price(_ p: PositionState, _ v: ExactDecimal?) -> String {
-            v.map { $0.formatted(fractionDigits: s.priceDigits(p.symbol, [p.entryPrice] + (p.markPrice.map { [$0] } ?? []))) } ?? "-"
+        // The entry is an average (its own digits, at least the tick's); the mark is computed
+        // (rounded to the tick when it is known).
+        func entry(_ p: PositionState) -> String { p.entryPrice.formatted(fractionDigits: s.priceDigits(p.symbol, [p.entryPrice])) }
+        func mark(_ p: PositionState) -> String {
+            guard let m = p.markPrice else { return "-" }
+            return m.formatted(fractionDigits: s.precisions[p.symbol]?.price ?? Int(m.scale))
         }
         func roe(_ p: PositionState) -> String {
             // Return on the initial margin: PnL / (|size| × entry / leverage).
@@ -89,8 +93,8 @@ enum AccountPane {
             Column(header: "Side", cells: positions.map { $0.amount.isNegative ? "short" : "long" }, alignment: .left, priority: 7),
             Column(header: "Size", cells: positions.map { $0.amount.magnitude.formatted(fractionDigits: s.quantityDigits($0.symbol, [$0.amount])) },
                    alignment: .right, priority: 8),
-            Column(header: "Entry", cells: positions.map { price($0, $0.entryPrice) }, alignment: .right, priority: 5),
-            Column(header: "Mark", cells: positions.map { price($0, $0.markPrice) }, alignment: .right, priority: 4),
+            Column(header: "Entry", cells: positions.map(entry), alignment: .right, priority: 5),
+            Column(header: "Mark", cells: positions.map(mark), alignment: .right, priority: 4),
             Column(header: "uPnL", cells: positions.map { signed($0.unrealizedPnL) }, alignment: .right, priority: 6),
             Column(header: "ROE", cells: positions.map(roe), alignment: .right, priority: 3),
             Column(header: "Lev", cells: positions.map { "\($0.leverage)x" }, alignment: .right, priority: 2),
@@ -116,14 +120,6 @@ enum AccountPane {
     static func money(_ v: ExactDecimal) -> String { v.formatted(fractionDigits: 2) }
     static func signed(_ v: ExactDecimal) -> String { (v.isNegative ? "" : "+") + v.formatted(fractionDigits: 2) }
 
-    /// The parts that fit whole, space-separated, in order (the first is kept, cut, only when alone too long).
-    static func fitted(_ parts: [String], _ width: Int) -> String {
-        var text = ""
-        for part in parts where text.count + (text.isEmpty ? 0 : 1) + part.count <= width {
-            text += (text.isEmpty ? "" : " ") + part
-        }
-        return text.isEmpty ? String((parts.first ?? "").prefix(width)) : text
-    }
 }
 
 

@@ -62,7 +62,7 @@ enum ChartPane {
                  style: CellStyle(last.close >= last.open ? .up : .down, bold: true))
         let info = ["C \(price(last.close))", "O \(price(last.open))", "H \(price(last.high))", "L \(price(last.low))",
                     "V \(Format.compact(last.volume))"]
-        grid.put(AccountPane.fitted(info, rect.width), x: rect.x, y: rect.y + rect.height - 1,
+        grid.put(Format.fitted(info, rect.width), x: rect.x, y: rect.y + rect.height - 1,
                  style: CellStyle(.dim), maxWidth: rect.width)
     }
 }

@@ -44,14 +44,14 @@ enum StatusBar {
     }
 
     static func renderFooter(_ s: DashboardSnapshot, in rect: Rect, into grid: inout CellGrid, keys: KeyMap) {
-        let hints = s.message ?? footerHints(keys)
+        let hints = s.message ?? Format.fitted(footerHints(keys), rect.width - 1, separator: "  ")
         grid.put(hints, x: rect.x + 1, y: rect.y, style: CellStyle(s.message == nil ? .dim : .yellow), maxWidth: rect.width - 1)
     }
 }
 
 extension StatusBar {
     /// The footer's key hints, from the bindings in use.
-    static func footerHints(_ keys: KeyMap) -> String {
+    static func footerHints(_ keys: KeyMap) -> [String] {
         let arrows = ["Up": "↑", "Down": "↓"]
         let move = [Command.up, .down].compactMap { keys.hint($0).map { arrows[$0] ?? $0 } }.joined()
         let items: [(Command, String)] = [
@@ -59,6 +59,6 @@ extension StatusBar {
             (.moreDepth, "depth"), (.sort, "sort"), (.group, "group"), (.pause, "pause"), (.help, "help"), (.quit, "quit"),
         ]
         let rest = items.compactMap { command, what in keys.hint(command).map { "\($0) \(what)" } }
-        return ([move.isEmpty ? nil : move + " symbol"].compactMap { $0 } + rest).joined(separator: "  ")
+        return [move.isEmpty ? nil : move + " symbol"].compactMap { $0 } + rest
     }
 }
