@@ -73,7 +73,7 @@ struct DashboardConfigEndToEndTests {
         defer { Task { await session.kill() } }
         try await session.start("env NO_COLOR=1 TERM=xterm-256color \(binary) --demo --config \(dir)/c.toml; echo EXITED:$?; sleep 30",
                                 width: 120, height: 40)
-        try await session.waitFor("running") { $0.contains("connected") && $0.contains("spread") }
+        try await session.waitFor("running") { $0.contains("LIVE") && $0.contains("spread") }
         let colored = try await session.tmux(["capture-pane", "-e", "-p", "-t", session.name])
         #expect(colored.range(of: #"\[([0-9;]*;)?(3[0-7]|38;5;[0-9]+|9[0-7])(;[0-9;]*)?m"#, options: .regularExpression) == nil)
         try await session.keys("q")

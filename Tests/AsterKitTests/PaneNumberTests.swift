@@ -125,9 +125,10 @@ func numberProblems(_ grid: CellGrid, _ rect: Rect, _ allowed: [ExactDecimal], c
             guard let first = digitsStart.first, first.isNumber else { continue }
             if token.dropLast().contains(where: \.isLetter) { continue }  // a label: 24h%, 1m
             if token.contains(":") {
-                if token.range(of: #"^\d\d:\d\d:\d\d$"#, options: .regularExpression) == nil { problems.append("\(place): cut time \(word) in [\(row)]") }
+                if token.range(of: #"^\d\d:\d\d(:\d\d)?$"#, options: .regularExpression) == nil { problems.append("\(place): cut time \(word) in [\(row)]") }
                 continue
             }
+            if token.range(of: #"^\d\d-\d\d$"#, options: .regularExpression) != nil { continue }  // a date on the time axis
             if token.hasSuffix("%") {
                 if ExactDecimal(String(token.dropLast())) == nil { problems.append("\(place): bad percentage \(word) in [\(row)]") }
                 continue

@@ -139,6 +139,12 @@ public actor DashboardModel {
         if state.alertLog.count > Self.maxAlertLog { state.alertLog.removeLast(state.alertLog.count - Self.maxAlertLog) }
     }
 
+    /// A REST request's outcome: a failure is shown in the status bar with its reason until the
+    /// same request succeeds (`error` nil).
+    public func noteREST(_ what: String, error: String?) {
+        state.restProblems[what] = error
+    }
+
     /// Alerts fired since the last call (then forgets them): the app rings the bell and runs
     /// the notification command for each.
     public func takeFiredAlerts() -> [AlertEvent] {
@@ -169,11 +175,16 @@ public actor DashboardModel {
     public func apply(_ event: StreamEvent, receivedAt now: Int64) {
         if undrawnSince == nil, case .message = event { undrawnSince = now }
         switch event {
-        case .message(let message): apply(message.event, receivedAt: now)
+        case .message(let message):
+            state.lastFrameAt = now
+            apply(message.event, receivedAt: now)
         case .state(.subscribed), .state(.rolledOver):
             // Still connected; the bar keeps saying so rather than flickering.
             state.connection = .connected
-        case .state(let connection): state.connection = connection
+        case .state(let connection):
+            state.connection = connection
+            state.connectionSince = now
+            if case .disconnected(let reason) = connection { state.lastDisconnect = reason }
         case .decodeFailure: state.decodeErrors += 1
         }
     }

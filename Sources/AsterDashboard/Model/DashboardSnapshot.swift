@@ -97,6 +97,14 @@ public struct DashboardSnapshot: Sendable {
     public var showHelp = false
     public var search: String?
     public var message: String?
+    /// When the last market frame arrived (local ms), for the status bar's age.
+    public var lastFrameAt: Int64?
+    /// When the connection state last changed (local ms), for the reconnect countdown.
+    public var connectionSince: Int64 = 0
+    /// Why the connection last dropped, shown while reconnecting.
+    public var lastDisconnect: String?
+    /// REST requests failing now (history, symbol info, account), with the reason; cleared on success.
+    public var restProblems: [String: String] = [:]
     /// Alert rules in force.
     public var alertRules: [AlertRule] = []
     /// Alerts fired, newest first (bounded).

@@ -12,15 +12,17 @@ public struct Glyphs: Sendable, Hashable {
     public var wick: Character
     public var body: Character
     public var dot: Character
+    /// The chart's current-price line.
+    public var priceLine: Character
     public var eighths: [Character]
 
     /// Unicode box drawing and block elements.
     public static let unicode = Glyphs(horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└",
-                                       bottomRight: "┘", bar: "█", wick: "│", body: "█", dot: "●",
+                                       bottomRight: "┘", bar: "█", wick: "│", body: "█", dot: "●", priceLine: "┈",
                                        eighths: [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"])
     /// Plain ASCII.
     public static let ascii = Glyphs(horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+",
-                                     bottomRight: "+", bar: "#", wick: "|", body: "#", dot: "*",
+                                     bottomRight: "+", bar: "#", wick: "|", body: "#", dot: "*", priceLine: "-",
                                      eighths: [" ", ".", ".", ":", ":", "|", "|", "#", "#"])
 }
 
@@ -63,6 +65,20 @@ enum Format {
         let s = max(0, ms / 1000)
         if s >= 3600 { return "\(s / 3600)h \(two(s / 60 % 60))m \(two(s % 60))s" }
         return "\(s / 60)m \(two(s % 60))s"
+    }
+
+    /// `11-25` (UTC month and day) from milliseconds.
+    static func monthDay(_ ms: Int64) -> String {
+        // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+        let z = ms / 86_400_000 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return two(month) + "-" + two(day)
     }
 
     static func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }

@@ -103,8 +103,12 @@ struct DashboardApp {
         func load(_ effect: Effect) {
             if effect == .loadSymbolInfo, let rest {
                 Task {
-                    do { await model.setSymbolInfo(try await rest.exchangeInfo()) } catch {
+                    do {
+                        await model.setSymbolInfo(try await rest.exchangeInfo())
+                        await model.noteREST("exchangeInfo", error: nil)
+                    } catch {
                         logger.warning("exchangeInfo failed", metadata: ["error": "\(error)"])
+                        await model.noteREST("exchangeInfo", error: "\(error)")
                     }
                 }
             }
@@ -113,8 +117,10 @@ struct DashboardApp {
                 do {
                     let history = try await rest.klines(symbol: symbol, interval: interval, limit: 240)
                     await model.seedKlines(symbol: symbol, interval: interval, history)
+                    await model.noteREST("history", error: nil)
                 } catch {
                     logger.warning("kline history failed", metadata: ["error": "\(error)"])
+                    await model.noteREST("history", error: "\(error)")
                 }
             }
         }
@@ -230,6 +236,7 @@ struct DashboardApp {
             group.addTask {
                 for await status in updates {
                     if let error = status.lastError { logger.warning("account snapshot failed", metadata: ["error": "\(error)"]) }
+                    await model.noteREST("account", error: status.lastError.map { "\($0)" })
                     await model.updateAccount(status)
                 }
             }

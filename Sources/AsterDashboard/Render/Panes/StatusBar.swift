@@ -12,23 +12,15 @@ enum StatusBar {
         put(" ASTER ", CellStyle(.yellow, bold: true, reverse: true))
         put(s.mode.rawValue.uppercased() + " ", CellStyle(s.mode == .live ? .green : .magenta, bold: true, reverse: true))
         put(s.symbol + " ", CellStyle(.white, bold: true, reverse: true))
-        let (text, color): (String, PaletteColor) = switch s.connection {
-        case .connected, .rolledOver: ("connected", .green)
-        case .subscribed(let n): ("connected · \(n) streams", .green)
-        case .connecting: ("connecting", .yellow)
-        case .stale: ("stale", .yellow)
-        case .reconnecting(let attempt, let delay): ("reconnecting #\(attempt) in \(delay.milliseconds)ms", .red)
-        case .disconnected(let reason): ("disconnected: \(reason)", .red)
-        case .stopped: ("stopped", .red)
-        case .authenticating: ("authenticating", .yellow)
-        case .keptAlive: ("connected", .green)
-        case .listenKeyInvalid: ("renewing listen key", .yellow)
-        }
+        let (text, color) = connectionText(s)
         put("\(glyphs.dot) \(text) ", CellStyle(color, bold: true, reverse: true))
         // A fired alert flashes here for 10 s (alternating colours every half second).
         if let alert = s.alertLog.first, s.now - alert.at < 10_000, s.now >= alert.at {
             let on = (s.now / 500) % 2 == 0
             put(" ALERT " + alert.message + " ", CellStyle(on ? .red : .yellow, bold: true, reverse: true))
+        }
+        for (what, reason) in s.restProblems.sorted(by: { $0.key < $1.key }) {
+            put(" REST \(what) failing: \(reason) ", CellStyle(.red, bold: true, reverse: true))
         }
         var parts = ["\(s.framesPerSecond) f/s"]
         if let latency = s.latencyMs { parts.append("lat \(latency)ms") }
@@ -40,6 +32,27 @@ enum StatusBar {
         let clock = " " + Format.clock(s.now) + " UTC "
         if rect.x + rect.width - clock.count > x {
             grid.put(clock, x: rect.x + rect.width - clock.count, y: rect.y, style: bar)
+        }
+    }
+
+    /// The connection at a glance: LIVE with the last frame's age, STALE (age), RECONNECTING
+    /// (attempt, next try in, last reason), OFFLINE (reason).
+    static func connectionText(_ s: DashboardSnapshot) -> (String, PaletteColor) {
+        let age = s.lastFrameAt.map { max(0, s.now - $0) }
+        func seconds(_ ms: Int64) -> String { ms < 10_000 ? Format.fixed(Double(ms) / 1000, 1) + "s" : "\(ms / 1000)s" }
+        switch s.connection {
+        case .connected, .rolledOver, .subscribed, .keptAlive:
+            guard let age else { return ("CONNECTED, no data yet", .yellow) }
+            return age < 5_000 ? ("LIVE \(seconds(age))", .green) : ("STALE \(seconds(age))", .yellow)
+        case .connecting: return ("CONNECTING", .yellow)
+        case .authenticating: return ("AUTHENTICATING", .yellow)
+        case .stale: return ("STALE" + (age.map { " " + seconds($0) } ?? ""), .yellow)
+        case .reconnecting(let attempt, let delay):
+            let next = max(0, s.connectionSince + Int64(delay.components.seconds * 1000) + delay.components.attoseconds / 1_000_000_000_000_000 - s.now)
+            return ("RECONNECTING #\(attempt) in \(seconds(next))" + (s.lastDisconnect.map { ": \($0)" } ?? ""), .red)
+        case .disconnected(let reason): return ("OFFLINE: \(reason)", .red)
+        case .stopped: return ("OFFLINE: stopped", .red)
+        case .listenKeyInvalid: return ("RENEWING LISTEN KEY", .yellow)
         }
     }
 
