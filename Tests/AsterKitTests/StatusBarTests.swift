@@ -1,5 +1,5 @@
 import AsterDashboard
-import AsterKit
+@testable import AsterKit
 import Testing
 
 @Suite("Connection status at a glance")
@@ -54,5 +54,33 @@ struct ChartTests {
         var line = s
         line.chartStyle = .line
         #expect(renderer.render(line, width: 100, height: 24).lines.joined().contains("●"))
+    }
+}
+
+@Suite("Book cursor")
+struct BookCursorTests {
+    @Test("with the book focused, ↑↓ move a cursor across the spread and read out size, notional and distance from mid")
+    func cursor() async throws {
+        let model = DashboardModel(mode: .demo, symbol: "BTCUSDT")
+        await model.setSymbolInfo([SymbolInfo(symbol: "BTCUSDT", status: "TRADING", tickSize: dec("0.01"), stepSize: dec("0.000001"))])
+        await model.apply(try decode(try fixture("depthPartial")).event, receivedAt: 0)
+        _ = await model.perform(KeyMap.standard.action(for: .tab, searching: false)!)
+        #expect(await model.snapshot(now: 0).paneFocus == .book)
+        _ = await model.perform(.moveFocus(1))
+        _ = await model.perform(.moveFocus(1))
+        var s = await model.snapshot(now: 0)
+        #expect(s.bookCursor == 2)
+        let bids = s.bids.prefix(2)
+        let size = bids.reduce(ExactDecimal.zero) { $0 + $1.quantity }
+        var text = DashboardRenderer(layout: .single(.book)).render(s, width: 70, height: 20).lines.joined(separator: "\n")
+        #expect(text.contains("bid 2") && text.contains("cum \(size.formatted(fractionDigits: 6))") && text.contains("ticks"), "\(text)")
+        // Up three times: across the spread to the second ask (the cursor never rests on the spread).
+        for _ in 0..<3 { _ = await model.perform(.moveFocus(-1)) }
+        s = await model.snapshot(now: 0)
+        #expect(s.bookCursor == -2)
+        text = DashboardRenderer(layout: .single(.book)).render(s, width: 70, height: 20).lines.joined(separator: "\n")
+        #expect(text.contains("ask 2"))
+        _ = await model.perform(.dismiss)
+        #expect(await model.snapshot(now: 0).bookCursor == nil)
     }
 }

@@ -297,6 +297,12 @@ public actor DashboardModel {
         if state.alertInput != nil { return performAlertInput(action) }
         if state.showAlerts, let effects = performInAlertOverlay(action) { return effects }
         switch action {
+        case .moveFocus(let delta) where state.paneFocus == .book && abs(delta) == 1:
+            // On the focused book, ↑↓ move the cursor across the spread.
+            var c = state.bookCursor ?? 0
+            c += delta
+            if c == 0 { c += delta }
+            state.bookCursor = min(max(c, -state.bookDepth), state.bookDepth)
         case .moveFocus(let delta):
             let rows = sortedRows()
             guard !rows.isEmpty else { return [] }
@@ -334,6 +340,7 @@ public actor DashboardModel {
         case .togglePause: state.paused.toggle()
         case .toggleHelp: state.showHelp.toggle()
         case .dismiss:
+            state.bookCursor = nil
             state.showHelp = false
             state.showAlerts = false
             state.message = nil
@@ -375,6 +382,7 @@ public actor DashboardModel {
         state.klines = []
         state.mark = nil
         state.grouping = nil
+        state.bookCursor = nil
         state.message = nil
         tradeSizes = []
         return [.resubscribe(unsubscribe: old, subscribe: Self.symbolStreams(symbol, interval: state.interval)),

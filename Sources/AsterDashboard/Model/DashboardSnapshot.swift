@@ -97,6 +97,9 @@ public struct DashboardSnapshot: Sendable {
     public var showHelp = false
     public var search: String?
     public var message: String?
+    /// The book cursor (book pane focused, ↑↓): levels from the spread, negative for asks
+    /// (-1 the best ask), positive for bids (1 the best bid); `nil` when off.
+    public var bookCursor: Int?
     /// When the last market frame arrived (local ms), for the status bar's age.
     public var lastFrameAt: Int64?
     /// When the connection state last changed (local ms), for the reconnect countdown.

@@ -1,4 +1,5 @@
 import AsterKit
+import Foundation
 
 /// Order book: asks above, bids below, with cumulative depth bars, spread, mid and imbalance.
 /// Prices and sizes are shown at the symbol's tick and step precision, right-aligned so the
@@ -60,8 +61,11 @@ enum BookPane {
             let y = isAsk ? top + i : mid + 1 + (i - asks.count)
             guard y >= rect.y, y < rect.y + rect.height else { continue }
             let color: PaletteColor = isAsk ? .down : .up
+            let selected = s.bookCursor.map { $0 < 0 ? isAsk && asks.count - 1 - i == -$0 - 1 : !isAsk && i - asks.count == $0 - 1 } ?? false
+            if selected { grid.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), with: Cell(character: " ", style: CellStyle(reverse: true))) }
             for (index, cx, width) in layout {
-                let style = index == 0 ? CellStyle(color, bold: true) : index == 2 ? CellStyle(.dim) : .plain
+                var style = index == 0 ? CellStyle(color, bold: true) : index == 2 ? CellStyle(.dim) : .plain
+                style.reverse = selected
                 grid.put(Format.padLeft(columns[index].cells[i], width), x: rect.x + cx, y: y, style: style)
             }
             if barWidth > 0 {
@@ -70,7 +74,9 @@ enum BookPane {
                          style: CellStyle(color))
             }
         }
-        if let bid = s.bids.first?.price, let ask = s.asks.first?.price {
+        if let cursor = s.bookCursor, let line = cursorReadout(s, cursor: cursor, bids: bids, asks: asks, width: rect.width) {
+            grid.put(line, x: rect.x, y: mid, style: CellStyle(.cyan, bold: true), maxWidth: rect.width)
+        } else if let bid = s.bids.first?.price, let ask = s.asks.first?.price {
             let spread = (ask - bid).formatted(fractionDigits: s.priceDigits(s.symbol, [bid, ask]))
             let midPrice = ((bid + ask) * ExactDecimal(mantissa: 5, scale: 1))
             let bidQty = bids.reduce(ExactDecimal.zero) { $0 + $1.quantity }.doubleValue
@@ -84,6 +90,27 @@ enum BookPane {
             }
             grid.put(text, x: rect.x, y: mid, style: CellStyle(.yellow, bold: true), maxWidth: rect.width)
         }
+    }
+
+    /// From the top of the book to the cursor's level: cumulative size and notional, and the
+    /// level's distance from the mid in ticks and percent.
+    static func cursorReadout(_ s: DashboardSnapshot, cursor: Int, bids: [PriceLevel], asks: [PriceLevel], width: Int) -> String? {
+        guard let bid = s.bids.first?.price, let ask = s.asks.first?.price else { return nil }
+        let side = cursor < 0 ? asks : bids
+        let depth = min(abs(cursor), side.count)
+        guard depth > 0 else { return nil }
+        let levels = side.prefix(depth)
+        let size = levels.reduce(ExactDecimal.zero) { $0 + $1.quantity }
+        let notional = levels.reduce(ExactDecimal.zero) { $0 + $1.price * $1.quantity }
+        let price = levels.last!.price
+        let mid = (bid + ask) * ExactDecimal(mantissa: 5, scale: 1)
+        let distance = (price - mid).magnitude
+        let tickDigits = s.precisions[s.symbol]?.price ?? s.priceDigits(s.symbol, s.bids.map(\.price) + s.asks.map(\.price))
+        let ticks = distance.doubleValue * pow(10, Double(tickDigits))
+        let percent = mid.isZero ? 0 : distance.doubleValue / mid.doubleValue * 100
+        let parts = ["\(cursor < 0 ? "ask" : "bid") \(depth)", "cum \(size.formatted(fractionDigits: s.quantityDigits(s.symbol, Array(levels.map(\.quantity)))))",
+                     "\(Format.compact(notional)) USDT", "\(Format.fixed(ticks, ticks < 10 ? 1 : 0)) ticks", "\(Format.fixed(percent, 3))%"]
+        return Format.fitted(parts, width)
     }
 
     private static func cumulative(_ levels: [PriceLevel]) -> [ExactDecimal] {
