@@ -187,6 +187,16 @@ struct KeyMapTests {
         #expect(!keys.help.contains { $0.what == Command.pause.what })
     }
 
+    @Test("the help overlay lists every binding whole at the full layout's minimum, 100x28")
+    func helpFits() async throws {
+        var s = try await filledSnapshot()
+        s.showHelp = true
+        let text = DashboardRenderer().render(s, width: 100, height: 28).lines.joined(separator: "\n")
+        for row in KeyMap.standard.help {
+            #expect(text.contains(row.what) && text.contains(row.keys), "\(row)\n\(text)")
+        }
+    }
+
     @Test("key names read back as they are written", arguments: ["q", "/", "+", "Up", "PgDn", "Shift-Tab", "Esc", "Space", "Enter"])
     func names(name: String) throws {
         let key = try #require(KeyMap.key(named: name))

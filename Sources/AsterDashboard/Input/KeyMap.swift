@@ -197,12 +197,31 @@ public struct KeyMap: Sendable, Hashable {
         return byKey[key]?.action
     }
 
-    /// Every command with its keys, for the help overlay (commands without keys are left out).
+    /// Commands the help shows on one row when both have keys.
+    private static let pairs: [(Command, Command, String)] = [
+        (.up, .down, "move the watchlist focus (or the book cursor) and switch symbol"),
+        (.pageUp, .pageDown, "move the focus by 10"),
+        (.nextPane, .previousPane, "focus the next / previous pane"),
+        (.moreDepth, .lessDepth, "more / fewer book levels"),
+        (.coarser, .finer, "coarser / finer book price grouping"),
+    ]
+
+    /// Every command with its keys, for the help overlay (commands without keys are left out;
+    /// opposite commands share a row).
     public var help: [(keys: String, what: String)] {
-        Command.allCases.compactMap { command in
-            guard let list = keys[command], !list.isEmpty else { return nil }
-            return (list.map(Self.name(of:)).joined(separator: " "), command.what)
-        } + [("Ctrl-C", "quit"), ("click", "select a watchlist row")]
+        func names(_ c: Command) -> String? {
+            guard let list = keys[c], !list.isEmpty else { return nil }
+            return list.map(Self.name(of:)).joined(separator: " ")
+        }
+        var rows: [(keys: String, what: String)] = []
+        for command in Command.allCases {
+            if let pair = Self.pairs.first(where: { $0.0 == command || $0.1 == command }), let a = names(pair.0), let b = names(pair.1) {
+                if command == pair.0 { rows.append((a + " / " + b, pair.2)) }
+                continue
+            }
+            if let n = names(command) { rows.append((n, command.what)) }
+        }
+        return rows + [("Ctrl-C", "quit"), ("click", "select a watchlist row")]
     }
 
     /// The first key of a command as the footer shows it (`nil` when unbound).

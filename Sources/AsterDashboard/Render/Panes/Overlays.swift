@@ -4,16 +4,16 @@ import AsterKit
 enum HelpOverlay {
     static func render(_ rows: [(keys: String, what: String)], width: Int, height: Int, into grid: inout CellGrid,
                        glyphs: Glyphs) {
-        let w = min(width - 2, 72)
+        let w = min(width - 2, 88)
         let h = min(height - 2, rows.count + 4)
         guard w > 10, h > 3 else { return }
         let rect = Rect(x: (width - w) / 2, y: (height - h) / 2, width: w, height: h)
         grid.fill(rect)
         let inner = DashboardRenderer(glyphs: glyphs).box(rect, title: "Keys", focused: true, into: &grid)
         for (i, row) in rows.prefix(inner.height - 1).enumerated() {
-            grid.put(Format.padRight(row.keys, 16), x: inner.x + 1, y: inner.y + i, style: CellStyle(.yellow, bold: true),
-                     maxWidth: 16)
-            grid.put(row.what, x: inner.x + 18, y: inner.y + i, maxWidth: inner.width - 18)
+            grid.put(Format.padRight(row.keys, 20), x: inner.x + 1, y: inner.y + i, style: CellStyle(.yellow, bold: true),
+                     maxWidth: 20)
+            grid.put(row.what, x: inner.x + 22, y: inner.y + i, maxWidth: inner.width - 22)
         }
         grid.put("press ? or Esc to close", x: inner.x + 1, y: inner.y + inner.height - 1, style: CellStyle(.dim),
                  maxWidth: inner.width - 1)
