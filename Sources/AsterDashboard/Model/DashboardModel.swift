@@ -27,22 +27,22 @@ public enum Effect: Sendable, Hashable {
 /// let picture = await model.snapshot(now: now)
 /// ```
 public actor DashboardModel {
-    private var state = DashboardSnapshot()
+    var state = DashboardSnapshot()
     private var tickers: [String: WatchRow] = [:]
     /// The watchlist groups `w` cycles through: `nil` (every symbol) first, then the watchlist and named groups.
-    private var groups: [WatchGroup?]
-    private var groupIndex = 0
-    private var allowedSymbols: Set<String>?
+    var groups: [WatchGroup?]
+    var groupIndex = 0
+    var allowedSymbols: Set<String>?
     private var frameSamples: [(time: Int64, frames: Int)] = []
     private var tradeSizes: [ExactDecimal] = []
     /// Alert rules and their state.
-    private var alerts = AlertEngine()
+    var alerts = AlertEngine()
     /// The latest local receive time seen (ms), for alerts raised outside the event stream.
-    private var clock: Int64 = 0
+    var clock: Int64 = 0
     /// Alerts fired and not yet taken by the app (bell, notification command).
-    private var undelivered: [AlertEvent] = []
+    var undelivered: [AlertEvent] = []
     /// The rule being edited in the prompt, if any.
-    private var editingAlert: Int?
+    var editingAlert: Int?
     /// The focused symbol's trades, oldest first, at most twice ``maxTrades``.
     private var recentTrades: [AggregateTrade] = []
 
@@ -76,13 +76,6 @@ public actor DashboardModel {
         state.group = watchlist?.name
         alerts = AlertEngine(rules: rules)
         state.alertRules = rules
-    }
-
-    private func selectGroup(_ index: Int) {
-        groupIndex = index
-        let group = groups[index]
-        allowedSymbols = group.map { Set($0.symbols) }
-        state.group = group?.name
     }
 
     /// Streams the dashboard needs for every symbol.
@@ -125,34 +118,11 @@ public actor DashboardModel {
         if let account { observeAccountAlerts(account, now: clock) }
     }
 
-    private func observeAccountAlerts(_ account: AccountState, now: Int64) {
-        guard alerts.rules.contains(where: { [.marginRatioAbove, .pnlAbove, .pnlBelow].contains($0.kind) }) else { return }
-        let pnl = Dictionary(account.positions.values.map { ($0.symbol, $0.unrealizedPnL) }, uniquingKeysWith: { a, _ in a })
-        record(alerts.observeAccount(marginRatio: account.marginRatio, pnl: pnl, at: now))
-    }
-
-    /// Keeps fired alerts for the log, the status bar and the app's delivery.
-    private func record(_ fired: [AlertEvent]) {
-        guard !fired.isEmpty else { return }
-        undelivered += fired
-        state.alertLog.insert(contentsOf: fired.reversed(), at: 0)
-        if state.alertLog.count > Self.maxAlertLog { state.alertLog.removeLast(state.alertLog.count - Self.maxAlertLog) }
-    }
-
     /// A REST request's outcome: a failure is shown in the status bar with its reason until the
     /// same request succeeds (`error` nil).
     public func noteREST(_ what: String, error: String?) {
         state.restProblems[what] = error
     }
-
-    /// Alerts fired since the last call (then forgets them): the app rings the bell and runs
-    /// the notification command for each.
-    public func takeFiredAlerts() -> [AlertEvent] {
-        defer { undelivered.removeAll() }
-        return undelivered
-    }
-
-
 
     // MARK: Events
 
@@ -418,86 +388,5 @@ public actor DashboardModel {
         let current = state.grouping.flatMap { g in steps.firstIndex(of: g) } ?? -1
         let next = current + delta
         state.grouping = next < 0 ? nil : steps[min(next, steps.count - 1)]
-    }
-
-    // MARK: Alerts
-
-    /// Keys while the alert overlay is open: ↑↓ select a rule, edit, delete; others act as usual.
-    private func performInAlertOverlay(_ action: Action) -> [Effect]? {
-        switch action {
-        case .moveFocus(let delta):
-            state.alertCursor = min(max(0, state.alertCursor + delta), max(0, state.alertRules.count - 1))
-            return []
-        case .editAlert:
-            guard state.alertRules.indices.contains(state.alertCursor) else { return [] }
-            editingAlert = state.alertCursor
-            state.alertInput = AlertPrompt.text(of: state.alertRules[state.alertCursor])
-            return []
-        case .deleteAlert:
-            guard state.alertRules.indices.contains(state.alertCursor) else { return [] }
-            var rules = state.alertRules
-            let removed = rules.remove(at: state.alertCursor)
-            state.message = "deleted alert: \(removed)"
-            return setAlertRules(rules)
-        default: return nil
-        }
-    }
-
-    /// Keys while the new-alert prompt is open.
-    private func performAlertInput(_ action: Action) -> [Effect] {
-        switch action {
-        case .searchInput(let c): state.alertInput = (state.alertInput ?? "") + String(c)
-        case .searchBackspace: if state.alertInput?.isEmpty == false { state.alertInput?.removeLast() }
-        case .searchCancel, .dismiss:
-            state.alertInput = nil
-            editingAlert = nil
-        case .searchCommit:
-            let text = state.alertInput ?? ""
-            state.alertInput = nil
-            var rules = state.alertRules
-            let symbol = editingAlert.flatMap { rules.indices.contains($0) ? rules[$0].symbol : nil } ?? state.symbol
-            guard let rule = AlertPrompt.parse(text, symbol: symbol) else {
-                state.message = "not an alert: \"\(text)\" (>PRICE, <PRICE, N% or N%/MINUTES)"
-                editingAlert = nil
-                return []
-            }
-            if let i = editingAlert, rules.indices.contains(i) { rules[i] = rule } else { rules.append(rule) }
-            editingAlert = nil
-            state.message = "alert set: \(rule)"
-            return setAlertRules(rules)
-        case .quit: return [.quit]
-        default: break
-        }
-        return []
-    }
-
-    private func setAlertRules(_ rules: [AlertRule]) -> [Effect] {
-        alerts.setRules(rules)
-        state.alertRules = rules
-        state.alertCursor = min(state.alertCursor, max(0, rules.count - 1))
-        return [.saveAlerts(rules)]
-    }
-
-    // MARK: Watchlist
-
-    /// Adds the focused symbol to the watchlist group (created when there is none), or removes it.
-    private func toggleWatch() -> [Effect] {
-        let symbol = state.symbol
-        if !groups.contains(where: { $0?.name == "watchlist" }) {
-            groups.insert(WatchGroup(name: "watchlist", symbols: []), at: 1)
-            if groupIndex >= 1 { groupIndex += 1 }
-        }
-        let index = groups.firstIndex { $0?.name == "watchlist" } ?? 1
-        var list = groups[index]?.symbols ?? []
-        if let at = list.firstIndex(of: symbol) {
-            list.remove(at: at)
-            state.message = "\(symbol) removed from the watchlist"
-        } else {
-            list.append(symbol)
-            state.message = "\(symbol) added to the watchlist"
-        }
-        groups[index] = WatchGroup(name: "watchlist", symbols: list)
-        if groupIndex == index { allowedSymbols = Set(list) }
-        return [.saveWatchlist(list)]
     }
 }
