@@ -60,6 +60,7 @@ struct DashboardConfigEndToEndTests {
         try await session.waitFor("alert overlay") { $0.contains("2. ETHUSDT price ≥ 99999") && $0.contains("Fired (newest first)") }
         try await session.keys("Escape", "q")
         try await session.waitFor("clean exit") { $0.contains("EXITED:0") }
+        await session.kill()  // now, not in a task that may outlive the test process
     }
 
     @Test("NO_COLOR wins over a theme: no colour at all")
@@ -78,6 +79,7 @@ struct DashboardConfigEndToEndTests {
         #expect(colored.range(of: #"\[([0-9;]*;)?(3[0-7]|38;5;[0-9]+|9[0-7])(;[0-9;]*)?m"#, options: .regularExpression) == nil)
         try await session.keys("q")
         try await session.waitFor("clean exit") { $0.contains("EXITED:0") }
+        await session.kill()  // now, not in a task that may outlive the test process
     }
 
     @Test("--pane account is a labelled table at 50x12")
@@ -96,5 +98,6 @@ struct DashboardConfigEndToEndTests {
         #expect(screen.contains("USDT"))
         try await session.keys("q")
         try await session.waitFor("clean exit") { $0.contains("EXITED:0") }
+        await session.kill()  // now, not in a task that may outlive the test process
     }
 }

@@ -58,6 +58,7 @@ struct TerminalRequirementTests {
         let err = try String(contentsOfFile: dir + "/err", encoding: .utf8)
         #expect(err.contains(expected) && err.contains("aster-tui stream"), "\(err)")
         #expect(err.split(separator: "\n").count == 1)
+        await session.kill()
     }
 
     @Test("a bad config file stops the dashboard before the screen: file, line, reason, exit 64")
