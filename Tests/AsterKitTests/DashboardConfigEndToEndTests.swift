@@ -82,6 +82,37 @@ struct DashboardConfigEndToEndTests {
         await session.kill()  // now, not in a task that may outlive the test process
     }
 
+    @Test("margin-ratio and PnL alerts on the simulator's demo account fire and are logged")
+    func accountAlerts() async throws {
+        try #require(tmuxAvailable(), "tmux is required (installed by .ci/run)")
+        let binary = try asterTUIBinary().path
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            [alerts]
+            bell = false
+            [[alerts.rule]]
+            kind = "margin-ratio-above"
+            value = "0.000001"
+            [[alerts.rule]]
+            kind = "pnl-above"
+            symbol = "BTCUSDT"
+            value = "-1000000"
+            """.write(toFile: dir + "/c.toml", atomically: true, encoding: .utf8)
+        let session = TmuxSession()
+        defer { Task { await session.kill() } }
+        try await session.start("\(binary) --demo --config \(dir)/c.toml; echo EXITED:$?; sleep 30", width: 120, height: 40)
+        try await session.waitFor("account loaded") { $0.contains("Wallet") }
+        try await session.keys("A")
+        try await session.waitFor("both alerts in the log") { s in
+            s.contains("Fired (newest first)") && s.contains("margin ratio") && s.contains("at or above 0.000001%")
+                && s.contains("BTCUSDT PnL") && s.contains("at or above -1000000")
+        }
+        try await session.keys("Escape", "q")
+        try await session.waitFor("clean exit") { $0.contains("EXITED:0") }
+        await session.kill()
+    }
+
     @Test("--pane account is a labelled table at 50x12")
     func accountTable() async throws {
         try #require(tmuxAvailable(), "tmux is required (installed by .ci/run)")
