@@ -58,7 +58,15 @@ public struct DashboardLayout: Sendable, Hashable {
                 .trades: Rect(x: left + center, y: body.y + chartHeight, width: tradesWidth, height: lower),
             ]
             let sideX = left + center + tradesWidth
-            if account {
+            if account && right - tradesWidth < 24 {
+                // Too narrow beside the tape for a readable table: the account spans the right
+                // column under the tape and liquidations.
+                let accountHeight = lower / 2
+                let upper = lower - accountHeight
+                panes[.trades] = Rect(x: left + center, y: body.y + chartHeight, width: tradesWidth, height: upper)
+                panes[.liquidations] = Rect(x: sideX, y: body.y + chartHeight, width: right - tradesWidth, height: upper)
+                panes[.account] = Rect(x: left + center, y: body.y + chartHeight + upper, width: right, height: accountHeight)
+            } else if account {
                 let liqHeight = lower / 2
                 panes[.liquidations] = Rect(x: sideX, y: body.y + chartHeight, width: right - tradesWidth, height: liqHeight)
                 panes[.account] = Rect(x: sideX, y: body.y + chartHeight + liqHeight, width: right - tradesWidth,
