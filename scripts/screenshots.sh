@@ -37,7 +37,7 @@ shoot shots-full 120 40 dashboard-switched
 tmux send-keys -t shots-full q
 
 tmux new-session -d -s shots-pane -x 40 -y 10 "env -u NO_COLOR TERM=xterm-256color $bin --demo --pane book --config $cfg"
-sleep 8
+sleep "${PANE_SETTLE:-15}"
 shoot shots-pane 40 10 tmux-pane-book
 tmux send-keys -t shots-pane q
 
@@ -70,7 +70,7 @@ kind = "liquidation-above"
 value = "1000"
 TOML
 tmux new-session -d -s shots-alerts -x 120 -y 40 "env -u NO_COLOR TERM=xterm-256color $bin --demo --seed 7 --config $tmp/alerts.toml"
-sleep 6
+sleep "${PANE_SETTLE:-15}"
 tmux send-keys -t shots-alerts A
 sleep 1
 shoot shots-alerts 120 40 alerts-overlay
