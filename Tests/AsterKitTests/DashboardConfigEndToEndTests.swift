@@ -132,3 +132,29 @@ struct DashboardConfigEndToEndTests {
         await session.kill()  // now, not in a task that may outlive the test process
     }
 }
+
+@Suite("Dashboard without a network", .serialized, .timeLimit(.minutes(2)))
+struct DashboardOfflineTests {
+    @Test("a live start with nothing listening shows the reason and keeps retrying, never crashes; q still quits")
+    func noNetwork() async throws {
+        try #require(tmuxAvailable(), "tmux is required (installed by .ci/run)")
+        let binary = try asterTUIBinary().path
+        let dir = NSTemporaryDirectory() + "aster-offline-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        FileManager.default.createFile(atPath: dir + "/c.toml", contents: Data())
+        let session = TmuxSession()
+        defer { Task { await session.kill() } }
+        // Port 9 on loopback: nothing listens, connections are refused at once.
+        try await session.start("env -u ASTER_API_KEY -u ASTER_API_SECRET -u ASTER_USER \(binary) --url ws://127.0.0.1:9 "
+                                + "--rest-url http://127.0.0.1:9 --config \(dir)/c.toml; echo EXITED:$?; sleep 30", width: 120, height: 40)
+        let screen = try await session.waitFor("offline status") { s in
+            (s.contains("RECONNECTING #") || s.contains("OFFLINE:")) && s.contains("Connection errors")
+        }
+        #expect(!screen.contains("EXITED"))
+        try await session.waitFor("still retrying") { $0.contains("RECONNECTING #2") || $0.contains("RECONNECTING #3") }
+        try await session.keys("q")
+        try await session.waitFor("clean exit") { $0.contains("EXITED:0") }
+        await session.kill()
+    }
+}

@@ -96,6 +96,12 @@ enum Format {
         return text.isEmpty ? String((parts.first ?? "").prefix(width)) : text
     }
 
+    /// Words (a reason, not a number) cut to `limit` characters with an ellipsis, so one long
+    /// error leaves room for the rest of the status bar.
+    static func shortened(_ text: String, _ limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
+    }
+
     static func padRight(_ s: String, _ width: Int) -> String {
         s.count >= width ? String(s.prefix(width)) : s + String(repeating: " ", count: width - s.count)
     }

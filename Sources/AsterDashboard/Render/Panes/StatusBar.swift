@@ -20,7 +20,7 @@ enum StatusBar {
             put(" ALERT " + alert.message + " ", CellStyle(on ? .red : .yellow, bold: true, reverse: true))
         }
         for (what, reason) in s.restProblems.sorted(by: { $0.key < $1.key }) {
-            put(" REST \(what) failing: \(reason) ", CellStyle(.red, bold: true, reverse: true))
+            put(" REST \(what) failing: \(Format.shortened(reason, 32)) ", CellStyle(.red, bold: true, reverse: true))
         }
         var parts = ["\(s.framesPerSecond) f/s"]
         if let latency = s.latencyMs { parts.append("lat \(latency)ms") }
@@ -49,8 +49,8 @@ enum StatusBar {
         case .stale: return ("STALE" + (age.map { " " + seconds($0) } ?? ""), .yellow)
         case .reconnecting(let attempt, let delay):
             let next = max(0, s.connectionSince + Int64(delay.components.seconds * 1000) + delay.components.attoseconds / 1_000_000_000_000_000 - s.now)
-            return ("RECONNECTING #\(attempt) in \(seconds(next))" + (s.lastDisconnect.map { ": \($0)" } ?? ""), .red)
-        case .disconnected(let reason): return ("OFFLINE: \(reason)", .red)
+            return ("RECONNECTING #\(attempt) in \(seconds(next))" + (s.lastDisconnect.map { ": " + Format.shortened($0, 32) } ?? ""), .red)
+        case .disconnected(let reason): return ("OFFLINE: " + Format.shortened(reason, 48), .red)
         case .stopped: return ("OFFLINE: stopped", .red)
         case .listenKeyInvalid: return ("RENEWING LISTEN KEY", .yellow)
         }
