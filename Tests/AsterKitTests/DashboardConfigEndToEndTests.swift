@@ -63,6 +63,26 @@ struct DashboardConfigEndToEndTests {
         await session.kill()  // now, not in a task that may outlive the test process
     }
 
+    @Test("an 8-colour terminal gets the basic colours of the light theme, never a 256-colour index")
+    func basicColors() async throws {
+        try #require(tmuxAvailable(), "tmux is required (installed by .ci/run)")
+        let binary = try asterTUIBinary().path
+        let dir = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "[theme]\nname = \"light\"\npreset = \"colorblind\"\n".write(toFile: dir + "/c.toml", atomically: true, encoding: .utf8)
+        let session = TmuxSession()
+        defer { Task { await session.kill() } }
+        try await session.start("env -u NO_COLOR TERM=xterm \(binary) --demo --config \(dir)/c.toml; echo EXITED:$?; sleep 30",
+                                width: 120, height: 40)
+        try await session.waitFor("running") { $0.contains("LIVE") && $0.contains("spread") }
+        let colored = try await session.tmux(["capture-pane", "-e", "-p", "-t", session.name])
+        #expect(colored.range(of: #"\[([0-9;]*;)?3[0-7](;[0-9;]*)?m"#, options: .regularExpression) != nil, "basic colours")
+        #expect(!colored.contains("38;5;"), "no 256-colour index on an 8-colour terminal")
+        try await session.keys("q")
+        try await session.waitFor("clean exit") { $0.contains("EXITED:0") }
+        await session.kill()
+    }
+
     @Test("NO_COLOR wins over a theme: no colour at all")
     func noColorWins() async throws {
         try #require(tmuxAvailable(), "tmux is required (installed by .ci/run)")

@@ -142,12 +142,14 @@ public struct KeyMap: Sendable, Hashable {
         var keys = Dictionary(uniqueKeysWithValues: Command.allCases.map { ($0, $0.standardKeys) })
         for (name, specs) in overrides.sorted(by: { $0.key < $1.key }) {
             guard let command = Command(rawValue: name) else {
-                throw KeyMapError(command: name, reason: "unknown command \"\(name)\" (one of \(Command.allCases.map(\.rawValue).joined(separator: ", ")))")
+                let known = Command.allCases.map(\.rawValue).joined(separator: ", ")
+                throw KeyMapError(command: name, reason: "unknown command \"\(name)\" (one of \(known))")
             }
             var parsed: [Key] = []
             for spec in specs {
                 guard let key = Self.key(named: spec) else {
-                    throw KeyMapError(command: name, reason: "unknown key \"\(spec)\" for \(name) (a character, or Up, Down, Left, Right, PgUp, PgDn, Home, End, Tab, Shift-Tab, Enter, Esc, Backspace, Space)")
+                    let named = Self.names.map(\.0).joined(separator: ", ")
+                    throw KeyMapError(command: name, reason: "unknown key \"\(spec)\" for \(name) (a character, or \(named))")
                 }
                 parsed.append(key)
             }

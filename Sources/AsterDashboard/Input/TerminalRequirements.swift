@@ -10,10 +10,15 @@ public enum TerminfoStatus: Sendable, Hashable {
 
 /// Why the dashboard cannot start on this terminal.
 public enum TerminalProblem: Sendable, Hashable {
+    /// Standard output is a file or pipe (`aster-tui --demo > file`).
     case outputNotTerminal
+    /// Standard input is not a terminal (cron, `< /dev/null`).
     case inputNotTerminal
+    /// `TERM` is unset or empty.
     case termUnset
+    /// `TERM` names a terminal that cannot place the cursor (`dumb`).
     case cannotAddressCursor(term: String)
+    /// `TERM` is not in the terminal database.
     case unknownTerm(String)
 }
 

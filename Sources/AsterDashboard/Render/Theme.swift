@@ -14,6 +14,7 @@ public struct TerminalColor: Sendable, Hashable, CustomStringConvertible {
         self.index16 = index16
     }
 
+    /// The name, as the config file writes it.
     public var description: String { name }
 
     /// The colour to use on a terminal with `colors` colours (`COLORS`): the 256-colour index
@@ -89,8 +90,9 @@ public struct Theme: Sendable, Hashable {
     /// Whether every role is drawn in bold (high contrast).
     public var boldText: Bool
 
-    /// The colour-blind preset for rising and falling prices: blue and orange.
+    /// The colour-blind preset for rising prices: blue.
     public static let colorBlindUp = TerminalColor("sky-blue", index256: 33, index16: 12)
+    /// The colour-blind preset for falling prices: orange.
     public static let colorBlindDown = TerminalColor("orange", index256: 208, index16: 3)
 
     /// A built-in theme, with rising and falling colours replaced when given.
