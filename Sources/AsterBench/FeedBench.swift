@@ -91,20 +91,19 @@ enum FeedBench {
         let url = "ws://127.0.0.1:\(port)/ws/btcusdt@aggTrade?rate=20000"
         let client = StreamClient(url: url)
         let trades = client.aggregateTrades()
-        let reader = Task {
-            var n = 0
-            for await _ in trades { n += 1 }
-            return n
-        }
-        await client.start()
+        let count = Locked(0)
         let started = ContinuousClock.now
         var samples: [(Int, Int)] = [(0, StreamBench.residentMemory() / 1024)]
-        while (ContinuousClock.now - started).seconds < soakSeconds {
-            try await Task.sleep(for: .seconds(min(30, soakSeconds)))
-            samples.append((Int((ContinuousClock.now - started).seconds), StreamBench.residentMemory() / 1024))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.run() }
+            group.addTask { for await _ in trades { count.value += 1 } }
+            while (ContinuousClock.now - started).seconds < soakSeconds {
+                try await Task.sleep(for: .seconds(min(30, soakSeconds)))
+                samples.append((Int((ContinuousClock.now - started).seconds), StreamBench.residentMemory() / 1024))
+            }
+            group.cancelAll()
         }
-        await client.stop()
-        let frames = await reader.value
+        let frames = count.value
         print(samples.map { "\($0.0)s: \($0.1)" }.joined(separator: "  "))
         let settled = samples.dropFirst(min(2, samples.count - 1)).map(\.1)
         let growth = (settled.last ?? 0) - (settled.first ?? 0)
@@ -115,7 +114,10 @@ enum FeedBench {
     static func asterKit(url: String, seconds: Double) async throws -> Result {
         let client = StreamClient(url: url, configuration: StreamConfiguration(bufferLimit: 1_000_000))
         let trades = client.aggregateTrades()
-        await client.start()
+        return try await running(client) { try await measure(trades, seconds: seconds) }
+    }
+
+    static func measure(_ trades: EventFeed<AggregateTrade>, seconds: Double) async throws -> Result {
         var latencies: [Int64] = []
         latencies.reserveCapacity(Int(seconds * 60_000))
         var frames = 0, missed = 0
@@ -135,7 +137,6 @@ enum FeedBench {
         }
         let elapsed = (ContinuousClock.now - (started ?? .now)).seconds
         let cpu = cpuSeconds() - cpuStart
-        await client.stop()
         latencies.sort()
         return Result(framesPerSecond: Double(frames) / max(elapsed, 0.001),
                       p50: latencies.isEmpty ? 0 : Double(latencies[latencies.count / 2]),
@@ -168,5 +169,25 @@ enum FeedBench {
             throw CocoaError(.fileReadCorruptFile)
         }
         return (process, port)
+    }
+}
+
+/// Runs `client` while `body` runs; stops it (and waits for it to close) when `body` returns.
+func running<T: Sendable>(_ client: StreamClient, _ body: () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await client.run() }
+        defer { group.cancelAll() }
+        return try await body()
+    }
+}
+
+/// A value behind a lock.
+final class Locked<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    var value: Value {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
     }
 }

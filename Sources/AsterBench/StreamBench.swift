@@ -39,15 +39,20 @@ enum StreamBench {
 
     static func swiftClient(base: String, seconds: Double) async throws -> (rate: Double, p50: Int64, p99: Int64, rss: String) {
         let rssBefore = residentMemory()
-        let stream = MarketStream(base: base, streams: streams(),
-                                  configuration: StreamConfiguration(bufferLimit: 1_000_000))
+        let client = StreamClient(base: base, streams: streams(), configuration: StreamConfiguration(bufferLimit: 1_000_000))
+        let messages = client.messages()
+        return try await running(client) { await measure(messages, seconds: seconds, rssBefore: rssBefore) }
+    }
+
+    static func measure(_ messages: EventFeed<StreamMessage>, seconds: Double, rssBefore: Int) async
+        -> (rate: Double, p50: Int64, p99: Int64, rss: String)
+    {
         var frames = 0
         var latencies: [Int64] = []
         latencies.reserveCapacity(1_000_000)
         var started: ContinuousClock.Instant?
         let deadline = Duration.milliseconds(Int64(seconds * 1000))
-        for await event in stream.events() {
-            guard case .message(let m) = event else { continue }
+        for await m in messages {
             if started == nil { started = .now }
             frames += 1
             if let t = m.event.firstEventTime { latencies.append(Int64(Date().timeIntervalSince1970 * 1000) - t) }

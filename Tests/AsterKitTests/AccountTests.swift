@@ -163,9 +163,12 @@ struct AccountSimulatorTests {
                 user: SimAccount.demoUser, signer: SimAccount.demoSigner, privateKey: Secret(SimAccount.demoSignerKey)))
             let user = UserDataStream(account: client, webSocketBase: "ws://127.0.0.1:\(port)")
             let kinds = Collected<String>()
-            let task = Task { for await e in user.events() { if case .message(let m) = e { kinds.append(m.event.eventType ?? "?") } } }
+            let userEvents = user.events()
+            let running = Task { try await user.run() }
+            let task = Task { for await e in userEvents { if case .message(let m) = e { kinds.append(m.event.eventType ?? "?") } } }
             try await waitUntil { kinds.all.contains("ORDER_TRADE_UPDATE") }
-            task.cancel()
+            running.cancel()
+            _ = await running.result
             await task.value
         }
     }
@@ -177,10 +180,12 @@ struct AccountSimulatorTests {
                                       keepAliveInterval: .seconds(3_600),
                                       configuration: StreamConfiguration(backoff: Backoff(initial: .milliseconds(50))))
             let states = Collected<ConnectionState>(), kinds = Collected<String>()
+            let userEvents = user.events()
+            let running = Task { try await user.run() }
             let task = Task {
-                for await event in user.events() {
+                for await event in userEvents {
                     switch event {
-                    case .state(let s): states.append(s)
+                    case .state(let s): states.append(s.state)
                     case .message(let m): kinds.append(m.event.eventType ?? "?")
                     case .decodeFailure: break
                     }
@@ -193,7 +198,8 @@ struct AccountSimulatorTests {
             #expect(states.all.contains(.listenKeyInvalid(reason: "listenKeyExpired")))
             let before = kinds.count
             try await waitUntil(timeout: .seconds(30)) { kinds.all.dropFirst(before).contains("ORDER_TRADE_UPDATE") }
-            task.cancel()
+            running.cancel()
+            _ = await running.result
             await task.value
             try await waitUntil { server.accountSnapshot.listenKeys.isEmpty }   // DELETE on shutdown
         }
@@ -205,7 +211,9 @@ struct AccountSimulatorTests {
             let user = UserDataStream(account: demoAccount(port: port), webSocketBase: "ws://127.0.0.1:\(port)",
                                       keepAliveInterval: .milliseconds(400))
             let states = Collected<ConnectionState>()
-            let task = Task { for await event in user.events() { if case .state(let s) = event { states.append(s) } } }
+            let userEvents = user.events()
+            let running = Task { try await user.run() }
+            let task = Task { for await event in userEvents { if case .state(let s) = event { states.append(s.state) } } }
             try await waitUntil { states.all.contains(.keptAlive) }
             server.revokeListenKeys()
             try await waitUntil {
@@ -213,7 +221,8 @@ struct AccountSimulatorTests {
                     && states.all.filter { $0 == .authenticating }.count >= 2
             }
             try await waitUntil { states.all.filter { $0 == .keptAlive }.count >= 2 && server.accountSnapshot.listenKeys.count == 1 }
-            task.cancel()
+            running.cancel()
+            _ = await running.result
             await task.value
         }
     }
@@ -222,7 +231,7 @@ struct AccountSimulatorTests {
     func liveAccountAcrossRenewals() async throws {
         try await withSimulator(SimConfiguration(seed: 49, rate: 8_000, listenKeyValidity: .milliseconds(2_000))) { server, port in
             let live = LiveAccount(account: demoAccount(port: port), webSocketBase: "ws://127.0.0.1:\(port)")
-            let runner = Task { await live.run() }
+            let runner = Task { try await live.run() }
             defer { runner.cancel() }
             try await waitUntil(timeout: .seconds(40)) {
                 let snapshots = await live.snapshots
@@ -244,9 +253,11 @@ struct AccountSimulatorTests {
             let user = UserDataStream(account: client, webSocketBase: "ws://127.0.0.1:\(port)")
             let events = Collected<AsterEvent>()
             let connected = Collected<Bool>()
+            let userEvents = user.events()
+            let running = Task { try await user.run() }
             let task = Task {
-                for await event in user.events() {
-                    if case .state(.connected) = event { connected.append(true) }
+                for await event in userEvents {
+                    if event.connectionState == .connected { connected.append(true) }
                     if case .message(let m) = event, m.event.isUserEvent { events.append(m.event) }
                 }
             }
@@ -267,7 +278,8 @@ struct AccountSimulatorTests {
                     && state.openPositions.allSatisfy { sim.positions[$0.symbol]?.amount == $0.amount }
                     && sim.positions.filter { !$0.value.amount.isZero }.count == state.openPositions.count
             }
-            task.cancel()
+            running.cancel()
+            _ = await running.result
             await task.value
         }
     }

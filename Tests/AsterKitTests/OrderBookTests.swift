@@ -121,10 +121,15 @@ func syncedBookMatchesSimulator(
         setup(server)
         let rest = RESTClient(baseURL: "http://127.0.0.1:\(port)")
         let manager = OrderBookManager(symbols: ["BTCUSDT"], rest: rest)
-        let stream = MarketStream(base: "ws://127.0.0.1:\(port)", streams: OrderBookManager.streams(symbols: ["BTCUSDT"]),
+        let stream = StreamClient(base: "ws://127.0.0.1:\(port)", streams: OrderBookManager.streams(symbols: ["BTCUSDT"]),
                                   configuration: StreamConfiguration(backoff: Backoff(initial: .milliseconds(50))))
-        let consumer = Task { await manager.run(stream.events()) }
-        defer { consumer.cancel() }
+        let events = stream.events()
+        let running = Task { try await stream.run() }
+        let consumer = Task { await manager.run(events) }
+        defer {
+            running.cancel()
+            consumer.cancel()
+        }
         let deadline = ContinuousClock.now + .seconds(30)
         // First sync.
         while ContinuousClock.now < deadline, await manager.status("BTCUSDT")!.updatesApplied < 10 {

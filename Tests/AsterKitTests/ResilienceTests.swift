@@ -13,7 +13,7 @@ actor EventLog {
 
     func record(_ event: StreamEvent) {
         switch event {
-        case .state(let s): states.append(s)
+        case .state(let u): states.append(u.state)
         case .decodeFailure: failures += 1
         case .message(let m):
             messages += 1
@@ -28,19 +28,22 @@ actor EventLog {
 
 func withObservedStream(
     _ configuration: SimConfiguration = SimConfiguration(seed: 5, rate: 5_000),
-    staleTimeout: Duration = .seconds(60),
-    _ body: @escaping @Sendable (SimServer, MarketStream, EventLog) async throws -> Void
+    staleTimeout: Duration? = nil,
+    _ body: @escaping @Sendable (SimServer, StreamClient, EventLog) async throws -> Void
 ) async throws {
     try await withSimulator(configuration) { server, port in
-        let stream = MarketStream(base: "ws://127.0.0.1:\(port)",
+        let stream = StreamClient(base: "ws://127.0.0.1:\(port)",
                                   streams: [.aggTrade(symbol: "btcusdt"), .bookTicker(symbol: "btcusdt")],
                                   configuration: StreamConfiguration(staleTimeout: staleTimeout,
                                                                      backoff: Backoff(initial: .milliseconds(100))))
         let log = EventLog()
-        let consumer = Task { for await event in stream.events() { await log.record(event) } }
-        defer { consumer.cancel() }
-        try await waitUntil { await log.messages > 5 }
-        try await body(server, stream, log)
+        let events = stream.events()
+        let consumer = Task { for await event in events { await log.record(event) } }
+        try await withRunning(stream) {
+            try await waitUntil { await log.messages > 5 }
+            try await body(server, stream, log)
+        }
+        await consumer.value
     }
 }
 
@@ -53,7 +56,7 @@ struct ResilienceTests {
             try await waitUntil { await log.reconnecting >= 1 }
             let before = await log.messages
             try await waitUntil { await log.messages > before + 5 }
-            #expect(stream.counters.snapshot.reconnects >= 1)
+            #expect(stream.statistics.reconnects >= 1)
         }
     }
 
@@ -86,7 +89,7 @@ struct ResilienceTests {
             try await waitUntil { await log.failures >= 10 }
             try await waitUntil { await log.messages >= 30 }
             #expect(await log.reconnecting == 0)
-            #expect(stream.counters.snapshot.decodeErrors >= 10)
+            #expect(stream.statistics.decodeErrors >= 10)
             // Malformed (two in four) + binary (one in four); the unknown event decodes as .unknown.
             let messages = await log.messages
             let failures = await log.failures
@@ -112,7 +115,7 @@ struct ResilienceTests {
             try await Task.sleep(for: .seconds(2))   // ten pings
             let reasons = await log.disconnectReasons
             #expect(reasons.isEmpty, "\(reasons)")
-            #expect(stream.counters.snapshot.reconnects == 0)
+            #expect(stream.statistics.reconnects == 0)
         }
     }
 

@@ -6,19 +6,23 @@ import Testing
 struct StatusBarTests {
     func bar(_ s: DashboardSnapshot) -> String { DashboardRenderer().render(s, width: 160, height: 40).lines[0] }
 
+    func state(_ state: ConnectionState) -> StreamEvent {
+        .state(ConnectionUpdate(connection: ConnectionID(shard: 0, generation: 1), state: state))
+    }
+
     @Test("LIVE with the last frame's age, STALE when frames stop, RECONNECTING with the countdown and reason, OFFLINE")
     func states() async throws {
         let model = DashboardModel(mode: .live, symbol: "BTCUSDT")
-        await model.apply(.state(.connected), receivedAt: 1_000)
+        await model.apply(state(.connected), receivedAt: 1_000)
         #expect(bar(await model.snapshot(now: 1_000)).contains("CONNECTED, no data yet"))
         await model.apply(.message(try decode(try fixture("aggTrade"))), receivedAt: 2_000)
         #expect(bar(await model.snapshot(now: 2_400)).contains("LIVE 0.4s"))
         #expect(bar(await model.snapshot(now: 9_000)).contains("STALE 7.0s"))
-        await model.apply(.state(.disconnected(reason: "connection reset by peer")), receivedAt: 10_000)
+        await model.apply(state(.disconnected(reason: "connection reset by peer")), receivedAt: 10_000)
         #expect(bar(await model.snapshot(now: 10_000)).contains("OFFLINE: connection reset by peer"))
-        await model.apply(.state(.reconnecting(attempt: 3, delay: .seconds(4))), receivedAt: 10_000)
+        await model.apply(state(.reconnecting(attempt: 3, delay: .seconds(4))), receivedAt: 10_000)
         #expect(bar(await model.snapshot(now: 11_000)).contains("RECONNECTING #3 in 3.0s: connection reset by peer"))
-        await model.apply(.state(.stale), receivedAt: 20_000)
+        await model.apply(state(.stale), receivedAt: 20_000)
         #expect(bar(await model.snapshot(now: 32_000)).contains("STALE 30s"))
     }
 

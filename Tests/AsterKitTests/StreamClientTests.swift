@@ -30,12 +30,12 @@ struct StreamClientTests {
                 Task { for await t in client.bookTickers() { tops.append(t) } },
                 Task { for await m in client.markPrices() { marks.append(m) } },
                 Task { for await k in client.klines() { klines.append(k) } },
-                Task { for await s in client.states() { states.append(s) } },
+                Task { for await s in client.states() { states.append(s.state) } },
             ]
             defer { tasks.forEach { $0.cancel() } }
-            await client.start()
+            let running = Task { try await client.run() }
             try await waitUntil { tradesA.count > 50 && tops.count > 20 && marks.count >= 10 && klines.count > 0 }
-            await client.stop()
+            running.cancel(); _ = await running.result
             for task in tasks { await task.value }
             // Two consumers of one kind each get the whole sequence.
             let a = tradesA.all.map(\.aggregateTradeId), b = tradesB.all.map(\.aggregateTradeId)
@@ -59,13 +59,13 @@ struct StreamClientTests {
             let slow = client.aggregateTrades(bufferLimit: 5)
             let fast = Collected<Int64>()
             let fastTask = Task { for await t in client.aggregateTrades() { fast.append(t.aggregateTradeId) } }
-            await client.start()
+            let running = Task { try await client.run() }
             try await waitUntil { fast.count > 300 }
             // The slow consumer never read: it keeps its newest five, and counted the rest.
             #expect(slow.dropped > 0)
             #expect(client.statistics.dropped == slow.dropped)
             var kept = 0
-            await client.stop()
+            running.cancel(); _ = await running.result
             for await _ in slow { kept += 1 }
             #expect(kept == 5)
             await fastTask.value
@@ -83,12 +83,12 @@ struct StreamClientTests {
             let ids = Collected<Int64>(), states = Collected<ConnectionState>()
             let trades = client.aggregateTrades(), stateFeed = client.states()
             let tasks = [Task { for await t in trades { ids.append(t.aggregateTradeId) } },
-                         Task { for await s in stateFeed { states.append(s) } }]
-            await client.start()
+                         Task { for await s in stateFeed { states.append(s.state) } }]
+            let running = Task { try await client.run() }
             try await waitUntil(timeout: .seconds(30)) { states.all.filter { $0 == .rolledOver }.count >= 3 && ids.count > 100 }
             let seenAt = ids.count
             try await waitUntil { ids.count > seenAt + 20 }
-            await client.stop()
+            running.cancel(); _ = await running.result
             for task in tasks { await task.value }
             let all = ids.all
             #expect(Set(all).count == all.count, "no duplicates")
@@ -106,9 +106,9 @@ struct StreamClientTests {
                                       configuration: StreamConfiguration(backoff: Backoff(initial: .milliseconds(50)), rolloverAfter: nil))
             let trades = client.aggregateTrades()
             let task = Task { for await _ in trades {} }
-            await client.start()
+            let running = Task { try await client.run() }
             try await waitUntil { client.statistics.reconnects >= 2 }
-            await client.stop()
+            running.cancel(); _ = await running.result
             await task.value
         }
     }
@@ -130,7 +130,7 @@ struct StreamClientTests {
             async let markCount = marks.reduce(0) { n, _ in n + 1 }
             async let userKinds = users.reduce(into: Set<String>()) { $0.insert($1.eventType ?? "?") }
             async let messageCount = all.reduce(0) { n, _ in n + 1 }
-            await client.start()
+            try await client.run()
             // One single mark price plus the all-market array's elements.
             let markFixture = try EventDecoder().decode(try fixture("markPriceArr")).event
             guard case .markPrices(let arr) = markFixture else { Issue.record("fixture"); return }
@@ -149,14 +149,14 @@ struct StreamClientTests {
         try String(repeating: #"{"e":"aggTrade","E":1}"# + "\n", count: 2_000).write(to: plain, atomically: true, encoding: .utf8)
         _ = try await runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["gzip", plain.path])
         let whole = try Data(contentsOf: URL(fileURLWithPath: plain.path + ".gz"))
-        #expect(try ReplaySource(paths: [plain.path + ".gz"]).frames().count == 2_000)
+        #expect(try await ReplaySource(paths: [plain.path + ".gz"]).frames().count == 2_000)
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
         let truncated = dir.appendingPathComponent("truncated.gz")
         try whole.prefix(whole.count / 2).write(to: truncated)
         let garbage = dir.appendingPathComponent("garbage.gz")
         try Data([0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02, 0x03, 0xff, 0xfe, 0x00, 0x12]).write(to: garbage)
         for path in [truncated.path, garbage.path] {
-            #expect(throws: ReplayError.self, "\(path)") { _ = try ReplaySource(paths: [path]).frames().count }
+            await #expect(throws: ReplayError.self, "\(path)") { _ = try await ReplaySource(paths: [path]).frames().count }
         }
     }
 

@@ -45,20 +45,23 @@ struct StreamEndToEndTests {
         let sentCount = sent.count
         let toSend = sent
         let received = try await FrameServer(frames: toSend).run { port in
-            let stream = MarketStream(url: "ws://127.0.0.1:\(port)/stream?streams=btcusdt@aggTrade",
+            let stream = StreamClient(url: "ws://127.0.0.1:\(port)/stream?streams=btcusdt@aggTrade",
                                       configuration: .init(reconnect: false))
+            let events = stream.events()
             var messages: [StreamMessage] = []
             var failures = 0
-            for await event in stream.events() {
-                switch event {
-                case .message(let m): messages.append(m)
-                case .decodeFailure: failures += 1
-                case .state: break
+            try await withRunning(stream) {
+                for await event in events {
+                    switch event {
+                    case .message(let m): messages.append(m)
+                    case .decodeFailure: failures += 1
+                    case .state: break
+                    }
+                    if messages.count == expected.count && failures == garbage { break }
                 }
-                if messages.count == expected.count && failures == garbage { break }
             }
-            #expect(stream.counters.snapshot.decodeErrors == garbage)
-            #expect(stream.counters.snapshot.frames == sentCount)
+            #expect(stream.statistics.decodeErrors == garbage)
+            #expect(stream.statistics.frames == sentCount)
             return messages
         }
         #expect(received == expected)

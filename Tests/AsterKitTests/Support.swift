@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 import Testing
 
 @testable import AsterKit
@@ -93,4 +94,21 @@ func runProcess(_ url: URL, _ arguments: [String], timeout: Duration = .seconds(
     let exitCode: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     return (exitCode, try String(contentsOfFile: outPath, encoding: .utf8),
             try String(contentsOfFile: errPath, encoding: .utf8))
+}
+
+/// Runs `service` (a client, a user data stream) while `body` runs; then stops it and waits until
+/// it has closed everything.
+func withRunning<T: Sendable>(_ service: some Service, _ body: () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await service.run() }
+        do {
+            let result = try await body()
+            group.cancelAll()
+            try await group.waitForAll()
+            return result
+        } catch {
+            group.cancelAll()
+            throw error
+        }
+    }
 }

@@ -88,6 +88,9 @@ public actor DashboardModel {
                 .kline(symbol: s, interval: interval), .markPrice(symbol: s, everySecond: true)]
     }
 
+    /// The focused symbol's streams now.
+    public var focusedStreams: [StreamName] { Self.symbolStreams(state.symbol, interval: state.interval) }
+
     /// Every stream to open the connection with (with an account, every symbol's mark price
     /// too, so every position's PnL is live).
     public var initialStreams: [StreamName] {
@@ -148,13 +151,16 @@ public actor DashboardModel {
         case .message(let message):
             state.lastFrameAt = now
             apply(message.event, receivedAt: now)
-        case .state(.subscribed), .state(.rolledOver):
-            // Still connected; the bar keeps saying so rather than flickering.
-            state.connection = .connected
-        case .state(let connection):
-            state.connection = connection
-            state.connectionSince = now
-            if case .disconnected(let reason) = connection { state.lastDisconnect = reason }
+        case .state(let update):
+            switch update.state {
+            case .subscribed, .rolledOver:
+                // Still connected; the bar keeps saying so rather than flickering.
+                state.connection = .connected
+            default:
+                state.connection = update.state
+                state.connectionSince = now
+                if case .disconnected(let reason) = update.state { state.lastDisconnect = reason }
+            }
         case .decodeFailure: state.decodeErrors += 1
         }
     }

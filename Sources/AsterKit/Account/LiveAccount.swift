@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 
 /// The account kept live: the user data stream (listen keys handled), a REST snapshot every
 /// time it (re)connects, and every delta reconciled in between, so a listen-key renewal or a
@@ -8,10 +9,10 @@ import Foundation
 ///
 /// ```swift
 /// let live = LiveAccount(account: accountClient, webSocketBase: AsterEndpoint.productionWebSocket)
-/// Task { await live.run() }
+/// group.addTask { try await live.run() }      // a Service: returns after the listen key is deleted
 /// for await update in live.updates() { print(update.connection, update.state?.marginBalance() ?? 0) }
 /// ```
-public actor LiveAccount {
+public actor LiveAccount: Service {
     /// What ``updates()`` delivers: the account (once snapshotted) and the stream's state.
     public struct Status: Sendable, Hashable {
         public var state: AccountState?
@@ -50,16 +51,20 @@ public actor LiveAccount {
 
     /// Creates the monitor; nothing happens until ``run()``.
     public init(account: AccountClient, webSocketBase: String, keepAliveInterval: Duration = .seconds(1_800),
-                configuration: StreamConfiguration = .init(staleTimeout: .seconds(3_600))) {
+                configuration: StreamConfiguration = .init()) {
         self.account = account
         self.stream = UserDataStream(account: account, webSocketBase: webSocketBase, keepAliveInterval: keepAliveInterval,
                                      configuration: configuration)
     }
 
-    /// Follows the account until the calling task is cancelled.
-    public func run() async {
-        for await event in stream.events() {
-            await handle(event)
+    /// Follows the account until cancelled or gracefully shut down; returns once the user data
+    /// stream has stopped (its listen key deleted).
+    public func run() async throws {
+        let events = stream.events()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.stream.run() }
+            for await event in events { await handle(event) }
+            try await group.waitForAll()
         }
         for w in watchers.values { w.finish() }
     }
@@ -90,10 +95,10 @@ public actor LiveAccount {
     /// Handles one event of the user data stream (``run()`` calls this; exposed for tests).
     public func handle(_ event: StreamEvent) async {
         switch event {
-        case .state(let s):
-            connection = s
+        case .state(let update):
+            connection = update.state
             publish()
-            if case .connected = s { await resnapshot() }
+            if case .connected = update.state { await resnapshot() }
         case .message(let m) where m.event.isUserEvent:
             if case .marginCall = m.event { marginCallAt = Int64(Date().timeIntervalSince1970 * 1000) }
             if state == nil || snapshotting {

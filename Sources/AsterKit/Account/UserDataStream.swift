@@ -1,34 +1,40 @@
 import Logging
 
-/// The authenticated user data stream, with its whole listen-key lifecycle handled:
+import ServiceLifecycle
+
+/// The authenticated user data stream, a `Service` with its whole listen-key lifecycle handled:
 /// create the key, connect to `<base>/ws/<listenKey>`, keep it alive on a timer, re-create it
 /// (and reconnect) on `listenKeyExpired`, on a failed keepalive, and after a reconnect that finds
-/// the key invalid; `DELETE` it on shutdown. Every step shows in the state events:
-/// `authenticating` → `connecting` → `connected` → `keptAlive` …, `listenKeyInvalid(reason)`,
-/// `disconnected(reason)`, `reconnecting(attempt, delay)`, `stopped`.
+/// the key invalid; `DELETE` it when `run()` ends (awaited: `run()` returns after the delete).
+/// Every step shows in the state events: `authenticating` → `connecting` → `connected` →
+/// `keptAlive` …, `listenKeyInvalid(reason)`, `disconnected(reason)`, `reconnecting(attempt,
+/// delay)`, `stopped`. The typed feeds are those of ``EventFeeds``: ``EventFeeds/orderUpdates(bufferLimit:)``,
+/// ``EventFeeds/accountUpdates(bufferLimit:)``, ``EventFeeds/marginCalls(bufferLimit:)``, …
 ///
 /// ```swift
 /// let account = AccountClient(rest: RESTClient(baseURL: AsterEndpoint.productionREST),
 ///                             credentials: try Credentials.fromEnvironment()!)
 /// let user = UserDataStream(account: account, webSocketBase: AsterEndpoint.productionWebSocket)
-/// for await event in user.events() { … }   // .message(order/account updates), .state(…)
+/// let orders = user.orderUpdates()
+/// group.addTask { try await user.run() }
+/// for await order in orders { print(order.order.status) }
 /// ```
-public struct UserDataStream: Sendable {
+public final class UserDataStream: Service, EventFeeds {
     /// Authenticated REST calls.
     public let account: AccountClient
     /// Websocket base, e.g. `wss://fstream.asterdex.com`.
     public let webSocketBase: String
     /// How often the key is kept alive (Aster: keys live 60 minutes; default every 30).
     public let keepAliveInterval: Duration
-    /// Connection settings (stale timeout, backoff, recorder…); `reconnect` is managed here.
+    /// Connection settings (backoff, pings…); `reconnect` is managed here.
     public let configuration: StreamConfiguration
-    /// Counters of the current and past connections.
-    public let counters = StreamCounters()
+    let hub: EventHub
     private let logger: Logger
+    private let started = Locked(false)
 
-    /// Creates the stream; nothing happens until ``events()`` or ``run(emit:)``.
+    /// Creates the stream; nothing happens until ``run()``.
     public init(account: AccountClient, webSocketBase: String, keepAliveInterval: Duration = .seconds(1_800),
-                configuration: StreamConfiguration = .init(staleTimeout: .seconds(3_600)),
+                configuration: StreamConfiguration = .init(),
                 logger: Logger = Logger(label: "AsterKit.UserDataStream")) {
         self.account = account
         var base = webSocketBase
@@ -37,148 +43,144 @@ public struct UserDataStream: Sendable {
         self.keepAliveInterval = keepAliveInterval
         self.configuration = configuration
         self.logger = logger
+        self.hub = EventHub(defaultBufferLimit: configuration.bufferLimit)
     }
 
-    /// The user events and state changes, until the consumer stops iterating.
-    public func events() -> AsyncStream<StreamEvent> {
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: StreamEvent.self, bufferingPolicy: .bufferingNewest(configuration.bufferLimit))
-        let task = Task { await run { continuation.yield($0) } }
-        continuation.onTermination = { _ in task.cancel() }
-        Task {
-            await task.value
-            continuation.finish()
-        }
-        return stream
+    public func feed<Element: Sendable>(
+        bufferLimit: Int?, _ pick: @escaping @Sendable (StreamEvent, (Element) -> Void) -> Void
+    ) -> EventFeed<Element> {
+        hub.makeFeed(bufferLimit: bufferLimit, pick)
     }
+
+    public func rawFrames(bufferLimit: Int? = nil) -> EventFeed<RawFrame> { hub.makeRawFeed(bufferLimit: bufferLimit) }
+
+    /// Counters of the current and past connections, with every feed's drops.
+    public var statistics: StreamStatistics { hub.statistics }
+
+    /// The latest state, if any yet.
+    public var state: ConnectionUpdate? { hub.state }
 
     enum Ending: Sendable {
         case expired
         case keepAliveFailed(String)
         case closed(String)
-        case stopped
     }
 
-    /// Runs the lifecycle, handing every event to `emit`, until the calling task is cancelled.
-    public func run(emit: @escaping @Sendable (StreamEvent) -> Void) async {
+    /// Runs the lifecycle until cancelled or gracefully shut down; deletes the listen key and
+    /// ends every feed before returning. A stream runs once.
+    public func run() async throws {
+        guard started.withLock({ s in defer { s = true }; return !s }) else { throw ClientError.alreadyRun }
+        defer { hub.finish() }
+        await cancelWhenGracefulShutdown { await self.lifecycle() }
+    }
+
+    private func lifecycle() async {
         var key: String?
         var attempt = 0
+        var generation = 1
         while !Task.isCancelled {
+            let id = ConnectionID(shard: 0, generation: generation)
             if key == nil {
-                emit(.state(.authenticating))
+                report(id, .authenticating)
                 do {
                     if attempt == 0 { try? await account.synchronizeTime() }
                     key = try await account.createListenKey()
                 } catch {
-                    emit(.state(.disconnected(reason: "listen key: \(error)")))
+                    if Task.isCancelled { break }
+                    report(id, .disconnected(reason: "listen key: \(error)"))
                     logger.warning("listen key creation failed", metadata: ["error": "\(error)"])
                     attempt += 1
-                    if await !backoff(attempt, emit) { break }
+                    if await !backoff(attempt, id) { break }
                     continue
                 }
             }
             let started = ContinuousClock.now
-            let ending = await connect(key: key!, emit: emit)
+            let ending = await connect(key: key!, generation: generation)
+            generation += 1
+            if Task.isCancelled { break }
             switch ending {
-            case .stopped:
-                break
             case .expired:
                 key = nil
-                emit(.state(.listenKeyInvalid(reason: "listenKeyExpired")))
-                continue
+                report(id, .listenKeyInvalid(reason: "listenKeyExpired"))
             case .keepAliveFailed(let why):
                 key = nil
-                emit(.state(.listenKeyInvalid(reason: "keepalive failed: \(why)")))
-                continue
-            case .closed(let why):
-                emit(.state(.disconnected(reason: why)))
+                report(id, .listenKeyInvalid(reason: "keepalive failed: \(why)"))
+            case .closed:
                 // Is the key still good? A keepalive tells; if not, a new key is needed.
                 do {
                     try await account.keepAliveListenKey()
                 } catch {
+                    if Task.isCancelled { break }
                     key = nil
-                    emit(.state(.listenKeyInvalid(reason: "keepalive after disconnect failed: \(error)")))
+                    report(id, .listenKeyInvalid(reason: "keepalive after disconnect failed: \(error)"))
                 }
                 // A connection that stayed up a while (Aster closes them at 24 hours) starts the
                 // backoff over; one that failed at once does not.
                 if ContinuousClock.now - started >= configuration.healthyPeriod { attempt = 0 }
                 attempt += 1
-                counters.reconnect()
-                if await !backoff(attempt, emit) { break }
-                continue
+                hub.counters.reconnect()
+                if await !backoff(attempt, id) { break }
             }
-            break
         }
         if key != nil {
-            // DELETE even though this task is cancelled: a fresh task is not.
+            // Cancelled, yet the DELETE must go out: a fresh task is not cancelled, and run()
+            // awaits it, so nothing outlives the stream.
             let account = self.account
             await Task { try? await account.closeListenKey() }.value
         }
-        emit(.state(.stopped))
+        report(ConnectionID(shard: 0, generation: generation), .stopped)
     }
 
-    private func backoff(_ attempt: Int, _ emit: @Sendable (StreamEvent) -> Void) async -> Bool {
+    private func report(_ id: ConnectionID, _ state: ConnectionState) {
+        hub.state(ConnectionUpdate(connection: id, state: state))
+    }
+
+    private func backoff(_ attempt: Int, _ id: ConnectionID) async -> Bool {
         let delay = configuration.backoff.delay(attempt: attempt, random: Double.random(in: 0...1))
-        emit(.state(.reconnecting(attempt: attempt, delay: delay)))
+        report(id, .reconnecting(attempt: attempt, delay: delay))
         do { try await Task.sleep(for: delay) } catch { return false }
         return true
     }
 
     /// One connection on `key`, with its keepalive timer; returns why it ended.
-    private func connect(key: String, emit: @escaping @Sendable (StreamEvent) -> Void) async -> Ending {
+    private func connect(key: String, generation: Int) async -> Ending {
         var settings = configuration
         settings.reconnect = false
         settings.rolloverAfter = nil
         settings.redacting.append(key)
-        let stream = MarketStream(url: "\(webSocketBase)/ws/\(key)", configuration: settings, logger: logger)
-        let (endings, ending) = AsyncStream.makeStream(of: Ending.self)
-        let counters = self.counters
+        let shard = Shard(index: 0, target: .fixed(url: "\(webSocketBase)/ws/\(key)"), streams: [], configuration: settings,
+                          hub: hub, requestIDs: RequestIDs(), logger: logger, firstGeneration: generation)
+        let expiries = listenKeyExpiries(bufferLimit: 1)
         let account = self.account
         let interval = keepAliveInterval
-        return await withTaskGroup(of: Void.self) { group in
+        let hub = self.hub
+        return await withTaskGroup(of: Ending?.self) { group in
+            group.addTask { .closed(await shard.run(reportStopped: false)) }
             group.addTask {
-                let lastReason = LatestState()
-                await stream.run { event in
-                    switch event {
-                    case .state(.stopped): return
-                    case .state(.disconnected(let reason)): lastReason.set(.disconnected(reason: reason))
-                    case .message(let m):
-                        counters.frame(bytes: 0, at: .now)
-                        if case .listenKeyExpired = m.event {
-                            emit(event)
-                            ending.yield(.expired)
-                            return
-                        }
-                    default: break
-                    }
-                    emit(event)
-                }
-                if case .disconnected(let reason)? = lastReason.value {
-                    ending.yield(.closed(reason))
-                } else {
-                    ending.yield(.closed("closed"))
-                }
-            }
-            group.addTask {
-                while !Task.isCancelled {
-                    do { try await Task.sleep(for: interval) } catch { return }
+                while true {
+                    do { try await Task.sleep(for: interval) } catch { return nil }
                     do {
                         try await account.keepAliveListenKey()
-                        emit(.state(.keptAlive))
+                        hub.state(ConnectionUpdate(connection: ConnectionID(shard: 0, generation: generation), state: .keptAlive))
                     } catch {
-                        ending.yield(.keepAliveFailed("\(error)"))
-                        return
+                        return Task.isCancelled ? nil : .keepAliveFailed("\(error)")
                     }
                 }
             }
-            var iterator = endings.makeAsyncIterator()
-            let result = await withTaskCancellationHandler {
-                await iterator.next() ?? .stopped
-            } onCancel: {
-                ending.finish()
+            group.addTask {
+                for await _ in expiries { return .expired }
+                return nil
+            }
+            var ending: Ending = .closed("stopped")
+            while let next = await group.next() {
+                if let next {
+                    ending = next
+                    break
+                }
+                if Task.isCancelled { break }
             }
             group.cancelAll()
-            return Task.isCancelled ? .stopped : result
+            return ending
         }
     }
 }

@@ -1,248 +1,293 @@
 import Logging
+import ServiceLifecycle
 import Synchronization
 
-/// The high-level client: an actor owning the connections (sharded past 200 streams, each with
-/// reconnects, a stale watchdog and rollover) or a replay, and handing out typed
-/// `AsyncSequence`s per event kind that any number of consumers iterate independently.
+/// The market-data client: one `Service` that owns every connection (sharded past 200 streams,
+/// each reconnecting with backoff, pinging, and rolling over before Aster's 24-hour limit with no
+/// gap and no reordering) or a replay, and hands out typed feeds for any number of consumers.
 ///
 /// ```swift
 /// let client = StreamClient(base: AsterEndpoint.productionWebSocket,
 ///                           streams: [.aggTrade(symbol: "btcusdt"), .bookTicker(symbol: "btcusdt")])
-/// let trades = client.aggregateTrades()          // one consumer …
-/// let tops = client.bookTickers(bufferLimit: 1)  // … and another, keeping only the newest
-/// Task { for await state in client.states() { print("connection:", state) } }
-/// await client.start()
-/// for await trade in trades { print(trade.price, trade.quantity) }
+/// let trades = client.aggregateTrades()            // one consumer …
+/// let tops = client.bookTickers(bufferLimit: 1)    // … and another, keeping only the newest
+/// try await withThrowingTaskGroup(of: Void.self) { group in
+///     group.addTask { try await client.run() }     // or add it to a ServiceGroup
+///     for await trade in trades { print(trade.price, trade.quantity) }
+/// }
 /// ```
 ///
-/// Each feed has its own bounded buffer (see ``EventFeed``): a slow consumer loses its own
-/// oldest elements, counted in ``EventFeed/dropped`` and ``statistics``, and never delays the
-/// socket reader or the other consumers. Nothing connects until ``start()``: feeds made before it
-/// see every event; a feed made later joins the flow from that moment.
-public actor StreamClient {
+/// `run()` connects and delivers until its task is cancelled or a graceful shutdown is
+/// triggered; it returns only once every connection is closed (politely: close frame, then the
+/// server's close or a short timeout), and then every feed ends. Frames are decoded on the
+/// connections' event loops as they arrive and reach each feed in batches. Feeds made before
+/// `run()` see every event; a feed made later joins the flow from that moment.
+public final class StreamClient: Service, EventFeeds {
     /// Where events come from.
     public enum Source: Sendable {
-        /// Live combined-stream connections, sharded past 200 streams.
-        case live(ShardedMarketStream)
-        /// One connection to a fixed URL (a raw `/ws/<name>` endpoint, or a listen key's).
-        case url(MarketStream)
+        /// Combined-stream connections on a websocket base URL, sharded past 200 streams.
+        case live(base: String)
+        /// One connection to a fixed URL (a raw `/ws/<name>` endpoint, say).
+        case url(String)
         /// Recorded frames, through the same decoder.
         case replay(ReplaySource)
     }
 
-    /// The source of events.
-    public nonisolated let source: Source
-    /// The buffer size of feeds made without one.
-    public nonisolated let defaultBufferLimit: Int
-    private nonisolated let fanOut = FanOut()
-    private nonisolated let lastState = LatestState()
-    private nonisolated let meter = RateMeter()
-    private var pump: Task<Void, Never>?
-    private var started = false
-    private var stopped = false
+    /// Where events come from.
+    public let source: Source
+    /// Settings.
+    public let configuration: StreamConfiguration
+    /// Streams per connection at most (Aster allows 200).
+    public let maxStreamsPerConnection: Int
+    let hub: EventHub
+    private let logger: Logger
+    private let requestIDs = RequestIDs()
+    private let registry: Mutex<State>
+
+    private struct State {
+        var shards: [Shard] = []
+        var launch: AsyncStream<ShardControl>.Continuation?
+        var started = false
+    }
 
     /// A live client on `base` (e.g. ``AsterEndpoint/productionWebSocket``) carrying `streams`.
     public init(base: String, streams: [StreamName], configuration: StreamConfiguration = .init(),
                 maxStreamsPerConnection: Int = 200, logger: Logger = Logger(label: "AsterKit.StreamClient")) {
-        self.source = .live(ShardedMarketStream(base: base, streams: streams, maxStreamsPerConnection: maxStreamsPerConnection,
-                                                configuration: configuration, logger: logger))
-        self.defaultBufferLimit = configuration.bufferLimit
+        self.source = .live(base: base)
+        self.configuration = configuration
+        self.maxStreamsPerConnection = max(1, maxStreamsPerConnection)
+        self.logger = logger
+        self.hub = EventHub(defaultBufferLimit: configuration.bufferLimit)
+        self.registry = Mutex(State())
+        var unique: [StreamName] = []
+        for s in streams where !unique.contains(s) { unique.append(s) }
+        let shards = unique.chunked(self.maxStreamsPerConnection).enumerated().map { index, slice in
+            makeShard(index: index, streams: slice)
+        }
+        registry.withLock { $0.shards = shards.isEmpty ? [makeShard(index: 0, streams: [])] : shards }
     }
 
     /// A client on one fixed websocket URL, e.g. `wss://fstream.asterdex.com/ws/btcusdt@aggTrade`.
     public init(url: String, configuration: StreamConfiguration = .init(),
                 logger: Logger = Logger(label: "AsterKit.StreamClient")) {
-        self.source = .url(MarketStream(url: url, configuration: configuration, logger: logger))
-        self.defaultBufferLimit = configuration.bufferLimit
+        self.source = .url(url)
+        self.configuration = configuration
+        self.maxStreamsPerConnection = 200
+        self.logger = logger
+        self.hub = EventHub(defaultBufferLimit: configuration.bufferLimit)
+        self.registry = Mutex(State())
+        registry.withLock { $0.shards = [makeShard(index: 0, streams: [])] }
     }
 
-    /// A client replaying recorded frames: the same feeds, decoded the same way.
+    /// A client replaying recorded frames: the same feeds, decoded the same way; `run()` returns
+    /// when the files are done.
     public init(replay: ReplaySource, bufferLimit: Int = 10_000) {
         self.source = .replay(replay)
-        self.defaultBufferLimit = bufferLimit
+        self.configuration = StreamConfiguration(bufferLimit: bufferLimit)
+        self.maxStreamsPerConnection = 200
+        self.logger = Logger(label: "AsterKit.StreamClient")
+        self.hub = EventHub(defaultBufferLimit: bufferLimit)
+        self.registry = Mutex(State())
+    }
+
+    private func makeShard(index: Int, streams: [StreamName]) -> Shard {
+        let target: Shard.Target
+        switch source {
+        case .live(let base): target = .combined(base: base)
+        case .url(let url): target = .fixed(url: url)
+        case .replay: target = .fixed(url: "")
+        }
+        return Shard(index: index, target: target, streams: streams, configuration: configuration, hub: hub,
+                     requestIDs: requestIDs, logger: logger)
     }
 
     // MARK: Life
 
-    /// Starts delivering (idempotent). A replay ends every feed when its files are done.
-    public func start() {
-        guard !started, !stopped else { return }
-        started = true
-        let fanOut = self.fanOut
-        let lastState = self.lastState
-        // Events go straight from each socket reader to the feeds: no queue in between.
-        let deliver: @Sendable (StreamEvent) -> Void = { event in
-            if case .state(let s) = event { lastState.set(s) }
-            fanOut.deliver(event)
+    /// Connects (or replays) and delivers until cancelled or gracefully shut down; returns once
+    /// every connection is closed, and then ends every feed. A client runs once.
+    public func run() async throws {
+        let first = registry.withLock { s -> Bool in
+            defer { s.started = true }
+            return !s.started
         }
-        switch source {
-        case .live(let stream):
-            // The shards run on tasks of their own until stop().
-            stream.start(emit: deliver)
-        case .url(let stream):
-            pump = Task {
-                await stream.run(emit: deliver)
-                fanOut.finish()
-            }
-        case .replay(let replay):
-            let events = replay.events()
-            pump = Task {
-                for await event in events { deliver(event) }
-                fanOut.finish()
-            }
+        guard first else { throw ClientError.alreadyRun }
+        defer { hub.finish() }
+        if case .replay(let replay) = source {
+            await cancelWhenGracefulShutdown { await replay.play(into: self.hub) }
+            return
         }
+        let (controls, control) = AsyncStream.makeStream(of: ShardControl.self)
+        let initial = registry.withLock { s in
+            s.launch = control
+            return s.shards
+        }
+        initial.forEach { control.yield(.launch($0)) }
+        let reconnects = configuration.reconnect
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                var active = 0
+                for await event in controls {
+                    switch event {
+                    case .launch(let shard):
+                        active += 1
+                        group.addTask {
+                            await shard.run()
+                            control.yield(.ended)
+                        }
+                    case .ended:
+                        active -= 1
+                    }
+                    // Without reconnects the client is done once every connection has ended.
+                    if active == 0 && !reconnects { break }
+                }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            control.finish()
+        }
+        registry.withLock { $0.launch = nil }
     }
 
-    /// Closes every connection and ends every feed; the client does not start again.
-    public func stop() {
-        stopped = true
-        if case .live(let stream) = source { stream.stop() }
-        pump?.cancel()
-        pump = nil
-        fanOut.deliver(.state(.stopped))
-        lastState.set(.stopped)
-        fanOut.finish()
+    // MARK: Observing
+
+    public func feed<Element: Sendable>(
+        bufferLimit: Int?, _ pick: @escaping @Sendable (StreamEvent, (Element) -> Void) -> Void
+    ) -> EventFeed<Element> {
+        hub.makeFeed(bufferLimit: bufferLimit, pick)
     }
+
+    public func rawFrames(bufferLimit: Int? = nil) -> EventFeed<RawFrame> { hub.makeRawFeed(bufferLimit: bufferLimit) }
 
     /// Number of feeds being iterated or waiting to be.
-    public nonisolated var consumerCount: Int { fanOut.count }
+    public var consumerCount: Int { hub.fanOut.count + hub.raw.count }
 
-    /// The latest connection state, if any yet.
-    public nonisolated var state: ConnectionState? { lastState.value }
+    /// The latest connection state of any connection, if any yet.
+    public var state: ConnectionUpdate? { hub.state }
 
-    /// Counters summed over every connection, with every feed's drops.
-    public nonisolated var statistics: StreamStatistics {
-        var total: StreamStatistics
-        switch source {
-        case .live(let stream): total = StreamStatistics(combining: stream.counters)
-        case .url(let stream): total = stream.counters.snapshot
-        case .replay(let replay): total = replay.counters.snapshot
-        }
-        total.dropped += fanOut.totalDropped.load(ordering: .relaxed)
-        return total
-    }
+    /// Counters over every connection, with every feed's drops.
+    public var statistics: StreamStatistics { hub.statistics }
 
     /// Frames and bytes per second over the last second or so (each call is a reading).
-    public nonisolated func rates() -> StreamRates { meter.rates(statistics) }
+    public func rates() -> StreamRates { hub.meter.rates(statistics) }
 
-    // MARK: Live subscriptions
+    /// Connections (shards) in use.
+    public var connectionCount: Int { registry.withLock { $0.shards.count } }
 
-    /// Adds streams (`SUBSCRIBE`, sharded past 200 per connection); kept across reconnects.
-    public func subscribe(_ streams: [StreamName]) async throws {
-        switch source {
-        case .live(let stream): try await stream.subscribe(streams)
-        case .url(let stream): try await stream.subscribe(streams)
-        case .replay: throw LiveRequestError.notConnected
-        }
-    }
+    /// The streams carried, shard by shard.
+    public var streams: [[StreamName]] { registry.withLock { $0.shards.map(\.streams) } }
 
-    /// Removes streams (`UNSUBSCRIBE`).
-    public func unsubscribe(_ streams: [StreamName]) async throws {
-        switch source {
-        case .live(let stream): try await stream.unsubscribe(streams)
-        case .url(let stream): try await stream.unsubscribe(streams)
-        case .replay: throw LiveRequestError.notConnected
-        }
-    }
+    // MARK: Live changes
 
-    /// `LIST_SUBSCRIPTIONS` on every connection, merged.
-    public func listSubscriptions() async throws -> [String] {
-        switch source {
-        case .live(let stream): return try await stream.listSubscriptions()
-        case .url(let stream): return try await stream.listSubscriptions()
-        case .replay: throw LiveRequestError.notConnected
-        }
-    }
+    /// Adds streams (`SUBSCRIBE`), on connections with room or on new ones; kept across
+    /// reconnects and rollovers. Waits for the live connections' replies.
+    public func subscribe(_ streams: [StreamName]) async throws { try await change(subscribe: streams, unsubscribe: []) }
 
-    // MARK: Feeds
+    /// Removes streams (`UNSUBSCRIBE`) from whichever connections carry them.
+    public func unsubscribe(_ streams: [StreamName]) async throws { try await change(subscribe: [], unsubscribe: streams) }
 
-    private nonisolated func feed<Element: Sendable>(
-        _ bufferLimit: Int?, _ pick: @escaping @Sendable (StreamEvent, (Element) -> Void) -> Void
-    ) -> EventFeed<Element> {
-        fanOut.feed(bufferLimit: bufferLimit ?? defaultBufferLimit, pick)
-    }
-
-    private nonisolated func leaves<Element: Sendable>(
-        _ bufferLimit: Int?, _ pick: @escaping @Sendable (AsterEvent) -> Element?
-    ) -> EventFeed<Element> {
-        feed(bufferLimit) { event, sink in
-            guard case .message(let m) = event else { return }
-            switch m.event {
-            case .markPrices, .miniTickers, .tickers, .batch: m.event.elements.forEach { if let e = pick($0) { sink(e) } }
-            default: if let e = pick(m.event) { sink(e) }
+    /// Swaps streams in one step: every connection learns its part (unsubscribes first), within
+    /// the 10-messages-per-second limit, in the order the calls were made. The streams are
+    /// remembered either way and carried after a reconnect.
+    ///
+    /// - Throws: ``ServerError`` when the server refuses a request, ``LiveRequestError`` on
+    ///   timeout or when a replay is the source.
+    public func change(subscribe add: [StreamName], unsubscribe remove: [StreamName]) async throws {
+        if case .replay = source { throw LiveRequestError.notLive }
+        // Assigned under one lock: concurrent callers never put more than the limit on a shard.
+        let plans = registry.withLock { s -> [(Shard, Shard.Plan)] in
+            var perShard: [Int: (add: [StreamName], remove: [StreamName])] = [:]
+            var counts = s.shards.map(\.streams.count)
+            var carried = Set(s.shards.flatMap(\.streams))
+            for (index, shard) in s.shards.enumerated() {
+                let mine = remove.filter { shard.streams.contains($0) }
+                if !mine.isEmpty {
+                    perShard[index, default: ([], [])].remove = mine
+                    counts[index] -= mine.count
+                    mine.forEach { carried.remove($0) }
+                }
+            }
+            for name in add where !carried.contains(name) {
+                carried.insert(name)
+                var index = counts.firstIndex { $0 < maxStreamsPerConnection }
+                if index == nil, case .live = source {
+                    let shard = makeShard(index: s.shards.count, streams: [])
+                    s.shards.append(shard)
+                    counts.append(0)
+                    s.launch?.yield(.launch(shard))
+                    index = s.shards.count - 1
+                }
+                guard let index else { continue }
+                perShard[index, default: ([], [])].add.append(name)
+                counts[index] += 1
+            }
+            return perShard.keys.sorted().map { index in
+                let shard = s.shards[index]
+                return (shard, shard.prepare(subscribe: perShard[index]!.add, unsubscribe: perShard[index]!.remove))
             }
         }
+        for (shard, plan) in plans { try await shard.perform(plan) }
     }
 
-    /// Everything: messages, decode failures and state changes, in order.
-    public nonisolated func events(bufferLimit: Int? = nil) -> EventFeed<StreamEvent> { feed(bufferLimit) { $1($0) } }
-
-    /// Every decoded message with its stream name.
-    public nonisolated func messages(bufferLimit: Int? = nil) -> EventFeed<StreamMessage> {
-        feed(bufferLimit) { if case .message(let m) = $0 { $1(m) } }
+    /// `LIST_SUBSCRIPTIONS` on every live connection, merged in shard order.
+    public func listSubscriptions() async throws -> [String] {
+        var all: [String] = []
+        for shard in try liveShards() {
+            let reply = try await shard.send(.listSubscriptions(id: requestIDs.next()))
+            if case .streams(let names) = reply.result { all += names }
+        }
+        return all
     }
 
-    /// Connection states: connecting, connected, subscribed, stale, disconnected(reason),
-    /// reconnecting(attempt, delay), stopped.
-    public nonisolated func states(bufferLimit: Int? = nil) -> EventFeed<ConnectionState> {
-        feed(bufferLimit) { if case .state(let s) = $0 { $1(s) } }
+    /// `SET_PROPERTY combined` on every live connection.
+    public func setCombined(_ value: Bool) async throws {
+        for shard in try liveShards() { _ = try await shard.send(.setCombined(value, id: requestIDs.next())) }
     }
 
-    /// Frames that failed to decode (already counted and logged).
-    public nonisolated func decodeFailures(bufferLimit: Int? = nil) -> EventFeed<DecodingFailure> {
-        feed(bufferLimit) { if case .decodeFailure(let f) = $0 { $1(f) } }
+    /// `GET_PROPERTY combined` on the first connection.
+    public func getCombined() async throws -> Bool {
+        guard let shard = try liveShards().first else { throw LiveRequestError.notConnected }
+        let reply = try await shard.send(.getCombined(id: requestIDs.next()))
+        if case .bool(let value) = reply.result { return value }
+        return false
     }
 
-    /// `<symbol>@aggTrade`.
-    public nonisolated func aggregateTrades(bufferLimit: Int? = nil) -> EventFeed<AggregateTrade> {
-        leaves(bufferLimit) { if case .aggregateTrade(let e) = $0 { e } else { nil } }
+    /// Any live request on connection `shard`, matched to its reply by id (the id is assigned here).
+    public func send(method: LiveRequest.Method, params: [LiveRequest.Param], shard: Int = 0) async throws
+        -> SubscriptionReply
+    {
+        let shards = try liveShards()
+        guard shards.indices.contains(shard) else { throw LiveRequestError.notConnected }
+        return try await shards[shard].send(LiveRequest(method: method, params: params, id: requestIDs.next()))
     }
 
-    /// `<symbol>@tradepro`.
-    public nonisolated func trades(bufferLimit: Int? = nil) -> EventFeed<TradePro> {
-        leaves(bufferLimit) { if case .tradePro(let e) = $0 { e } else { nil } }
+    private func liveShards() throws -> [Shard] {
+        if case .replay = source { throw LiveRequestError.notLive }
+        return registry.withLock { $0.shards }
     }
+}
 
-    /// `<symbol>@bookTicker` and `!bookTicker`.
-    public nonisolated func bookTickers(bufferLimit: Int? = nil) -> EventFeed<BookTicker> {
-        leaves(bufferLimit) { if case .bookTicker(let e) = $0 { e } else { nil } }
-    }
+/// What the client's run loop learns about its shards.
+enum ShardControl: Sendable {
+    case launch(Shard)
+    case ended
+}
 
-    /// Partial (`@depth<N>`) and diff (`@depth`) depth.
-    public nonisolated func depth(bufferLimit: Int? = nil) -> EventFeed<DepthUpdate> {
-        leaves(bufferLimit) { if case .depth(let e) = $0 { e } else { nil } }
-    }
+/// Why a client call failed outright.
+public enum ClientError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// `run()` was called a second time.
+    case alreadyRun
 
-    /// `<symbol>@kline_<interval>`.
-    public nonisolated func klines(bufferLimit: Int? = nil) -> EventFeed<KlineEvent> {
-        leaves(bufferLimit) { if case .kline(let e) = $0 { e } else { nil } }
+    public var description: String {
+        switch self {
+        case .alreadyRun: "the client has already run; make a new one"
+        }
     }
+}
 
-    /// `<symbol>@ticker` and every element of `!ticker@arr`.
-    public nonisolated func tickers(bufferLimit: Int? = nil) -> EventFeed<Ticker> {
-        leaves(bufferLimit) { if case .ticker(let e) = $0 { e } else { nil } }
-    }
-
-    /// `<symbol>@miniTicker` and every element of `!miniTicker@arr`.
-    public nonisolated func miniTickers(bufferLimit: Int? = nil) -> EventFeed<MiniTicker> {
-        leaves(bufferLimit) { if case .miniTicker(let e) = $0 { e } else { nil } }
-    }
-
-    /// `<symbol>@markPrice[@1s]` and every element of `!markPrice@arr[@1s]`.
-    public nonisolated func markPrices(bufferLimit: Int? = nil) -> EventFeed<MarkPriceUpdate> {
-        leaves(bufferLimit) { if case .markPrice(let e) = $0 { e } else { nil } }
-    }
-
-    /// `<symbol>@forceOrder` and `!forceOrder@arr`.
-    public nonisolated func liquidations(bufferLimit: Int? = nil) -> EventFeed<Liquidation> {
-        leaves(bufferLimit) { if case .liquidation(let e) = $0 { e } else { nil } }
-    }
-
-    /// User data events: account and order updates, margin calls, config updates, listen-key
-    /// expiry and announcements.
-    public nonisolated func userEvents(bufferLimit: Int? = nil) -> EventFeed<AsterEvent> {
-        leaves(bufferLimit) { $0.isUserEvent ? $0 : nil }
-    }
+/// Request ids, unique across every connection of a client.
+final class RequestIDs: Sendable {
+    private let counter = Atomic<Int64>(0)
+    func next() -> Int64 { counter.add(1, ordering: .relaxed).newValue }
 }
 
 extension StreamStatistics {
@@ -256,15 +301,9 @@ extension StreamStatistics {
             decodeErrors += p.decodeErrors
             dropped += p.dropped
             reconnects += p.reconnects
+            rollovers += p.rollovers
             if let t = p.lastFrameAt, lastFrameAt.map({ t > $0 }) ?? true { lastFrameAt = t }
             if let r = p.roundTrip { roundTrip = r }
         }
     }
-}
-
-/// The latest connection state, readable from any thread.
-final class LatestState: Sendable {
-    private let state = Mutex<ConnectionState?>(nil)
-    var value: ConnectionState? { state.withLock { $0 } }
-    func set(_ value: ConnectionState) { state.withLock { $0 = value } }
 }

@@ -12,6 +12,10 @@ public struct StreamStatistics: Sendable, Hashable {
     public var dropped: Int = 0
     /// Reconnects so far.
     public var reconnects: Int = 0
+    /// Connections replaced before their age limit, with no gap.
+    public var rollovers: Int = 0
+    /// Connections torn down for silence.
+    public var staleDisconnects: Int = 0
     /// When the last frame arrived.
     public var lastFrameAt: ContinuousClock.Instant?
     /// Round trip of the last live request (request sent → reply received), a latency estimate.
@@ -45,6 +49,19 @@ public final class StreamCounters: Sendable {
     }
 
     func touch(at instant: ContinuousClock.Instant) { state.withLock { $0.lastFrameAt = instant } }
+
+    /// Adds what one socket read brought.
+    func add(frames: Int, bytes: Int, decodeErrors: Int, at instant: ContinuousClock.Instant) {
+        state.withLock {
+            $0.frames += frames
+            $0.bytes += bytes
+            $0.decodeErrors += decodeErrors
+            if frames > 0 { $0.lastFrameAt = instant }
+        }
+    }
+
+    func stale() { state.withLock { $0.staleDisconnects += 1 } }
+    func rollover() { state.withLock { $0.rollovers += 1 } }
     func decodeError() { state.withLock { $0.decodeErrors += 1 } }
     func dropped() { state.withLock { $0.dropped += 1 } }
     func reconnect() { state.withLock { $0.reconnects += 1 } }

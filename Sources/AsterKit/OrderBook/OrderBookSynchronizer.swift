@@ -73,10 +73,14 @@ public struct OrderBookSynchronizer: Sendable {
         book.load(snapshot)
         snapshotId = snapshot.lastUpdateId
         lastFinalId = nil
-        let pending = buffer
+        var pending = buffer[...]
         buffer = []
-        for update in pending {
-            if let action = receive(update) { return action }
+        while let update = pending.popFirst() {
+            // A resync keeps the diffs still waiting: the next snapshot re-bridges from them.
+            if let action = receive(update) {
+                buffer.append(contentsOf: pending)
+                return action
+            }
         }
         return nil
     }

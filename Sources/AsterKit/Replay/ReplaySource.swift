@@ -11,8 +11,9 @@ import NIOCore
 /// whatever their name) are decompressed as they are read.
 ///
 /// ```swift
-/// let replay = ReplaySource(paths: ["btc.rec"], pacing: .speed(10))
-/// for await event in replay.events() { … }   // the same StreamEvent values a MarketStream gives
+/// let client = StreamClient(replay: ReplaySource(paths: ["btc.rec"], pacing: .speed(10)))
+/// let trades = client.aggregateTrades()      // the same feeds as live
+/// group.addTask { try await client.run() }   // returns when the files are done
 /// ```
 public struct ReplaySource: Sendable {
     /// How fast to replay.
@@ -46,94 +47,157 @@ public struct ReplaySource: Sendable {
         self.pacing = pacing
     }
 
-    /// Every frame of the files, with its recorded receive time when there is one.
-    public func frames() throws -> [(receivedAt: Int64?, text: String)] {
+    /// Every frame of the files, with its recorded receive time when there is one (read into
+    /// memory: for tests and small files; ``StreamClient/init(replay:bufferLimit:)`` streams).
+    public func frames() async throws -> [(receivedAt: Int64?, text: String)] {
         var out: [(Int64?, String)] = []
-        for path in paths {
-            let text = try Self.readText(path)
-            let separator: String
-            switch delimiter {
-            case .newline: separator = "\n"
-            case .custom(let s): separator = s
-            case .automatic: separator = text.contains(";;") ? ";;" : "\n"
-            }
-            for raw in text.components(separatedBy: separator) {
-                let piece = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard !piece.isEmpty else { continue }
-                if let tab = piece.firstIndex(of: "\t"), let ms = Int64(piece[..<tab]) {
-                    out.append((ms, String(piece[piece.index(after: tab)...])))
-                } else {
-                    out.append((nil, piece))
-                }
-            }
-        }
+        try await forEachFrame { out.append(($0, $1)) }
         return out
     }
 
-    /// A file's text, gunzipped when it starts with gzip's magic bytes.
-    static func readText(_ path: String) throws -> String {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        guard data.count >= 2, data[data.startIndex] == 0x1f, data[data.startIndex + 1] == 0x8b else {
-            return String(decoding: data, as: UTF8.self)
+    /// Reads the files in order, a chunk at a time (constant memory whatever their size), and
+    /// hands each frame to `body`.
+    func forEachFrame(_ body: (Int64?, String) async throws -> Void) async throws {
+        for path in paths {
+            var separator: [UInt8]?
+            var pending: [UInt8] = []
+            func emit(_ piece: ArraySlice<UInt8>) async throws {
+                let text = String(decoding: piece, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !text.isEmpty else { return }
+                if let tab = text.firstIndex(of: "\t"), let ms = Int64(text[..<tab]) {
+                    try await body(ms, String(text[text.index(after: tab)...]))
+                } else {
+                    try await body(nil, text)
+                }
+            }
+            try await Self.forEachChunk(path) { chunk in
+                if separator == nil {
+                    switch delimiter {
+                    case .newline: separator = [UInt8(ascii: "\n")]
+                    case .custom(let s): separator = Array(s.utf8)
+                    case .automatic:
+                        let sample = String(decoding: chunk.prefix(1 << 16), as: UTF8.self)
+                        separator = sample.contains(";;") ? Array(";;".utf8) : [UInt8(ascii: "\n")]
+                    }
+                }
+                let sep = separator!
+                pending.append(contentsOf: chunk)
+                var start = 0
+                var i = 0
+                let n = pending.count - sep.count
+                while i <= n {
+                    if pending[i] == sep[0] && (sep.count == 1 || pending[i..<(i + sep.count)].elementsEqual(sep)) {
+                        try await emit(pending[start..<i])
+                        i += sep.count
+                        start = i
+                    } else {
+                        i += 1
+                    }
+                }
+                pending.removeFirst(start)
+            }
+            try await emit(pending[...])
         }
-        var compressed = ByteBuffer(bytes: data)
-        let plain: ByteBuffer
+    }
+
+    /// Hands `path`'s bytes to `body` in chunks of about a megabyte, gunzipped when the file
+    /// starts with gzip's magic bytes (and then its CRC-32 and length checked at the end).
+    static func forEachChunk(_ path: String, _ body: ([UInt8]) async throws -> Void) async throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ReplayError.unreadable(path: path)
+        }
+        defer { try? handle.close() }
+        let chunkSize = 1 << 20
+        var first = (try handle.read(upToCount: chunkSize)).map { [UInt8]($0) } ?? []
+        guard first.count >= 2, first[0] == 0x1f, first[1] == 0x8b else {
+            while !first.isEmpty {
+                try await body(first)
+                first = (try handle.read(upToCount: chunkSize)).map { [UInt8]($0) } ?? []
+            }
+            return
+        }
+        let decompressor = CompressionAlgorithm.gzip().decompressor
+        decompressor.window = ByteBufferAllocator().buffer(capacity: chunkSize)
+        try decompressor.startStream()
+        var crc = ~UInt32(0)
+        var length: UInt32 = 0
+        var tail: [UInt8] = []
+        var input = first
         do {
-            plain = try compressed.decompress(with: .gzip())
+            while !input.isEmpty {
+                tail = Array((tail + input).suffix(8))
+                var buffer = ByteBuffer(bytes: input)
+                try await buffer.decompressStream(with: decompressor) { out in
+                    let bytes = Array(out.readableBytesView)
+                    crc = CRC32.update(crc, bytes)
+                    length &+= UInt32(truncatingIfNeeded: bytes.count)
+                    try await body(bytes)
+                }
+                input = (try handle.read(upToCount: chunkSize)).map { [UInt8]($0) } ?? []
+            }
+            try decompressor.finishStream()
+        } catch let error as ReplayError {
+            throw error
         } catch {
             throw ReplayError.corruptGzip(path: path, reason: "\(error)")
         }
         // zlib stops quietly at the end of a truncated file: the trailer (CRC-32 and size of the
         // data) is what proves the whole recording is there.
-        guard data.count >= 18 else { throw ReplayError.corruptGzip(path: path, reason: "too short") }
-        let trailer = data.suffix(8).withUnsafeBytes { Array($0) }
-        func le32(_ at: Int) -> UInt32 { (0..<4).reduce(UInt32(0)) { $0 | UInt32(trailer[at + $1]) << (8 * UInt32($1)) } }
-        let bytes = plain.readableBytesView
-        guard le32(4) == UInt32(truncatingIfNeeded: bytes.count), le32(0) == CRC32.checksum(bytes) else {
+        func le32(_ at: Int) -> UInt32 { (0..<4).reduce(UInt32(0)) { $0 | UInt32(tail[at + $1]) << (8 * UInt32($1)) } }
+        guard tail.count == 8, le32(4) == length, le32(0) == ~crc else {
             throw ReplayError.corruptGzip(path: path, reason: "truncated or damaged (CRC-32 or length mismatch)")
         }
-        return String(buffer: plain)
     }
 
-    /// The replayed events: `.state(.connected)`, the frames' messages (or decode failures),
-    /// then `.state(.stopped)`.
-    public func events() -> AsyncStream<StreamEvent> {
-        let (stream, continuation) = AsyncStream.makeStream(of: StreamEvent.self, bufferingPolicy: .unbounded)
-        let task = Task { [self] in
-            do {
-                let frames = try self.frames()
-                continuation.yield(.state(.connected))
-                let decoder = EventDecoder()
-                var firstTime: Int64?
-                let started = ContinuousClock.now
-                for frame in frames {
-                    if Task.isCancelled { break }
-                    counters.frame(bytes: frame.text.utf8.count, at: .now)
-                    let message: StreamMessage
-                    do throws(DecodingFailure) {
-                        message = try decoder.decode(frame.text)
-                    } catch {
-                        counters.decodeError()
-                        continuation.yield(.decodeFailure(error))
-                        continue
-                    }
-                    if let factor = factor, let time = frame.receivedAt ?? message.event.firstEventTime {
-                        let origin = firstTime ?? time
-                        firstTime = origin
-                        let due = started + .milliseconds(Double(time - origin) / factor)
-                        if due > .now { try? await Task.sleep(until: due) }
-                    }
-                    continuation.yield(.message(message))
-                }
-                continuation.yield(.state(.stopped))
-            } catch {
-                continuation.yield(.state(.disconnected(reason: "replay failed: \(error)")))
-                continuation.yield(.state(.stopped))
-            }
-            continuation.finish()
+    /// Plays the files into `hub`: a connected state, the frames' events in batches (waiting,
+    /// never dropping, while a consumer is backlogged), then a stopped state.
+    func play(into hub: EventHub) async {
+        let id = ConnectionID(shard: 0, generation: 1)
+        hub.state(ConnectionUpdate(connection: id, state: .connected))
+        let decoder = EventDecoder()
+        var batch: [StreamEvent] = []
+        var firstTime: Int64?
+        let started = ContinuousClock.now
+        let factor = self.factor
+        func flush() async throws {
+            hub.deliver(batch)
+            batch.removeAll(keepingCapacity: true)
+            while hub.fanOut.isBacklogged { try await Task.sleep(for: .milliseconds(1)) }
         }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
+        do {
+            try await forEachFrame { receivedAt, text in
+                try Task.checkCancellation()
+                hub.counters.add(frames: 1, bytes: text.utf8.count, decodeErrors: 0, at: .now)
+                let message: StreamMessage
+                do throws(DecodingFailure) {
+                    message = try decoder.decode(text)
+                } catch {
+                    hub.counters.decodeError()
+                    batch.append(.decodeFailure(error))
+                    return
+                }
+                if let factor, let time = receivedAt ?? message.event.firstEventTime {
+                    let origin = firstTime ?? time
+                    firstTime = origin
+                    let due = started + .milliseconds(Double(time - origin) / factor)
+                    if due > .now {
+                        try await flush()
+                        try await Task.sleep(until: due)
+                    }
+                }
+                batch.append(.message(message))
+                if batch.count >= 256 { try await flush() }
+            }
+            try await flush()
+            hub.state(ConnectionUpdate(connection: id, state: .stopped))
+        } catch is CancellationError {
+            hub.deliver(batch)
+            hub.state(ConnectionUpdate(connection: id, state: .stopped))
+        } catch {
+            hub.deliver(batch)
+            hub.state(ConnectionUpdate(connection: id, state: .disconnected(reason: "replay failed: \(error)")))
+            hub.state(ConnectionUpdate(connection: id, state: .stopped))
+        }
     }
 
     private var factor: Double? {
@@ -177,10 +241,13 @@ extension AsterEvent {
 public enum ReplayError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The file starts like gzip but does not decompress.
     case corruptGzip(path: String, reason: String)
+    /// The file cannot be opened.
+    case unreadable(path: String)
 
     public var description: String {
         switch self {
         case .corruptGzip(let path, let reason): "\(path): not valid gzip (\(reason))"
+        case .unreadable(let path): "\(path): cannot be opened"
         }
     }
 }
@@ -192,6 +259,11 @@ enum CRC32 {
     }
 
     static func checksum<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
-        ~bytes.reduce(~UInt32(0)) { c, b in table[Int((c ^ UInt32(b)) & 0xff)] ^ (c >> 8) }
+        ~update(~UInt32(0), bytes)
+    }
+
+    /// Continues a running (inverted) CRC over more bytes.
+    static func update<C: Collection>(_ crc: UInt32, _ bytes: C) -> UInt32 where C.Element == UInt8 {
+        bytes.reduce(crc) { c, b in table[Int((c ^ UInt32(b)) & 0xff)] ^ (c >> 8) }
     }
 }

@@ -21,6 +21,14 @@ final class SimHub: Sendable {
 
     private let state = Mutex(State())
 
+    /// Websocket connections open now.
+    var connectionCount: Int { state.withLock { $0.subscribers.count } }
+
+    /// The streams of every open connection, by connection id.
+    var subscriptions: [[String]] {
+        state.withLock { s in s.subscribers.sorted { $0.key < $1.key }.map { Array($0.value.state.streams) } }
+    }
+
     /// Registers a connection; returns its id and outbox.
     func connect(_ subscription: SubscriptionState, buffer: Int = 50_000) -> (id: Int, outbox: AsyncStream<SimFrame>) {
         let (stream, continuation) = AsyncStream.makeStream(of: SimFrame.self, bufferingPolicy: .bufferingNewest(buffer))

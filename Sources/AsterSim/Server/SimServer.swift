@@ -170,6 +170,12 @@ public final class SimServer: Sendable {
         return SubscriptionState(streams: names, combined: false)
     }
 
+    /// Websocket connections open now (a closed client leaves none behind).
+    public var openConnections: Int { hub.connectionCount }
+
+    /// The streams each open websocket connection is subscribed to, in connection order.
+    public var subscriptions: [[String]] { hub.subscriptions }
+
     /// Sends frames to every connected client (garbage, binary, closes, drops).
     public func inject(_ frames: [SimFrame]) { frames.forEach(hub.broadcast) }
 

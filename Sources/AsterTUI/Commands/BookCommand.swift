@@ -52,15 +52,23 @@ struct BookCommand: AsyncParsableCommand {
         logger.logLevel = .error
         let rest = RESTClient(baseURL: restURL)
         let manager = OrderBookManager(symbols: [symbol], rest: rest, logger: logger)
-        let stream = MarketStream(base: url, streams: OrderBookManager.streams(symbols: [symbol]), logger: logger)
+        let client = StreamClient(base: url, streams: OrderBookManager.streams(symbols: [symbol]), logger: logger)
+        let events = client.events(bufferLimit: 100_000)
         let stop = QuitFlag()
         signal(SIGINT, SIG_IGN)
         let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         interrupt.setEventHandler { stop.set() }
         interrupt.resume()
         defer { interrupt.cancel() }
-        let consumer = Task { await manager.run(stream.events()) }
-        defer { consumer.cancel() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await client.run() }
+            group.addTask { await manager.run(events) }
+            defer { group.cancelAll() }
+            try await follow(manager: manager, symbol: symbol, stop: stop)
+        }
+    }
+
+    private func follow(manager: OrderBookManager, symbol: String, stop: QuitFlag) async throws {
         let deadline = duration.map { ContinuousClock.now + .milliseconds(Int64($0 * 1000)) }
         let interactive = !json && isatty(STDOUT_FILENO) != 0
         while !stop.isSet, deadline.map({ ContinuousClock.now < $0 }) ?? true {

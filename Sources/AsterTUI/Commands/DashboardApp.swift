@@ -4,6 +4,8 @@ import AsterSim
 import Dispatch
 import Foundation
 import Logging
+import DequeModule
+import ServiceLifecycle
 import Synchronization
 
 /// Settings of one dashboard run, built from the command line.
@@ -31,16 +33,65 @@ struct DashboardOptions: Sendable {
     var configPath: String?
 }
 
-/// Stream events waiting for the model: pushed from the socket reader, drained by the render loop.
+/// Stream events waiting for the model: pushed from the feed, drained by the render loop. Bounded:
+/// if drawing stalls (a stuck terminal, Ctrl-S) the oldest events are dropped and counted.
 final class EventInbox: Sendable {
-    private let items = Mutex<[(event: StreamEvent, receivedAt: Int64)]>([])
+    private struct State {
+        var items: Deque<(event: StreamEvent, receivedAt: Int64)> = []
+        var dropped = 0
+    }
 
-    func push(_ event: StreamEvent, at time: Int64) { items.withLock { $0.append((event, time)) } }
+    private let state = Mutex(State())
+    let limit: Int
+
+    init(limit: Int = 50_000) { self.limit = limit }
+
+    func push(_ event: StreamEvent, at time: Int64) {
+        state.withLock { s in
+            s.items.append((event, time))
+            if s.items.count > limit {
+                s.items.removeFirst()
+                s.dropped += 1
+            }
+        }
+    }
 
     func drain() -> [(event: StreamEvent, receivedAt: Int64)] {
-        items.withLock { items in
-            defer { items.removeAll(keepingCapacity: true) }
-            return items
+        state.withLock { s in
+            defer { s.items.removeAll(keepingCapacity: true) }
+            return Array(s.items)
+        }
+    }
+
+    /// Events dropped because the inbox was full.
+    var dropped: Int { state.withLock { $0.dropped } }
+}
+
+/// Applies the dashboard's stream changes one at a time, in order, coalescing a burst (20 quick
+/// ↓ presses become one change to the last symbol's streams), so an `UNSUBSCRIBE` can never
+/// overtake the `SUBSCRIBE` it follows.
+struct Resubscriber: Sendable {
+    private let desired: AsyncStream<Set<StreamName>>
+    private let continuation: AsyncStream<Set<StreamName>>.Continuation
+
+    init() {
+        (desired, continuation) = AsyncStream.makeStream(of: Set<StreamName>.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// The per-symbol streams wanted now.
+    func want(_ streams: Set<StreamName>) { continuation.yield(streams) }
+
+    /// Brings the client to the newest wanted streams, starting from `initial`, until cancelled.
+    func run(client: StreamClient, initial: Set<StreamName>, logger: Logger) async {
+        var applied = initial
+        for await wanted in desired {
+            let remove = applied.subtracting(wanted).sorted { $0.name < $1.name }
+            let add = wanted.subtracting(applied).sorted { $0.name < $1.name }
+            guard !remove.isEmpty || !add.isEmpty else { continue }
+            do { try await client.change(subscribe: add, unsubscribe: remove) } catch {
+                logger.warning("resubscribe failed", metadata: ["error": "\(error)"])
+            }
+            applied = wanted  // the client keeps what it was asked for and carries it on reconnect
         }
     }
 }
@@ -90,9 +141,15 @@ struct DashboardApp {
                                    alerts: options.config.alerts.rules)
         let recorder = try options.record.map { try StreamRecorder(path: $0) }
         defer { recorder?.close() }
-        let stream = MarketStream(base: base, streams: await model.initialStreams,
-                                  configuration: StreamConfiguration(recorder: recorder), logger: logger)
         let replay = options.replay.map { ReplaySource(paths: [$0], pacing: .speed(options.speed)) }
+        let initialStreams = await model.initialStreams
+        let client = replay.map { StreamClient(replay: $0) }
+            ?? StreamClient(base: base, streams: initialStreams, logger: logger)
+        let events = client.events(bufferLimit: 100_000)
+        let frames = recorder.map { _ in client.rawFrames(bufferLimit: 100_000) }
+        let resubscriber = Resubscriber()
+        var symbolStreams = Set(await model.focusedStreams)
+        let initialSymbolStreams = symbolStreams
         let utf8 = NcursesTerminal.localeIsUTF8()
         let renderer = DashboardRenderer(layout: options.layout, glyphs: options.ascii || !utf8 ? .ascii : .unicode,
                                          keys: options.config.keys)
@@ -129,12 +186,13 @@ struct DashboardApp {
             // Events wait in the inbox (no actor hop each) and reach the model in one batch per
             // loop turn (at most 15 ms apart, and always right before a frame is drawn).
             let inbox = EventInbox()
-            group.addTask {
-                if let replay {
-                    for await event in replay.events() { inbox.push(event, at: Self.nowMs()) }
-                } else {
-                    await stream.run { inbox.push($0, at: Self.nowMs()) }
-                }
+            group.addTask { try await client.run() }
+            group.addTask { for await event in events { inbox.push(event, at: Self.nowMs()) } }
+            if let frames, let recorder {
+                group.addTask { for await frame in frames { recorder.record(frame.text, receivedAt: frame.receivedAt) } }
+            }
+            if replay == nil {
+                group.addTask { await resubscriber.run(client: client, initial: initialSymbolStreams, logger: logger) }
             }
             if let credentials, let restURL {
                 group.addTask { await Self.followAccount(credentials: credentials, rest: restURL, webSocket: base, model: model, logger: logger) }
@@ -165,17 +223,17 @@ struct DashboardApp {
                             Self.saveConfig(path: options.configPath, logger: logger) { $0.watchlist = symbols }
                         case .resubscribe(let old, let new):
                             guard replay == nil else { continue }  // a replay has the streams it recorded
-                            Task {
-                                do { try await stream.change(subscribe: new, unsubscribe: old) } catch {
-                                    logger.warning("resubscribe failed", metadata: ["error": "\(error)"])
-                                }
-                            }
+                            symbolStreams.subtract(old)
+                            symbolStreams.formUnion(new)
+                            resubscriber.want(symbolStreams)
                         }
                     }
                 }
                 let now = ContinuousClock.now
                 if now >= nextDraw || keysHandled {
-                    await model.observe((replay?.counters ?? stream.counters).snapshot, now: Self.nowMs())
+                    var statistics = client.statistics
+                    statistics.dropped += inbox.dropped
+                    await model.observe(statistics, now: Self.nowMs())
                     for alert in await model.takeFiredAlerts() {
                         logger.notice("alert", metadata: ["message": "\(alert.message)"])
                         if options.config.alerts.bell { terminal.bell() }
@@ -232,7 +290,7 @@ struct DashboardApp {
         let live = LiveAccount(account: AccountClient(rest: RESTClient(baseURL: rest), credentials: credentials), webSocketBase: webSocket)
         let updates = await live.updates()
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await live.run() }
+            group.addTask { try? await live.run() }
             group.addTask {
                 for await status in updates {
                     if let error = status.lastError { logger.warning("account snapshot failed", metadata: ["error": "\(error)"]) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsterKit
+import ServiceLifecycle
 import Foundation
 import Logging
 
@@ -30,8 +31,8 @@ struct StreamCommand: AsyncParsableCommand {
     @Option(help: "Exit after S seconds.")
     var timeout: Double?
 
-    @Option(name: .customLong("stale-timeout"), help: "Reconnect when no frame arrives for S seconds.")
-    var staleTimeout: Double = 60
+    @Option(help: "Reconnect after this many seconds without a frame. Default: 60 s only for streams with a fixed cadence (mark price, partial depth, all-market tickers); quiet streams are watched by pings.")
+    var staleTimeout: Double?
 
     @Option(help: "Record every received raw frame to FILE (rotates at 256 MiB; secrets redacted).")
     var record: String?
@@ -75,7 +76,7 @@ struct StreamCommand: AsyncParsableCommand {
         }
         if let count, count <= 0 { throw ValidationError("--count must be a positive number.") }
         if let timeout, timeout <= 0 { throw ValidationError("--timeout must be a positive number of seconds.") }
-        guard staleTimeout > 0 else { throw ValidationError("--stale-timeout must be positive.") }
+        if let staleTimeout, staleTimeout <= 0 { throw ValidationError("--stale-timeout must be positive.") }
         guard url.hasPrefix("ws://") || url.hasPrefix("wss://") else {
             throw ValidationError("--url must start with ws:// or wss://")
         }
@@ -87,35 +88,46 @@ struct StreamCommand: AsyncParsableCommand {
         logger.logLevel = .error
         let recorder = try record.map { try StreamRecorder(path: $0) }
         defer { recorder?.close() }
-        let events: AsyncStream<StreamEvent>
+        let configuration = StreamConfiguration(staleTimeout: staleTimeout.map { .milliseconds(Int64($0 * 1000)) })
+        let service: any Service
+        let feeds: any EventFeeds
         if user {
             let account = AccountClient(rest: RESTClient(baseURL: restURL), credentials: try loadCredentials(file: credentials))
-            events = UserDataStream(account: account, webSocketBase: url,
-                                    configuration: StreamConfiguration(staleTimeout: .milliseconds(Int64(max(staleTimeout, 3_600) * 1000)),
-                                                                       recorder: recorder),
-                                    logger: logger).events()
+            let stream = UserDataStream(account: account, webSocketBase: url, configuration: configuration, logger: logger)
+            (service, feeds) = (stream, stream)
         } else if replay.isEmpty {
             // More than 200 streams are spread over several connections.
-            events = ShardedMarketStream(
-                base: url, streams: names,
-                configuration: StreamConfiguration(staleTimeout: .milliseconds(Int64(staleTimeout * 1000)), recorder: recorder),
-                logger: logger
-            ).events()
+            let client = StreamClient(base: url, streams: names, configuration: configuration, logger: logger)
+            (service, feeds) = (client, client)
         } else {
-            events = ReplaySource(paths: replay, pacing: speed.map { .speed($0) } ?? .asFastAsPossible).events()
+            let client = StreamClient(replay: ReplaySource(paths: replay, pacing: speed.map { .speed($0) } ?? .asFastAsPossible))
+            (service, feeds) = (client, client)
         }
+        let events = feeds.events(bufferLimit: 100_000)
+        let frames = recorder.map { _ in feeds.rawFrames(bufferLimit: 100_000) }
         let printer = EventPrinter(json: json, limit: count)
-        let outcome = try await withThrowingTaskGroup(of: StreamOutcome.self) { group in
-            group.addTask { await printer.consume(events) }
-            if let timeout {
-                group.addTask {
-                    try await Task.sleep(for: .milliseconds(Int64(timeout * 1000)))
-                    return .timedOut
-                }
+        // The service runs until the printer has what it wants (or the time is up), then stops:
+        // its connections close and, for --user, the listen key is deleted before we exit.
+        let outcome = try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await service.run() }
+            if let frames, let recorder {
+                group.addTask { for await frame in frames { recorder.record(frame.text, receivedAt: frame.receivedAt) } }
             }
-            let first = try await group.next() ?? .ended
+            // The printer ends when it has printed --count lines or the source ends (a replay).
+            let outcome = await withTaskGroup(of: StreamOutcome.self) { race in
+                race.addTask { await printer.consume(events) }
+                if let timeout {
+                    race.addTask {
+                        do { try await Task.sleep(for: .milliseconds(Int64(timeout * 1000))) } catch { return .ended }
+                        return .timedOut
+                    }
+                }
+                let first = await race.next() ?? .ended
+                race.cancelAll()
+                return first
+            }
             group.cancelAll()
-            return first
+            return outcome
         }
         if outcome == .timedOut, let count {
             let printed = await printer.printed
@@ -138,7 +150,7 @@ actor EventPrinter {
         self.limit = limit
     }
 
-    func consume(_ events: AsyncStream<StreamEvent>) async -> StreamOutcome {
+    func consume(_ events: EventFeed<StreamEvent>) async -> StreamOutcome {
         for await event in events {
             switch event {
             case .message(let message):
@@ -150,8 +162,8 @@ actor EventPrinter {
                 }
             case .decodeFailure(let failure):
                 Console.err("# undecodable frame: \(failure)\n")
-            case .state(let state):
-                Console.err("# \(state)\n")
+            case .state(let update):
+                Console.err("# \(update)\n")
             }
         }
         return .ended
