@@ -1,7 +1,10 @@
 import Foundation
 import Testing
 
-@Suite("Dashboard config, themes and alerts end to end in tmux", .serialized, .timeLimit(.minutes(3)))
+// Nested in the serialized tmux suite: one dashboard (and its simulator) at a time, so these
+// tests do not load the machine beside the other suites.
+extension DashboardEndToEndTests {
+@Suite("Config, themes and alerts", .timeLimit(.minutes(3)))
 struct DashboardConfigEndToEndTests {
     func temporaryFolder() throws -> String {
         let dir = NSTemporaryDirectory() + "aster-e2e-\(UUID().uuidString)"
@@ -153,7 +156,7 @@ struct DashboardConfigEndToEndTests {
     }
 }
 
-@Suite("Dashboard without a network", .serialized, .timeLimit(.minutes(2)))
+@Suite("Without a network", .timeLimit(.minutes(2)))
 struct DashboardOfflineTests {
     @Test("a live start with nothing listening shows the reason and keeps retrying, never crashes; q still quits")
     func noNetwork() async throws {
@@ -177,4 +180,5 @@ struct DashboardOfflineTests {
         try await session.waitFor("clean exit") { $0.contains("EXITED:0") }
         await session.kill()
     }
+}
 }
