@@ -129,9 +129,9 @@ struct StreamCommand: AsyncParsableCommand {
             group.cancelAll()
             return outcome
         }
-        if outcome == .timedOut, let count {
+        if let count, outcome != .reachedCount {
             let printed = await printer.printed
-            Console.err("timed out with \(printed) of \(count) events\n")
+            Console.err("\(outcome == .timedOut ? "timed out" : "the source ended") with \(printed) of \(count) events\n")
             throw ExitCode.failure
         }
     }

@@ -1,0 +1,79 @@
+import AsterKit
+import AsterSim
+import Foundation
+import Testing
+
+@Suite("Order book manager: re-bridging, per-connection resync, stopping", .serialized, .timeLimit(.minutes(3)))
+struct OrderBookManagerTests {
+    func diff(_ U: Int64, _ u: Int64, _ pu: Int64) -> DepthUpdate {
+        DepthUpdate(eventTime: 0, transactionTime: nil, symbol: "BTCUSDT", firstUpdateId: U, finalUpdateId: u,
+                    previousFinalUpdateId: pu, bids: [], asks: [])
+    }
+
+    @Test("a resync keeps the buffered diffs: the next snapshot re-bridges from them")
+    func rebridge() {
+        var sync = OrderBookSynchronizer(symbol: "BTCUSDT")
+        #expect(sync.receive(diff(10, 12, 9)) == .fetchSnapshot)
+        #expect(sync.receive(diff(13, 15, 12)) == nil)
+        #expect(sync.receive(diff(16, 18, 15)) == nil)
+        // Too old for every buffered event: another snapshot is needed, and the diffs stay.
+        #expect(sync.load(DepthSnapshot(lastUpdateId: 5, bids: [], asks: [])) == .fetchSnapshot)
+        // The next snapshot lands inside the buffered range: live at once, nothing lost.
+        #expect(sync.load(DepthSnapshot(lastUpdateId: 14, bids: [], asks: [])) == nil)
+        #expect(sync.state == .live)
+        #expect(sync.updatesApplied == 2 && sync.book.lastUpdateId == 18)
+    }
+
+    @Test("only the books of the connection that reconnected resynchronise")
+    func perConnectionResync() async throws {
+        try await withSimulator(SimConfiguration(seed: 81, rate: 5_000)) { _, port in
+            let symbols = ["BTCUSDT", "ETHUSDT"]
+            let manager = OrderBookManager(symbols: symbols, rest: RESTClient(baseURL: "http://127.0.0.1:\(port)"))
+            // One stream per connection: BTC's book on shard 0, ETH's on shard 1.
+            let client = StreamClient(base: "ws://127.0.0.1:\(port)", streams: OrderBookManager.streams(symbols: symbols),
+                                      maxStreamsPerConnection: 1)
+            let events = client.events()
+            try await withRunning(client) {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await manager.run(events) }
+                    try await waitUntil {
+                        let btc = await manager.status("BTCUSDT")?.state, eth = await manager.status("ETHUSDT")?.state
+                        return btc == .live && eth == .live
+                    }
+                    // Shard 1 comes back after a reconnect (its second connection).
+                    await manager.ingest(.state(ConnectionUpdate(
+                        connection: ConnectionID(shard: 1, generation: 2), state: .connected,
+                        streams: OrderBookManager.streams(symbols: ["ETHUSDT"]).map(\.name))))
+                    #expect(await manager.status("ETHUSDT")?.resyncs == 1)
+                    #expect(await manager.status("BTCUSDT")?.resyncs == 0)
+                    try await waitUntil { await manager.status("ETHUSDT")?.state == .live }
+                    #expect(await manager.status("BTCUSDT")?.snapshots == 1)
+                    group.cancelAll()
+                }
+            }
+        }
+    }
+
+    @Test("failing snapshot fetches back off, and stop with the client")
+    func failingSnapshotsStop() async throws {
+        try await withSimulator(SimConfiguration(seed: 82, rate: 5_000)) { server, port in
+            server.faults { $0.restFailures = Array(repeating: (500, nil), count: 1_000) }
+            let rest = RESTClient(baseURL: "http://127.0.0.1:\(port)",
+                                  configuration: RESTConfiguration(maxRetries: 0))
+            let manager = OrderBookManager(symbols: ["BTCUSDT"], rest: rest)
+            let client = StreamClient(base: "ws://127.0.0.1:\(port)", streams: OrderBookManager.streams(symbols: ["BTCUSDT"]))
+            let events = client.events()
+            let books = Task { await manager.run(events) }
+            try await withRunning(client) { try await Task.sleep(for: .seconds(2)) }
+            // The client stopped: its feed ended, and the manager's fetches with it.
+            let stopped = ContinuousClock.now
+            await books.value
+            #expect(ContinuousClock.now - stopped < .seconds(2))
+            // Backed off: a handful of attempts in two seconds, not hundreds.
+            var left = 0
+            server.faults { left = $0.restFailures.count }
+            #expect(1_000 - left < 20, "\(1_000 - left) attempts")
+            #expect(await manager.status("BTCUSDT")?.state != .live)
+        }
+    }
+}
