@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -67,7 +68,7 @@ let package = Package(
         ),
         .target(
             name: "AsterDashboard",
-            dependencies: ["AsterKit"]
+            dependencies: ["AsterKit", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .executableTarget(
             name: "AsterTUI",

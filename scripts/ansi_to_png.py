@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Render a tmux capture (`tmux capture-pane -e -p`) with its colours to a PNG.
 
-Usage: ansi_to_png.py CAPTURE.txt OUT.png [COLUMNS ROWS]
+Usage: ansi_to_png.py CAPTURE.txt OUT.png [COLUMNS ROWS [dark|light]]
 Needs Pillow and the DejaVu Sans Mono font (Debian: fonts-dejavu-core).
+Handles the 16 ANSI colours and the xterm 256-colour palette (38;5;N). `light` draws on a light
+terminal background. Exits 1 (and writes nothing) when the image is mostly one colour: a blank
+screenshot is a failed screenshot.
 """
 import re
 import sys
@@ -17,6 +20,33 @@ PALETTE = {  # a dark terminal theme
 BRIGHT = {k: tuple(min(255, c + 35) for c in v) for k, v in PALETTE.items()}
 BG = (24, 25, 33)
 FG = (220, 220, 220)
+LIGHT_PALETTE = {  # a light terminal theme
+    0: (0, 0, 0), 1: (194, 54, 33), 2: (37, 146, 37), 3: (173, 140, 0),
+    4: (36, 80, 200), 5: (160, 50, 160), 6: (17, 140, 160), 7: (200, 200, 200),
+}
+
+
+def use_light():
+    """Switches to a light background (dark ink)."""
+    global PALETTE, BRIGHT, BG, FG
+    PALETTE = dict(LIGHT_PALETTE)
+    BRIGHT = {k: tuple(max(0, c - 30) for c in v) for k, v in PALETTE.items()}
+    BG = (250, 250, 245)
+    FG = (30, 30, 30)
+
+
+def xterm256(n):
+    """The RGB of an xterm 256-colour index."""
+    if n < 8:
+        return PALETTE[n]
+    if n < 16:
+        return BRIGHT[n - 8]
+    if n < 232:
+        n -= 16
+        levels = [0, 95, 135, 175, 215, 255]
+        return (levels[n // 36], levels[n // 6 % 6], levels[n % 6])
+    g = 8 + 10 * (n - 232)
+    return (g, g, g)
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
 
@@ -62,7 +92,7 @@ def parse(line):
                 bg = None
             elif c in (38, 48) and i + 2 < len(codes) and codes[i + 1] == 5:
                 n = codes[i + 2]
-                color = PALETTE.get(n % 8) if n < 16 else FG
+                color = xterm256(n)
                 if c == 38:
                     fg = color
                 else:
@@ -76,6 +106,8 @@ def main():
     lines = open(src, encoding="utf-8").read().split("\n")
     cols = int(sys.argv[3]) if len(sys.argv) > 3 else 120
     rows = int(sys.argv[4]) if len(sys.argv) > 4 else len(lines)
+    if len(sys.argv) > 5 and sys.argv[5] == "light":
+        use_light()
     regular = ImageFont.truetype(FONT_DIR + "DejaVuSansMono.ttf", 15)
     boldfont = ImageFont.truetype(FONT_DIR + "DejaVuSansMono-Bold.ttf", 15)
     cw = int(regular.getlength("M"))
@@ -106,6 +138,10 @@ def main():
                         draw.line([x0, my, x1, my], fill=f)
                 else:
                     draw.text((px, py), c, font=boldfont if bold else regular, fill=f)
+    colors = img.getcolors(maxcolors=1 << 20) or []
+    dominant = max((count for count, _ in colors), default=0) / (img.width * img.height)
+    if dominant > 0.97:
+        sys.exit(f"{out}: {dominant:.0%} of the image is one colour: the screen was blank (nothing written)")
     img.save(out)
 
 

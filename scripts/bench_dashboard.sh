@@ -18,6 +18,36 @@ hz=$(getconf CLK_TCK)
 work=$(mktemp -d)
 trap 'tmux kill-session -t bench-dash 2>/dev/null || true; kill $sim 2>/dev/null || true; rm -rf "$work"' EXIT
 
+# Alerts on (one of each kind, evaluated on every event, none firing), the chart's volume bars
+# and the account table: the budget is measured with everything a daily user has on.
+cat > "$work/bench.toml" <<'TOML'
+[alerts]
+bell = false
+[[alerts.rule]]
+kind = "price-above"
+symbol = "BTCUSDT"
+value = "1000000000"
+[[alerts.rule]]
+kind = "move"
+symbol = "BTCUSDT"
+value = "50"
+minutes = 5
+[[alerts.rule]]
+kind = "funding-above"
+symbol = "BTCUSDT"
+value = "10"
+[[alerts.rule]]
+kind = "liquidation-above"
+value = "1000000000000"
+[[alerts.rule]]
+kind = "margin-ratio-above"
+value = "99"
+[[alerts.rule]]
+kind = "pnl-above"
+symbol = "BTCUSDT"
+value = "1000000000"
+TOML
+
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$bin" sim --port "$port" --rate "$rate" --credentials-file "$work/demo.env" 2>/dev/null &
 sim=$!
@@ -25,7 +55,7 @@ sleep 2
 
 tmux kill-session -t bench-dash 2>/dev/null || true
 tmux new-session -d -s bench-dash -x 120 -y 40 \
-  "env -u NO_COLOR $bin --url ws://127.0.0.1:$port --rest-url http://127.0.0.1:$port --credentials $work/demo.env --refresh-ms 100 --log-file $work/dash.log"
+  "env -u NO_COLOR $bin --url ws://127.0.0.1:$port --rest-url http://127.0.0.1:$port --credentials $work/demo.env --refresh-ms 100 --log-file $work/dash.log --config $work/bench.toml"
 sleep 2
 pid=$(pgrep -n -f "$bin --url ws://127.0.0.1:$port")
 sleep 10  # warm up

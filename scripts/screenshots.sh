@@ -2,21 +2,30 @@
 # Takes the README's screenshots from the real program: aster-tui --demo in tmux, captured with
 # colours (tmux capture-pane -e) and rendered to PNG by scripts/ansi_to_png.py.
 # Needs: tmux, python3 with Pillow (pip install pillow), fonts-dejavu-core.
+# BIN=path/to/aster-tui uses that binary instead of building one. A blank (mostly one-colour)
+# capture fails the script (ansi_to_png.py checks every image).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build --product aster-tui >/dev/null
-bin=$(swift build --show-bin-path)/aster-tui
+if [ -z "${BIN:-}" ]; then
+  swift build --product aster-tui >/dev/null
+  BIN=$(swift build --show-bin-path)/aster-tui
+fi
+bin=$BIN
 out=screenshots
 tmp=$(mktemp -d)
-trap 'for s in shots-full shots-pane shots-account; do tmux kill-session -t $s 2>/dev/null; done; rm -rf "$tmp"' EXIT
+sessions="shots-full shots-pane shots-account shots-light shots-alerts"
+trap 'for s in $sessions; do tmux kill-session -t $s 2>/dev/null; done; rm -rf "$tmp"' EXIT
+# The screenshots' own config (no alerts, default theme), whatever the user's file says.
+cfg="$tmp/config.toml"
+: > "$cfg"
 
-shoot() { # session cols rows file
+shoot() { # session cols rows file [dark|light]
   tmux capture-pane -e -p -t "$1" > "$tmp/$4.txt"
-  python3 scripts/ansi_to_png.py "$tmp/$4.txt" "$out/$4.png" "$2" "$3"
+  python3 scripts/ansi_to_png.py "$tmp/$4.txt" "$out/$4.png" "$2" "$3" "${5:-dark}"
   echo "wrote $out/$4.png"
 }
 
-tmux new-session -d -s shots-full -x 120 -y 40 "env -u NO_COLOR TERM=xterm-256color $bin --demo --seed 7"
+tmux new-session -d -s shots-full -x 120 -y 40 "env -u NO_COLOR TERM=xterm-256color $bin --demo --seed 7 --config $cfg"
 sleep "${SETTLE:-20}"
 shoot shots-full 120 40 dashboard
 tmux send-keys -t shots-full '?'
@@ -27,12 +36,42 @@ sleep 4
 shoot shots-full 120 40 dashboard-switched
 tmux send-keys -t shots-full q
 
-tmux new-session -d -s shots-pane -x 40 -y 10 "env -u NO_COLOR TERM=xterm-256color $bin --demo --pane book"
-sleep 5
+tmux new-session -d -s shots-pane -x 40 -y 10 "env -u NO_COLOR TERM=xterm-256color $bin --demo --pane book --config $cfg"
+sleep "${PANE_SETTLE:-15}"
 shoot shots-pane 40 10 tmux-pane-book
 tmux send-keys -t shots-pane q
 
-tmux new-session -d -s shots-account -x 40 -y 10 "env -u NO_COLOR TERM=xterm-256color $bin --demo --pane account"
+tmux new-session -d -s shots-account -x 50 -y 12 "env -u NO_COLOR TERM=xterm-256color $bin --demo --pane account --config $cfg"
 sleep 15
-shoot shots-account 40 10 tmux-pane-account
+shoot shots-account 50 12 tmux-pane-account
 tmux send-keys -t shots-account q
+
+# The light theme, as on a light terminal background, with the line chart.
+tmux new-session -d -s shots-light -x 120 -y 40 "env -u NO_COLOR TERM=xterm-256color $bin --demo --seed 7 --config $cfg --theme light --chart-style line"
+sleep "${SETTLE:-20}"
+shoot shots-light 120 40 dashboard-light light
+tmux send-keys -t shots-light q
+
+# Alerts: a rule that fires at once (flashing in the status bar), then the alert overlay.
+cat > "$tmp/alerts.toml" <<'TOML'
+[alerts]
+bell = false
+[[alerts.rule]]
+kind = "price-above"
+symbol = "BTCUSDT"
+value = "90000"
+[[alerts.rule]]
+kind = "move"
+symbol = "ETHUSDT"
+value = "0.05"
+minutes = 5
+[[alerts.rule]]
+kind = "liquidation-above"
+value = "1000"
+TOML
+tmux new-session -d -s shots-alerts -x 120 -y 40 "env -u NO_COLOR TERM=xterm-256color $bin --demo --seed 7 --config $tmp/alerts.toml"
+sleep "${PANE_SETTLE:-15}"
+tmux send-keys -t shots-alerts A
+sleep 1
+shoot shots-alerts 120 40 alerts-overlay
+tmux send-keys -t shots-alerts q

@@ -7,7 +7,8 @@ struct AsterTUI: AsyncParsableCommand {
         commandName: "aster-tui",
         abstract: "Aster DEX perpetual-futures market data in your terminal.",
         discussion: "Run `aster-tui --demo` for the dashboard on the embedded simulator.",
-        subcommands: [DashboardCommand.self, StreamCommand.self, BookCommand.self, AccountCommand.self, SimCommand.self],
+        subcommands: [DashboardCommand.self, StreamCommand.self, BookCommand.self, AccountCommand.self, SimCommand.self,
+                      ConfigCommand.self],
         defaultSubcommand: DashboardCommand.self
     )
 }

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <ncurses.h>
+#include <term.h>
 
 /* Read C globals and macros through functions so Swift 6 never touches global mutable state. */
 static inline WINDOW *aster_stdscr(void) { return stdscr; }
@@ -58,5 +59,16 @@ static inline void aster_install_crash_restore(void) {
     signal(SIGTRAP, aster_crash_handler);
     signal(SIGABRT, aster_crash_handler);
     signal(SIGFPE, aster_crash_handler);
+}
+
+/* Looks TERM up in the terminal database without starting the screen (initscr would print
+   "Error opening terminal" and exit): 0 usable, 1 unknown, 2 cannot position the cursor. */
+static inline int aster_terminfo_status(const char *term) {
+    int err = 0;
+    if (setupterm((char *)term, 1, &err) != OK) return 1;
+    char *cup = tigetstr("cup");
+    int usable = cup != NULL && cup != (char *)-1 && tigetflag("hc") <= 0 && tigetflag("gn") <= 0;
+    del_curterm(cur_term);
+    return usable ? 0 : 2;
 }
 #endif

@@ -53,7 +53,7 @@ struct DashboardEndToEndTests {
         defer { Task { await session.kill() } }
         try await session.start("\(binary) --demo; echo EXITED:$?; sleep 30", width: 120, height: 40)
         let full = try await session.waitFor("live panes") { s in
-            s.contains("connected") && s.contains("spread") && s.contains("│ETH ") && s.contains("│SOL ")
+            s.contains("LIVE") && s.contains("spread") && s.contains("│ETH ") && s.contains("│SOL ")
                 && s.contains("Funding BTCUSDT") && s.contains("Next in") && !s.contains("waiting for trades")
                 && !s.contains("waiting for 1m klines") && s.contains("uPnL")
         }
@@ -92,7 +92,7 @@ struct DashboardEndToEndTests {
         // (which also sees SIGINT) carries on because its foreground child exited normally.
         try await session.start("sh -c 'echo $$ > /tmp/\(session.name).pid; exec \(binary) --demo'; echo EXITED:$?; sleep 30",
                                 width: 100, height: 30)
-        try await session.waitFor("running") { $0.contains("connected") }
+        try await session.waitFor("running") { $0.contains("LIVE") }
         if how == "C-c" {
             try await session.keys("C-c")
         } else {

@@ -68,7 +68,7 @@ struct DashboardModelTests {
         #expect(s.klines.last?.close == dec("0.002"))  // the live candle, not the REST copy
         await model.seedKlines(symbol: "ETHUSDT", interval: .oneMinute, [candle(1)])
         #expect(await model.snapshot(now: 0).klines.count == 3)
-        #expect(await model.initialEffects == [.loadHistory(symbol: "BTCUSDT", interval: .oneMinute)])
+        #expect(await model.initialEffects == [.loadHistory(symbol: "BTCUSDT", interval: .oneMinute), .loadSymbolInfo])
     }
 
     @Test("search picks a symbol by prefix; unknown text leaves a message")
@@ -154,7 +154,7 @@ struct DashboardRenderTests {
     func styles() async throws {
         let grid = DashboardRenderer(layout: .full).render(try await filledSnapshot(), width: 120, height: 40)
         let cells = grid.cells
-        #expect(cells.contains { $0.style.color == .green } && cells.contains { $0.style.color == .red })
+        #expect(cells.contains { $0.style.color == .up } && cells.contains { $0.style.color == .down })
         #expect(cells.contains { $0.style.reverse && $0.character == "B" })
     }
 
@@ -197,7 +197,8 @@ struct DashboardRenderTests {
         #expect(s.account?.state?.positions["BTCUSDT"]?.unrealizedPnL == (dec("11794.15") - dec("7000")) * dec("0.5"))
         grid = DashboardRenderer(layout: .single(.account)).render(s, width: 40, height: 10)
         let text = grid.lines.joined(separator: "\n")
-        #expect(text.contains("MARGIN CALL") && text.contains("USDT 1200.00") && text.contains("BTC 0.5 2397.08") && text.contains("ratio"), "\(text)")
+        #expect(text.contains("MARGIN CALL ETHUSDT") && text.contains("1200.00") && text.contains("+2397.08") && text.contains("long")
+                && text.contains("Margin ratio"), "\(text)")
     }
 
     @Test("too small says so")
@@ -242,7 +243,7 @@ struct DashboardRenderTests {
         var s = try await filledSnapshot()
         s.grouping = dec("1")
         let text = DashboardRenderer(layout: .single(.book)).render(s, width: 60, height: 20).lines.joined(separator: "\n")
-        #expect(text.contains(" 7405 ") && text.contains(" 7403 ") && text.contains(" 7406 "))
+        #expect(text.contains("7405 ") && text.contains("7403 ") && text.contains("7406 "), "\(text)")
         #expect(!text.contains("7403.89") && !text.contains("7404.85"))
     }
 }

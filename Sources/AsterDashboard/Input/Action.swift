@@ -25,64 +25,35 @@ public enum Action: Sendable, Hashable {
     case searchCommit
     case searchCancel
     case selectRow(Int)
+    /// Candles or line on the chart.
+    case toggleChartStyle
+    /// The next watchlist group: every symbol, the watchlist, then each named group.
+    case cycleGroup
+    /// Add the focused symbol to the watchlist, or remove it (saved to the config file).
+    case toggleWatch
+    /// Open or close the alert overlay (rules and the log of fired alerts).
+    case toggleAlerts
+    /// Open the new-alert prompt for the focused symbol (`>PRICE`, `<PRICE`, `N%` or `N%/M`).
+    case beginAlert
+    /// In the alert overlay: edit the selected rule in the prompt.
+    case editAlert
+    /// In the alert overlay: delete the selected rule.
+    case deleteAlert
     /// A click on the screen; ``DashboardRenderer/watchlistRow(atX:y:snapshot:width:height:)`` turns it into a row.
     case click(x: Int, y: Int)
     case resize
     case quit
 }
 
-/// The key bindings: a pure function from a key (and whether search is open) to an action.
+/// The key bindings: a pure function from a key (and whether search is open) to an action,
+/// with the standard ``KeyMap``. A configured map answers through ``KeyMap/action(for:searching:)``.
 public enum KeyBindings {
-    /// Every binding, as the help overlay lists it.
-    public static let help: [(keys: String, what: String)] = [
-        ("↑ ↓  j k", "move the watchlist focus and switch symbol"),
-        ("PgUp PgDn", "move the focus by 10"),
-        ("/", "search a symbol (Enter to pick, Esc to cancel)"),
-        ("Tab  Shift-Tab", "cycle the focused pane"),
-        ("i", "cycle the chart interval"),
-        ("+  -", "more or fewer book levels"),
-        ("g  G", "coarser or finer book price grouping"),
-        ("s", "cycle watchlist sort: symbol, change, volume"),
-        ("p", "pause or resume drawing"),
-        ("?", "show or hide this help"),
-        ("q  Ctrl-C", "quit"),
-        ("click", "select a watchlist row"),
-    ]
+    /// Every binding of the standard map, as the help overlay lists it.
+    public static var help: [(keys: String, what: String)] { KeyMap.standard.help }
 
-    /// The action for a key, or `nil` when the key does nothing.
+    /// The action for a key in the standard map, or `nil` when the key does nothing
+    /// (`searching`: a prompt is open and keys type).
     public static func action(for key: Key, searching: Bool) -> Action? {
-        if searching {
-            switch key {
-            case .enter: return .searchCommit
-            case .escape: return .searchCancel
-            case .backspace: return .searchBackspace
-            case .character(let c) where c.isLetter || c.isNumber: return .searchInput(c)
-            case .interrupt: return .quit
-            case .resize: return .resize
-            default: return nil
-            }
-        }
-        switch key {
-        case .up, .character("k"): return .moveFocus(-1)
-        case .down, .character("j"): return .moveFocus(1)
-        case .pageUp: return .moveFocus(-10)
-        case .pageDown: return .moveFocus(10)
-        case .tab: return .cyclePane(forward: true)
-        case .backTab: return .cyclePane(forward: false)
-        case .character("i"): return .cycleInterval
-        case .character("+"), .character("="): return .changeDepth(1)
-        case .character("-"), .character("_"): return .changeDepth(-1)
-        case .character("g"): return .changeGrouping(1)
-        case .character("G"): return .changeGrouping(-1)
-        case .character("s"): return .cycleSort
-        case .character("p"), .character(" "): return .togglePause
-        case .character("?"), .character("h"): return .toggleHelp
-        case .character("/"): return .beginSearch
-        case .character("q"), .character("Q"), .interrupt: return .quit
-        case .escape: return .dismiss
-        case .resize: return .resize
-        case .mouseClick(let x, let y): return .click(x: x, y: y)
-        default: return nil
-        }
+        KeyMap.standard.action(for: key, searching: searching)
     }
 }

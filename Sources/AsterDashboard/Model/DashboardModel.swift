@@ -7,6 +7,13 @@ public enum Effect: Sendable, Hashable {
     /// Fetch past klines of the chart's symbol and interval (REST) and pass them to
     /// ``DashboardModel/seedKlines(symbol:interval:_:)``.
     case loadHistory(symbol: String, interval: KlineInterval)
+    /// Fetch every symbol's tick and step size (REST `exchangeInfo`) and pass them to
+    /// ``DashboardModel/setSymbolInfo(_:)``.
+    case loadSymbolInfo
+    /// Save the watchlist to the config file (a symbol was added or removed in the UI).
+    case saveWatchlist([String])
+    /// Save the alert rules to the config file (they were added, edited or deleted in the UI).
+    case saveAlerts([AlertRule])
     /// Leave the dashboard.
     case quit
 }
@@ -20,11 +27,22 @@ public enum Effect: Sendable, Hashable {
 /// let picture = await model.snapshot(now: now)
 /// ```
 public actor DashboardModel {
-    private var state = DashboardSnapshot()
+    var state = DashboardSnapshot()
     private var tickers: [String: WatchRow] = [:]
-    private let allowedSymbols: Set<String>?
+    /// The watchlist groups `w` cycles through: `nil` (every symbol) first, then the watchlist and named groups.
+    var groups: [WatchGroup?]
+    var groupIndex = 0
+    var allowedSymbols: Set<String>?
     private var frameSamples: [(time: Int64, frames: Int)] = []
     private var tradeSizes: [ExactDecimal] = []
+    /// Alert rules and their state.
+    var alerts = AlertEngine()
+    /// The latest local receive time seen (ms), for alerts raised outside the event stream.
+    var clock: Int64 = 0
+    /// Alerts fired and not yet taken by the app (bell, notification command).
+    var undelivered: [AlertEvent] = []
+    /// The rule being edited in the prompt, if any.
+    var editingAlert: Int?
     /// The focused symbol's trades, oldest first, at most twice ``maxTrades``.
     private var recentTrades: [AggregateTrade] = []
 
@@ -32,6 +50,7 @@ public actor DashboardModel {
     public static let maxTrades = 200
     public static let maxKlines = 240
     public static let maxLiquidations = 100
+    public static let maxAlertLog = 100
 
     /// Creates a model.
     ///
@@ -39,14 +58,24 @@ public actor DashboardModel {
     ///   - mode: live, demo or replay (status bar).
     ///   - symbol: the symbol focused first.
     ///   - symbols: restrict the watchlist to these (upper case); `nil` shows every symbol.
+    ///   - groups: named watchlist groups, after `symbols` in the cycle of ``Action/cycleGroup``.
     ///   - interval: the first chart interval.
-    public init(mode: DashboardMode, symbol: String, symbols: [String]? = nil, interval: KlineInterval = .oneMinute,
-                account: Bool = false) {
+    ///   - chartStyle: candles or line.
+    public init(mode: DashboardMode, symbol: String, symbols: [String]? = nil, groups: [WatchGroup] = [],
+                interval: KlineInterval = .oneMinute, chartStyle: ChartStyle = .candles, account: Bool = false,
+                alerts rules: [AlertRule] = []) {
         state.mode = mode
         state.symbol = symbol.uppercased()
         state.interval = interval
+        state.chartStyle = chartStyle
         state.account = account ? AccountView() : nil
-        allowedSymbols = symbols.map { Set($0.map { $0.uppercased() }) }
+        let watchlist = symbols.map { WatchGroup(name: "watchlist", symbols: $0) }
+        self.groups = [nil] + (watchlist.map { [$0] } ?? []) + groups
+        groupIndex = watchlist == nil ? 0 : 1
+        allowedSymbols = watchlist.map { Set($0.symbols) }
+        state.group = watchlist?.name
+        alerts = AlertEngine(rules: rules)
+        state.alertRules = rules
     }
 
     /// Streams the dashboard needs for every symbol.
@@ -65,7 +94,8 @@ public actor DashboardModel {
     /// Every stream to open the connection with (with an account, every symbol's mark price
     /// too, so every position's PnL is live).
     public var initialStreams: [StreamName] {
-        Self.globalStreams + (state.account != nil ? [.allMarkPrices(everySecond: true)] : [])
+        Self.globalStreams
+            + (state.account != nil || state.alertRules.contains { $0.kind == .fundingAbove } ? [.allMarkPrices(everySecond: true)] : [])
             + Self.symbolStreams(state.symbol, interval: state.interval)
     }
 
@@ -88,9 +118,14 @@ public actor DashboardModel {
         default: text = "user stream: \(status.connection)"
         }
         state.account?.status = text
+        if let account { observeAccountAlerts(account, now: clock) }
     }
 
-
+    /// A REST request's outcome: a failure is shown in the status bar with its reason until the
+    /// same request succeeds (`error` nil).
+    public func noteREST(_ what: String, error: String?) {
+        state.restProblems[what] = error
+    }
 
     // MARK: Events
 
@@ -113,13 +148,18 @@ public actor DashboardModel {
     public func apply(_ event: StreamEvent, receivedAt now: Int64) {
         if undrawnSince == nil, case .message = event { undrawnSince = now }
         switch event {
-        case .message(let message): apply(message.event, receivedAt: now)
+        case .message(let message):
+            state.lastFrameAt = now
+            apply(message.event, receivedAt: now)
         case .state(let update):
             switch update.state {
             case .subscribed, .rolledOver:
                 // Still connected; the bar keeps saying so rather than flickering.
                 state.connection = .connected
-            default: state.connection = update.state
+            default:
+                state.connection = update.state
+                state.connectionSince = now
+                if case .disconnected(let reason) = update.state { state.lastDisconnect = reason }
             }
         case .decodeFailure: state.decodeErrors += 1
         }
@@ -127,9 +167,10 @@ public actor DashboardModel {
 
     /// Folds one decoded event in.
     public func apply(_ event: AsterEvent, receivedAt now: Int64) {
+        clock = max(clock, now)
         switch event {
-        case .tickers(let all): all.forEach(fold)
-        case .ticker(let t): fold(t)
+        case .tickers(let all): for t in all { fold(t, now: now) }
+        case .ticker(let t): fold(t, now: now)
         case .aggregateTrade(let t) where t.symbol == state.symbol:
             observeLatency(t.eventTime, now)
             // Oldest first here, trimmed in chunks (amortised O(1) at thousands of trades a
@@ -146,10 +187,11 @@ public actor DashboardModel {
         case .kline(let e) where e.symbol == state.symbol && e.kline.interval == state.interval:
             fold(e.kline)
         case .markPrice(let m):
-            mark(m)
+            mark(m, now: now)
         case .markPrices(let all):
-            all.forEach(mark)
+            for m in all { mark(m, now: now) }
         case .liquidation(let l):
+            if !alerts.rules.isEmpty { record(alerts.observeLiquidation(l.symbol, side: l.side, notional: l.notional, at: now)) }
             state.liquidations.insert(l, at: 0)
             if state.liquidations.count > Self.maxLiquidations { state.liquidations.removeLast() }
         case .batch(let events): events.forEach { apply($0, receivedAt: now) }
@@ -157,16 +199,18 @@ public actor DashboardModel {
         }
     }
 
-    private func mark(_ m: MarkPriceUpdate) {
+    private func mark(_ m: MarkPriceUpdate, now: Int64) {
         if state.account != nil {
             marks[m.symbol] = m.markPrice
             state.account?.state?.mark(m.symbol, price: m.markPrice)
+            if let account = state.account?.state { observeAccountAlerts(account, now: now) }
         }
+        if !alerts.rules.isEmpty { record(alerts.observeFunding(m.symbol, rate: m.fundingRate, at: now)) }
         if m.symbol == state.symbol { state.mark = m }
     }
 
-    private func fold(_ t: Ticker) {
-        guard allowedSymbols?.contains(t.symbol) ?? true else { return }
+    private func fold(_ t: Ticker, now: Int64) {
+        if !alerts.rules.isEmpty { record(alerts.observePrice(t.symbol, t.lastPrice, at: now)) }
         tickers[t.symbol] = WatchRow(symbol: t.symbol, last: t.lastPrice, changePercent: t.priceChangePercent,
                                      quoteVolume: t.quoteVolume)
     }
@@ -214,7 +258,7 @@ public actor DashboardModel {
     }
 
     private func sortedRows() -> [WatchRow] {
-        let rows = Array(tickers.values)
+        let rows = allowedSymbols.map { allowed in tickers.values.filter { allowed.contains($0.symbol) } } ?? Array(tickers.values)
         switch state.sort {
         case .symbol: return rows.sorted { $0.symbol < $1.symbol }
         case .change: return rows.sorted { ($0.changePercent, $0.symbol) > ($1.changePercent, $1.symbol) }
@@ -226,7 +270,15 @@ public actor DashboardModel {
 
     /// Applies a user action; returns what the app must do.
     public func perform(_ action: Action) -> [Effect] {
+        if state.alertInput != nil { return performAlertInput(action) }
+        if state.showAlerts, let effects = performInAlertOverlay(action) { return effects }
         switch action {
+        case .moveFocus(let delta) where state.paneFocus == .book && abs(delta) == 1:
+            // On the focused book, ↑↓ move the cursor across the spread.
+            var c = state.bookCursor ?? 0
+            c += delta
+            if c == 0 { c += delta }
+            state.bookCursor = min(max(c, -state.bookDepth), state.bookDepth)
         case .moveFocus(let delta):
             let rows = sortedRows()
             guard !rows.isEmpty else { return [] }
@@ -257,9 +309,17 @@ public actor DashboardModel {
         case .cycleSort:
             let all = WatchlistSort.allCases
             state.sort = all[((all.firstIndex(of: state.sort) ?? 0) + 1) % all.count]
+        case .toggleChartStyle: state.chartStyle = state.chartStyle == .candles ? .line : .candles
+        case .cycleGroup:
+            selectGroup((groupIndex + 1) % groups.count)
+            state.message = "watchlist: " + (state.group ?? "every symbol")
         case .togglePause: state.paused.toggle()
         case .toggleHelp: state.showHelp.toggle()
-        case .dismiss: state.showHelp = false
+        case .dismiss:
+            state.bookCursor = nil
+            state.showHelp = false
+            state.showAlerts = false
+            state.message = nil
         case .beginSearch: state.search = ""
         case .searchInput(let c): state.search = (state.search ?? "") + String(c).uppercased()
         case .searchBackspace: if state.search?.isEmpty == false { state.search?.removeLast() }
@@ -273,6 +333,14 @@ public actor DashboardModel {
                 return focus(hit.symbol)
             }
             state.message = "no symbol matches \(query)"
+        case .toggleAlerts:
+            state.showAlerts.toggle()
+            state.alertCursor = min(state.alertCursor, max(0, state.alertRules.count - 1))
+        case .beginAlert:
+            editingAlert = nil
+            state.alertInput = ""
+        case .editAlert, .deleteAlert: break  // only in the alert overlay
+        case .toggleWatch: return toggleWatch()
         case .resize, .click: break
         case .quit: return [.quit]
         }
@@ -290,6 +358,7 @@ public actor DashboardModel {
         state.klines = []
         state.mark = nil
         state.grouping = nil
+        state.bookCursor = nil
         state.message = nil
         tradeSizes = []
         return [.resubscribe(unsubscribe: old, subscribe: Self.symbolStreams(symbol, interval: state.interval)),
@@ -297,7 +366,15 @@ public actor DashboardModel {
     }
 
     /// What to load when the dashboard starts.
-    public var initialEffects: [Effect] { [.loadHistory(symbol: state.symbol, interval: state.interval)] }
+    public var initialEffects: [Effect] { [.loadHistory(symbol: state.symbol, interval: state.interval), .loadSymbolInfo] }
+
+    /// Every symbol's tick and step size from `exchangeInfo`: prices and quantities are then
+    /// shown at that precision (`97250.0` beside `97249.9`).
+    public func setSymbolInfo(_ infos: [SymbolInfo]) {
+        for info in infos where !info.tickSize.isZero || !info.stepSize.isZero {
+            state.precisions[info.symbol] = SymbolPrecision(price: Int(info.tickSize.scale), quantity: Int(info.stepSize.scale))
+        }
+    }
 
     /// Past klines from REST: kept when they are still for the chart's symbol and interval;
     /// candles already received live win over the same candle from REST.

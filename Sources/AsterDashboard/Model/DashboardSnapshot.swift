@@ -25,6 +25,25 @@ public enum WatchlistSort: String, Sendable, Hashable, CaseIterable {
     case symbol, change, volume
 }
 
+/// How the chart draws prices.
+public enum ChartStyle: String, Sendable, Hashable, CaseIterable {
+    case candles, line
+}
+
+/// A named set of watchlist symbols (`[groups]` in the config file).
+public struct WatchGroup: Sendable, Hashable {
+    /// The name shown in the watchlist title.
+    public var name: String
+    /// Upper-case symbols.
+    public var symbols: [String]
+
+    /// Creates a group.
+    public init(name: String, symbols: [String]) {
+        self.name = name
+        self.symbols = symbols.map { $0.uppercased() }
+    }
+}
+
 /// One watchlist row.
 public struct WatchRow: Sendable, Hashable {
     public var symbol: String
@@ -67,6 +86,9 @@ public struct DashboardSnapshot: Sendable {
     public var largeTrade: ExactDecimal?
     public var klines: [Kline] = []
     public var interval: KlineInterval = .oneMinute
+    public var chartStyle: ChartStyle = .candles
+    /// The watchlist group shown (`nil`: every symbol).
+    public var group: String?
     public var mark: MarkPriceUpdate?
     public var liquidations: [Liquidation] = []
     public var account: AccountView?
@@ -75,6 +97,43 @@ public struct DashboardSnapshot: Sendable {
     public var showHelp = false
     public var search: String?
     public var message: String?
+    /// The book cursor (book pane focused, ↑↓): levels from the spread, negative for asks
+    /// (-1 the best ask), positive for bids (1 the best bid); `nil` when off.
+    public var bookCursor: Int?
+    /// When the last market frame arrived (local ms), for the status bar's age.
+    public var lastFrameAt: Int64?
+    /// When the connection state last changed (local ms), for the reconnect countdown.
+    public var connectionSince: Int64 = 0
+    /// Why the connection last dropped, shown while reconnecting.
+    public var lastDisconnect: String?
+    /// REST requests failing now (history, symbol info, account), with the reason; cleared on success.
+    public var restProblems: [String: String] = [:]
+    /// Alert rules in force.
+    public var alertRules: [AlertRule] = []
+    /// Alerts fired, newest first (bounded).
+    public var alertLog: [AlertEvent] = []
+    /// The alert overlay is open.
+    public var showAlerts = false
+    /// The selected rule in the alert overlay.
+    public var alertCursor = 0
+    /// The new-alert prompt's text while it is open.
+    public var alertInput: String?
+    /// Tick and step precision by symbol, from `exchangeInfo` (empty until it loads, or in a replay).
+    public var precisions: [String: SymbolPrecision] = [:]
 
     public init() {}
+
+    /// Whether keys type text (symbol search or the alert prompt) rather than act.
+    public var typing: Bool { search != nil || alertInput != nil }
+
+    /// Fraction digits for `symbol`'s prices among `values`: the tick size's, or more when a
+    /// value has more (a number is never rounded for display).
+    public func priceDigits(_ symbol: String, _ values: [ExactDecimal]) -> Int {
+        max(precisions[symbol]?.price ?? 0, values.reduce(0) { max($0, Int($1.scale)) })
+    }
+
+    /// Fraction digits for `symbol`'s quantities among `values` (the step size's, or more).
+    public func quantityDigits(_ symbol: String, _ values: [ExactDecimal]) -> Int {
+        max(precisions[symbol]?.quantity ?? 0, values.reduce(0) { max($0, Int($1.scale)) })
+    }
 }

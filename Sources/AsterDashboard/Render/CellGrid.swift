@@ -1,6 +1,9 @@
-/// A colour of the dashboard palette; the terminal maps it to what it can show.
+/// A colour role of the dashboard palette; the terminal asks the ``Theme`` which colour each is.
+///
+/// ``up`` and ``down`` are rising and falling prices (buys and sells, gains and losses): they
+/// follow the theme's up/down colours (the colour-blind preset makes them blue and orange).
 public enum PaletteColor: UInt8, Sendable, Hashable, CaseIterable {
-    case normal, dim, green, red, yellow, cyan, magenta, blue, white
+    case normal, dim, green, red, yellow, cyan, magenta, blue, white, up, down
 }
 
 /// How one cell looks.

@@ -10,11 +10,14 @@ public struct DashboardRenderer: Sendable {
     public var layout: LayoutMode
     /// Glyph set.
     public var glyphs: Glyphs
+    /// Key bindings (the help overlay and footer show them).
+    public var keys: KeyMap
 
     /// Creates a renderer.
-    public init(layout: LayoutMode = .full, glyphs: Glyphs = .unicode) {
+    public init(layout: LayoutMode = .full, glyphs: Glyphs = .unicode, keys: KeyMap = .standard) {
         self.layout = layout
         self.glyphs = glyphs
+        self.keys = keys
     }
 
     /// The screen for `snapshot` at `width`x`height`.
@@ -39,9 +42,13 @@ public struct DashboardRenderer: Sendable {
             case .account: AccountPane.render(snapshot, in: inner, into: &grid)
             }
         }
-        if let footer = layout.footer { StatusBar.renderFooter(snapshot, in: footer, into: &grid) }
+        if let footer = layout.footer { StatusBar.renderFooter(snapshot, in: footer, into: &grid, keys: keys) }
         if snapshot.search != nil { SearchOverlay.render(snapshot, width: width, height: height, into: &grid, glyphs: glyphs) }
-        if snapshot.showHelp { HelpOverlay.render(width: width, height: height, into: &grid, glyphs: glyphs) }
+        if snapshot.showAlerts {
+            AlertsOverlay.render(snapshot, keys: keys, width: width, height: height, into: &grid, glyphs: glyphs)
+        }
+        if snapshot.alertInput != nil { AlertPromptLine.render(snapshot, width: width, height: height, into: &grid) }
+        if snapshot.showHelp { HelpOverlay.render(keys.help, width: width, height: height, into: &grid, glyphs: glyphs) }
         return grid
     }
 
@@ -57,7 +64,7 @@ public struct DashboardRenderer: Sendable {
 
     private func title(_ pane: Pane, _ s: DashboardSnapshot) -> String {
         switch pane {
-        case .watchlist: return "Watchlist (\(s.sort.rawValue))"
+        case .watchlist: return "Watchlist" + (s.group.map { " \($0)" } ?? "") + " (\(s.sort.rawValue))"
         case .book: return "Book \(s.symbol)" + (s.grouping.map { " ×\($0)" } ?? "")
         case .trades: return "Trades \(s.symbol)"
         case .chart: return "Chart \(s.symbol) \(s.interval.wireValue)"

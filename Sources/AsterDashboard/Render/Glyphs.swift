@@ -12,15 +12,17 @@ public struct Glyphs: Sendable, Hashable {
     public var wick: Character
     public var body: Character
     public var dot: Character
+    /// The chart's current-price line.
+    public var priceLine: Character
     public var eighths: [Character]
 
     /// Unicode box drawing and block elements.
     public static let unicode = Glyphs(horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└",
-                                       bottomRight: "┘", bar: "█", wick: "│", body: "█", dot: "●",
+                                       bottomRight: "┘", bar: "█", wick: "│", body: "█", dot: "●", priceLine: "┈",
                                        eighths: [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"])
     /// Plain ASCII.
     public static let ascii = Glyphs(horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+",
-                                     bottomRight: "+", bar: "#", wick: "|", body: "#", dot: "*",
+                                     bottomRight: "+", bar: "#", wick: "|", body: "#", dot: "*", priceLine: "-",
                                      eighths: [" ", ".", ".", ":", ":", "|", "|", "#", "#"])
 }
 
@@ -65,10 +67,39 @@ enum Format {
         return "\(s / 60)m \(two(s % 60))s"
     }
 
+    /// `11-25` (UTC month and day) from milliseconds.
+    static func monthDay(_ ms: Int64) -> String {
+        // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+        let z = ms / 86_400_000 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return two(month) + "-" + two(day)
+    }
+
     static func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
     static func padLeft(_ s: String, _ width: Int) -> String {
         s.count >= width ? String(s.suffix(width)) : String(repeating: " ", count: width - s.count) + s
+    }
+
+    /// The parts that fit whole, space-separated, in order (the first is kept, cut, only when alone too long).
+    static func fitted(_ parts: [String], _ width: Int, separator: String = " ") -> String {
+        var text = ""
+        for part in parts where text.count + (text.isEmpty ? 0 : separator.count) + part.count <= width {
+            text += (text.isEmpty ? "" : separator) + part
+        }
+        return text.isEmpty ? String((parts.first ?? "").prefix(width)) : text
+    }
+
+    /// Words (a reason, not a number) cut to `limit` characters with an ellipsis, so one long
+    /// error leaves room for the rest of the status bar.
+    static func shortened(_ text: String, _ limit: Int) -> String {
+        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
     }
 
     static func padRight(_ s: String, _ width: Int) -> String {

@@ -42,13 +42,14 @@ public struct DashboardLayout: Sendable, Hashable {
                 ])
         case .full:
             let body = Rect(x: 0, y: 1, width: width, height: height - 2)
-            let left = 32
-            let center = 38
+            // Narrower watchlist and book at the minimum width, so the tape keeps price and size.
+            let left = width >= 116 ? 32 : 30
+            let center = width >= 116 ? 38 : 34
             let right = width - left - center
             let fundingHeight = 8
             let chartHeight = body.height * 45 / 100
             let lower = body.height - chartHeight
-            let tradesWidth = right / 2
+            let tradesWidth = max(right / 2, Swift.min(22, right - 14))
             var panes: [Pane: Rect] = [
                 .watchlist: Rect(x: 0, y: body.y, width: left, height: body.height - fundingHeight),
                 .funding: Rect(x: 0, y: body.y + body.height - fundingHeight, width: left, height: fundingHeight),
@@ -57,7 +58,15 @@ public struct DashboardLayout: Sendable, Hashable {
                 .trades: Rect(x: left + center, y: body.y + chartHeight, width: tradesWidth, height: lower),
             ]
             let sideX = left + center + tradesWidth
-            if account {
+            if account && right - tradesWidth < 24 {
+                // Too narrow beside the tape for a readable table: the account spans the right
+                // column under the tape and liquidations.
+                let accountHeight = lower / 2
+                let upper = lower - accountHeight
+                panes[.trades] = Rect(x: left + center, y: body.y + chartHeight, width: tradesWidth, height: upper)
+                panes[.liquidations] = Rect(x: sideX, y: body.y + chartHeight, width: right - tradesWidth, height: upper)
+                panes[.account] = Rect(x: left + center, y: body.y + chartHeight + upper, width: right, height: accountHeight)
+            } else if account {
                 let liqHeight = lower / 2
                 panes[.liquidations] = Rect(x: sideX, y: body.y + chartHeight, width: right - tradesWidth, height: liqHeight)
                 panes[.account] = Rect(x: sideX, y: body.y + chartHeight + liqHeight, width: right - tradesWidth,

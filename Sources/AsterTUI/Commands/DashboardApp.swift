@@ -27,6 +27,10 @@ struct DashboardOptions: Sendable {
     var record: String?
     /// Whose account the account pane shows (the simulator's demo account with --demo).
     var credentials: Credentials?
+    /// The effective configuration (file and flags): theme, keys, groups, chart style, alerts.
+    var config = DashboardConfig()
+    /// Where UI changes that persist (alerts) are saved.
+    var configPath: String?
 }
 
 /// Stream events waiting for the model: pushed from the feed, drained by the render loop. Bounded:
@@ -132,8 +136,9 @@ struct DashboardApp {
                               quit: QuitFlag) async throws {
         let rest = restURL.map { RESTClient(baseURL: $0) }
         let credentials = mode == .replay ? nil : options.credentials
-        let model = DashboardModel(mode: mode, symbol: options.symbol, symbols: options.symbols, interval: options.interval,
-                                   account: credentials != nil)
+        let model = DashboardModel(mode: mode, symbol: options.symbol, symbols: options.symbols, groups: options.config.groups,
+                                   interval: options.interval, chartStyle: options.config.chartStyle, account: credentials != nil,
+                                   alerts: options.config.alerts.rules)
         let recorder = try options.record.map { try StreamRecorder(path: $0) }
         defer { recorder?.close() }
         let replay = options.replay.map { ReplaySource(paths: [$0], pacing: .speed(options.speed)) }
@@ -146,19 +151,33 @@ struct DashboardApp {
         var symbolStreams = Set(await model.focusedStreams)
         let initialSymbolStreams = symbolStreams
         let utf8 = NcursesTerminal.localeIsUTF8()
-        let renderer = DashboardRenderer(layout: options.layout, glyphs: options.ascii || !utf8 ? .ascii : .unicode)
-        let terminal = NcursesTerminal(color: options.color)
+        let renderer = DashboardRenderer(layout: options.layout, glyphs: options.ascii || !utf8 ? .ascii : .unicode,
+                                         keys: options.config.keys)
+        let terminal = NcursesTerminal(theme: options.config.theme, color: options.color, depth: options.config.colorDepth)
         logger.info("screen started", metadata: ["colors": "\(terminal.colors)", "utf8": "\(utf8)"])
         defer { terminal.restore() }
         /// Loads chart history in the background; a failure only leaves the chart to fill live.
         func load(_ effect: Effect) {
+            if effect == .loadSymbolInfo, let rest {
+                Task {
+                    do {
+                        await model.setSymbolInfo(try await rest.exchangeInfo())
+                        await model.noteREST("exchangeInfo", error: nil)
+                    } catch {
+                        logger.warning("exchangeInfo failed", metadata: ["error": "\(error)"])
+                        await model.noteREST("exchangeInfo", error: "\(error)")
+                    }
+                }
+            }
             guard case .loadHistory(let symbol, let interval) = effect, let rest else { return }
             Task {
                 do {
                     let history = try await rest.klines(symbol: symbol, interval: interval, limit: 240)
                     await model.seedKlines(symbol: symbol, interval: interval, history)
+                    await model.noteREST("history", error: nil)
                 } catch {
                     logger.warning("kline history failed", metadata: ["error": "\(error)"])
+                    await model.noteREST("history", error: "\(error)")
                 }
             }
         }
@@ -187,7 +206,7 @@ struct DashboardApp {
                 var keysHandled = false
                 for key in terminal.readKeys() {
                     let current = await model.snapshot(now: 0)
-                    guard var action = KeyBindings.action(for: key, searching: current.search != nil) else { continue }
+                    guard var action = renderer.keys.action(for: key, searching: current.typing) else { continue }
                     if case .click(let x, let y) = action {
                         let size = terminal.size
                         guard let row = renderer.watchlistRow(atX: x, y: y, snapshot: current, width: size.width,
@@ -198,7 +217,10 @@ struct DashboardApp {
                     for effect in await model.perform(action) {
                         switch effect {
                         case .quit: break loop
-                        case .loadHistory: load(effect)
+                        case .loadHistory, .loadSymbolInfo: load(effect)
+                        case .saveAlerts(let rules): Self.saveAlerts(rules, path: options.configPath, logger: logger)
+                        case .saveWatchlist(let symbols):
+                            Self.saveConfig(path: options.configPath, logger: logger) { $0.watchlist = symbols }
                         case .resubscribe(let old, let new):
                             guard replay == nil else { continue }  // a replay has the streams it recorded
                             symbolStreams.subtract(old)
@@ -212,6 +234,11 @@ struct DashboardApp {
                     var statistics = client.statistics
                     statistics.dropped += inbox.dropped
                     await model.observe(statistics, now: Self.nowMs())
+                    for alert in await model.takeFiredAlerts() {
+                        logger.notice("alert", metadata: ["message": "\(alert.message)"])
+                        if options.config.alerts.bell { terminal.bell() }
+                        AlertNotifier.run(options.config.alerts.command, message: alert.message, logger: logger)
+                    }
                     let undrawnSince = await model.takeUndrawnSince()
                     let snapshot = await model.snapshot(now: Self.nowMs())
                     if !snapshot.paused || keysHandled {
@@ -237,6 +264,24 @@ struct DashboardApp {
         }
     }
 
+    /// Saves alert rules changed in the UI into the config file.
+    static func saveAlerts(_ rules: [AlertRule], path: String?, logger: Logger) {
+        saveConfig(path: path, logger: logger) { $0.alerts.rules = rules }
+    }
+
+    /// Applies a UI change to the config file as the file has it (not as flags changed it) and
+    /// saves it atomically (temporary file, then rename).
+    static func saveConfig(path: String?, logger: Logger, _ change: (inout DashboardConfig) -> Void) {
+        guard let path else { return }
+        do {
+            var file = try ConfigFile.load(path: path)
+            change(&file)
+            try ConfigFile.save(file, to: path)
+        } catch {
+            logger.warning("saving the config file failed", metadata: ["error": "\(error)"])
+        }
+    }
+
     static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     /// The account pane's feed: ``LiveAccount`` (user stream, a snapshot per connection,
@@ -249,6 +294,7 @@ struct DashboardApp {
             group.addTask {
                 for await status in updates {
                     if let error = status.lastError { logger.warning("account snapshot failed", metadata: ["error": "\(error)"]) }
+                    await model.noteREST("account", error: status.lastError.map { "\($0)" })
                     await model.updateAccount(status)
                 }
             }

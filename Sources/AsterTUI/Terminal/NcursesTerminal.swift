@@ -5,15 +5,32 @@ import CNcurses
 /// `wnoutrefresh`/`doupdate`) and reads keys without blocking.
 final class NcursesTerminal {
     private var previous: CellGrid?
-    /// Whether colours are in use (false with --no-color, NO_COLOR or a monochrome terminal).
+    /// Whether colours are in use (false with --no-color, NO_COLOR, the monochrome theme or a monochrome terminal).
     let colors: Bool
+    /// The theme's attributes: dim text dimmed, everything bold.
+    private let dimAttribute: Bool
+    private let boldText: Bool
     private(set) var isActive = false
 
     /// Whether the terminal's character set is UTF-8 (decided before the screen starts).
     static func localeIsUTF8() -> Bool { aster_set_locale() != 0 }
 
+    /// What the terminal database says about `term` (nothing is drawn).
+    static func terminfoStatus(_ term: String) -> TerminfoStatus {
+        switch aster_terminfo_status(term) {
+        case 0: .usable
+        case 2: .cannotAddressCursor
+        default: .unknown
+        }
+    }
+
     /// Starts the screen.
-    init(color: Bool) {
+    ///
+    /// - Parameters:
+    ///   - theme: which colour each palette role is.
+    ///   - color: false for monochrome whatever the theme (`--no-color`, `NO_COLOR`).
+    ///   - depth: colours to assume (never more than the terminal reports).
+    init(theme: Theme, color: Bool, depth: ColorDepth) {
         aster_install_crash_restore()
         initscr()
         cbreak()
@@ -25,18 +42,23 @@ final class NcursesTerminal {
         curs_set(0)
         _ = aster_enable_mouse()
         var useColor = false
-        if color && has_colors() {
+        if color && theme.usesColor && has_colors() {
             start_color()
             use_default_colors()
-            let map: [(PaletteColor, Int16)] = [
-                (.dim, Int16(COLOR_WHITE)), (.green, Int16(COLOR_GREEN)), (.red, Int16(COLOR_RED)),
-                (.yellow, Int16(COLOR_YELLOW)), (.cyan, Int16(COLOR_CYAN)), (.magenta, Int16(COLOR_MAGENTA)),
-                (.blue, Int16(COLOR_BLUE)), (.white, Int16(COLOR_WHITE)),
-            ]
-            for (palette, c) in map { init_pair(Int16(palette.rawValue), c, -1) }
+            let available = Int(aster_colors())
+            let count = switch depth {
+            case .auto: available
+            case .c256: min(256, available)
+            case .c16: min(16, available)
+            }
+            for role in PaletteColor.allCases where role != .normal {
+                init_pair(Int16(role.rawValue), Int16(theme.foreground(role, colors: count) ?? -1), -1)
+            }
             useColor = true
         }
         colors = useColor
+        dimAttribute = theme.dimAttribute || !useColor
+        boldText = theme.boldText
         isActive = true
     }
 
@@ -118,11 +140,14 @@ final class NcursesTerminal {
     private func attributes(for style: CellStyle) -> Int32 {
         var a: Int32 = 0
         if colors && style.color != .normal { a |= aster_color_pair(Int32(style.color.rawValue)) }
-        if style.bold { a |= aster_a_bold() }
+        if style.bold || boldText { a |= aster_a_bold() }
         if style.reverse { a |= aster_a_reverse() }
-        if style.color == .dim { a |= aster_a_dim() }
+        if style.color == .dim && dimAttribute { a |= aster_a_dim() }
         return a
     }
+
+    /// Rings the terminal bell (a fired alert).
+    func bell() { _ = beep() }
 
     /// Restores the terminal (idempotent).
     func restore() {

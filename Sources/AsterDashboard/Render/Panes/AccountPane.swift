@@ -1,6 +1,10 @@
 import AsterKit
+import Foundation
 
-/// Balances, positions with PnL, open orders, recent fills and margin-call alerts.
+/// The account as labelled tables: balances and margin ratio, positions (symbol, side, size,
+/// entry, mark, unrealised PnL, ROE %, leverage), open orders, recent fills; a margin-call
+/// banner with the call's details while it is recent. Narrow panes drop columns by priority
+/// and keep the labels; a number is never cut.
 enum AccountPane {
     static func render(_ s: DashboardSnapshot, in rect: Rect, into grid: inout CellGrid) {
         guard rect.width >= 12, rect.height >= 1 else { return }
@@ -10,41 +14,112 @@ enum AccountPane {
             return
         }
         var y = rect.y
-        func line(_ text: String, _ style: CellStyle = .plain) {
-            guard y < rect.y + rect.height else { return }
-            grid.put(text, x: rect.x, y: y, style: style, maxWidth: rect.width)
+        let bottom = rect.y + rect.height
+        func line(_ parts: [String], _ style: CellStyle) {
+            guard y < bottom else { return }
+            grid.put(Format.fitted(parts, rect.width), x: rect.x, y: y, style: style)
             y += 1
         }
+        func table(_ columns: [Column], style: @escaping (Int) -> CellStyle) {
+            guard y < bottom else { return }
+            y += Columns.draw(columns, in: Rect(x: rect.x, y: y, width: rect.width, height: bottom - y), into: &grid,
+                              header: true, rowStyle: style)
+        }
         guard let account = view.state else {
-            line(view.status, CellStyle(.dim))
+            line([view.status], CellStyle(.dim))
             return
         }
         if let call = account.lastMarginCall, let at = view.marginCallAt, s.now - at < 30_000 {
-            line(" MARGIN CALL " + call.positions.map(\.symbol).joined(separator: ", ") + " ", CellStyle(.red, bold: true, reverse: true))
+            for p in call.positions {
+                line(["MARGIN CALL", p.symbol, "\(p.positionAmount)", "mark \(p.markPrice)", "maint \(money(p.maintenanceMargin))",
+                      "uPnL \(money(p.unrealizedPnL))"], CellStyle(.red, bold: true, reverse: true))
+            }
         }
-        if view.status != "live" { line(view.status, CellStyle(.yellow)) }
-        let wide = rect.width >= 34
-        func short(_ symbol: String) -> String { symbol.hasSuffix("USDT") ? String(symbol.dropLast(4)) : symbol }
-        func money(_ v: ExactDecimal) -> String { v.rounded(scale: 2).formatted(fractionDigits: 2) }
+        if view.status != "live" { line([view.status], CellStyle(.yellow)) }
+        let balances = account.balances.values.sorted { $0.asset < $1.asset }.filter { !$0.walletBalance.isZero }
         let pnl = account.totalUnrealizedPnL
-        for b in account.balances.values.sorted(by: { $0.asset < $1.asset }) where !b.walletBalance.isZero {
-            line("\(b.asset) \(money(b.walletBalance)) uPnL \(money(pnl))", CellStyle(pnl.isNegative ? .red : .green))
-        }
+        var summary = [
+            Column(header: "Asset", cells: balances.map(\.asset), alignment: .left, priority: 5),
+            Column(header: "Wallet", cells: balances.map { money($0.walletBalance) }, alignment: .right, priority: 4),
+            Column(header: "uPnL", cells: balances.map { _ in signed(pnl) }, alignment: .right, priority: 3,
+                   styles: balances.map { _ in CellStyle(pnl.isNegative ? .down : .up) }),
+        ]
         if let ratio = account.marginRatio {
-            let percent = (ratio * 100).rounded(scale: 2)
-            line("margin ratio \(percent.formatted(fractionDigits: 2))%", CellStyle(ratio > ExactDecimal(mantissa: 8, scale: 1) ? .red : .dim))
+            let percent = (ratio * 100).formatted(fractionDigits: 2) + "%"
+            summary.append(Column(header: "Margin ratio", cells: balances.map { _ in percent }, alignment: .right, priority: 2,
+                                  styles: balances.map { _ in CellStyle(ratio > ExactDecimal(mantissa: 8, scale: 1) ? .red : .normal) }))
         }
-        for p in account.openPositions {
-            let detail = wide ? " @ \(p.entryPrice)\(p.markPrice.map { " mk \($0)" } ?? "") \(p.leverage)x" : ""
-            line("\(short(p.symbol)) \(p.amount) \(money(p.unrealizedPnL))\(detail)", CellStyle(p.unrealizedPnL.isNegative ? .red : .green))
+        table(summary, style: { _ in .plain })
+        let positions = account.openPositions
+        if positions.isEmpty {
+            line(["no open positions"], CellStyle(.dim))
+        } else {
+            table(positionColumns(positions, s), style: { positions[$0].unrealizedPnL.isNegative ? CellStyle(.down) : CellStyle(.up) })
         }
-        if account.openPositions.isEmpty { line("no open positions", CellStyle(.dim)) }
-        for o in account.openOrders.values.sorted(by: { $0.orderId < $1.orderId }) {
-            let filled = o.filled.isZero ? "" : " \(o.filled) done"
-            line("\(o.side == .buy ? "B" : "S") \(o.quantity) \(short(o.symbol)) \(o.price)\(filled)", CellStyle(.yellow))
+        let orders = account.openOrders.values.sorted { $0.orderId < $1.orderId }
+        if !orders.isEmpty {
+            table(orderColumns(orders, s), style: { _ in CellStyle(.yellow) })
         }
-        for f in account.recentFills.prefix(5) {
-            line("fill \(f.side == .buy ? "B" : "S") \(f.quantity) \(short(f.symbol)) \(f.price)", CellStyle(.dim))
+        let fills = Array(account.recentFills.prefix(5))
+        if !fills.isEmpty {
+            table([
+                Column(header: "Fill", cells: fills.map { short($0.symbol) }, alignment: .left, priority: 5),
+                Column(header: "Side", cells: fills.map { $0.side == .buy ? "buy" : "sell" }, alignment: .left, priority: 4),
+                Column(header: "Price", cells: fills.map { $0.price.formatted(fractionDigits: s.priceDigits($0.symbol, [$0.price])) },
+                       alignment: .right, priority: 3),
+                Column(header: "Qty", cells: fills.map { $0.quantity.formatted(fractionDigits: s.quantityDigits($0.symbol, [$0.quantity])) },
+                       alignment: .right, priority: 3),
+                Column(header: "Time", cells: fills.map { Format.clock($0.time) }, alignment: .right, priority: 1),
+            ], style: { _ in CellStyle(.dim) })
         }
     }
+
+    static func positionColumns(_ positions: [PositionState], _ s: DashboardSnapshot) -> [Column] {
+        // The entry is an average (its own digits, at least the tick's); the mark is computed
+        // (rounded to the tick when it is known).
+        func entry(_ p: PositionState) -> String { p.entryPrice.formatted(fractionDigits: s.priceDigits(p.symbol, [p.entryPrice])) }
+        func mark(_ p: PositionState) -> String {
+            guard let m = p.markPrice else { return "-" }
+            return m.formatted(fractionDigits: s.precisions[p.symbol]?.price ?? Int(m.scale))
+        }
+        func roe(_ p: PositionState) -> String {
+            // Return on the initial margin: PnL / (|size| × entry / leverage).
+            let margin = (p.amount.magnitude * p.entryPrice).doubleValue / Double(max(1, p.leverage))
+            guard margin > 0 else { return "-" }
+            return Format.fixed(p.unrealizedPnL.doubleValue / margin * 100, 2) + "%"
+        }
+        return [
+            Column(header: "Position", cells: positions.map { short($0.symbol) }, alignment: .left, priority: 9),
+            Column(header: "Side", cells: positions.map { $0.amount.isNegative ? "short" : "long" }, alignment: .left, priority: 7),
+            Column(header: "Size", cells: positions.map { $0.amount.magnitude.formatted(fractionDigits: s.quantityDigits($0.symbol, [$0.amount])) },
+                   alignment: .right, priority: 8),
+            Column(header: "Entry", cells: positions.map(entry), alignment: .right, priority: 5),
+            Column(header: "Mark", cells: positions.map(mark), alignment: .right, priority: 4),
+            Column(header: "uPnL", cells: positions.map { signed($0.unrealizedPnL) }, alignment: .right, priority: 6),
+            Column(header: "ROE", cells: positions.map(roe), alignment: .right, priority: 3),
+            Column(header: "Lev", cells: positions.map { "\($0.leverage)x" }, alignment: .right, priority: 2),
+        ]
+    }
+
+    static func orderColumns(_ orders: [OrderState], _ s: DashboardSnapshot) -> [Column] {
+        [
+            Column(header: "Order", cells: orders.map { short($0.symbol) }, alignment: .left, priority: 9),
+            Column(header: "Side", cells: orders.map { $0.side == .buy ? "buy" : "sell" }, alignment: .left, priority: 8),
+            Column(header: "Type", cells: orders.map { $0.type.wireValue.lowercased().replacingOccurrences(of: "_", with: " ") },
+                   alignment: .left, priority: 3),
+            Column(header: "Price", cells: orders.map { $0.price.formatted(fractionDigits: s.priceDigits($0.symbol, [$0.price])) },
+                   alignment: .right, priority: 7),
+            Column(header: "Qty", cells: orders.map { $0.quantity.formatted(fractionDigits: s.quantityDigits($0.symbol, [$0.quantity, $0.filled])) },
+                   alignment: .right, priority: 6),
+            Column(header: "Filled", cells: orders.map { $0.filled.formatted(fractionDigits: s.quantityDigits($0.symbol, [$0.quantity, $0.filled])) },
+                   alignment: .right, priority: 4),
+        ]
+    }
+
+    static func short(_ symbol: String) -> String { symbol.hasSuffix("USDT") ? String(symbol.dropLast(4)) : symbol }
+    static func money(_ v: ExactDecimal) -> String { v.formatted(fractionDigits: 2) }
+    static func signed(_ v: ExactDecimal) -> String { (v.isNegative ? "" : "+") + v.formatted(fractionDigits: 2) }
+
 }
+
+

@@ -1,6 +1,9 @@
 import AsterKit
 
-/// Candlesticks of the selected interval, newest on the right, with the price range on the axis.
+/// Candlesticks (or a line of closes) of the selected interval, newest on the right: the price
+/// axis with the range and a tagged current-price line, volume bars under the candles, a time
+/// axis, and the last candle's OHLCV on the bottom row. Short panes leave out the time axis, then
+/// the volume.
 enum ChartPane {
     static func render(_ s: DashboardSnapshot, in rect: Rect, into grid: inout CellGrid, glyphs: Glyphs) {
         guard rect.width >= 12, rect.height >= 3 else { return }
@@ -9,7 +12,13 @@ enum ChartPane {
                      maxWidth: rect.width)
             return
         }
-        let axis = 12
+        let visible = Array(s.klines.suffix(max(1, rect.width - 4)))
+        let digits = s.priceDigits(s.symbol, visible.flatMap { [$0.open, $0.high, $0.low, $0.close] })
+        func price(_ v: ExactDecimal) -> String { v.formatted(fractionDigits: digits) }
+        // The axis is as wide as its widest label, so a price is never cut.
+        let axisLabels = [visible.map { max($0.high, $0.open, $0.close) }.max()!, visible.map { min($0.low, $0.open, $0.close) }.min()!,
+                          visible.last!.close].map(price)
+        let axis = (axisLabels.map(\.count).max() ?? 8) + 1
         let columns = max(1, rect.width - axis)
         let candles = Array(s.klines.suffix(columns))
         // The range covers open and close too: a feed may send a body outside its wick.
@@ -21,16 +30,35 @@ enum ChartPane {
             high += 0.5
             low -= 0.5
         }
-        let rows = rect.height - 1
+        // Rows, top to bottom: prices, volume bars, the time axis, the OHLCV line.
+        let timeRows = rect.height >= 8 ? 1 : 0
+        let volumeRows = rect.height >= 14 ? 3 : rect.height >= 11 ? 2 : rect.height >= 8 ? 1 : 0
+        let rows = rect.height - 1 - timeRows - volumeRows
         func rowOf(_ v: Double) -> Int {
             let fraction = min(max((v - low) / (high - low), 0), 1)
             return rect.y + rows - 1 - Int((fraction * Double(rows - 1)).rounded())
         }
         let x0 = rect.x + columns - candles.count
+        // The current price as a dotted line across the chart (candles draw over it).
+        let lastRow = rowOf(candles.last!.close.doubleValue)
+        for x in rect.x..<(rect.x + columns) {
+            grid[x, lastRow] = Cell(character: glyphs.priceLine, style: CellStyle(.dim))
+        }
+        var previousRow: Int?
         for (i, k) in candles.enumerated() {
             let up = k.close >= k.open
-            let style = CellStyle(up ? .green : .red)
+            let style = CellStyle(up ? .up : .down)
             let x = x0 + i
+            if s.chartStyle == .line {
+                // The close of each candle, joined to the previous one by a vertical stroke.
+                let y = rowOf(k.close.doubleValue)
+                if let p = previousRow, abs(p - y) > 1 {
+                    for yy in (min(p, y) + 1)..<max(p, y) { grid[x, yy] = Cell(character: glyphs.wick, style: style) }
+                }
+                grid[x, y] = Cell(character: glyphs.dot, style: CellStyle(up ? .up : .down, bold: true))
+                previousRow = y
+                continue
+            }
             for y in rowOf(max(k.high, k.open, k.close).doubleValue)...rowOf(min(k.low, k.open, k.close).doubleValue) {
                 grid[x, y] = Cell(character: glyphs.wick, style: style)
             }
@@ -39,11 +67,52 @@ enum ChartPane {
             for y in top...bottom { grid[x, y] = Cell(character: glyphs.body, style: style) }
         }
         let last = candles.last!
-        grid.put(" " + highest.description, x: rect.x + columns, y: rect.y, style: CellStyle(.dim), maxWidth: axis)
-        grid.put(" " + last.close.description, x: rect.x + columns, y: rowOf(last.close.doubleValue),
-                 style: CellStyle(last.close >= last.open ? .green : .red, bold: true), maxWidth: axis)
-        grid.put(" " + lowest.description, x: rect.x + columns, y: rect.y + rows - 1, style: CellStyle(.dim), maxWidth: axis)
-        let info = "O \(last.open)  H \(last.high)  L \(last.low)  C \(last.close)  V \(Format.compact(last.volume))"
-        grid.put(info, x: rect.x, y: rect.y + rect.height - 1, style: CellStyle(.dim), maxWidth: rect.width)
+        grid.put(Format.padLeft(price(highest), axis), x: rect.x + columns, y: rect.y, style: CellStyle(.dim))
+        grid.put(Format.padLeft(price(lowest), axis), x: rect.x + columns, y: rect.y + rows - 1, style: CellStyle(.dim))
+        // The current-price tag: reversed, on the price line.
+        grid.put(" " + Format.padLeft(price(last.close), axis - 1), x: rect.x + columns, y: lastRow,
+                 style: CellStyle(last.close >= last.open ? .up : .down, bold: true, reverse: true))
+        if volumeRows > 0 {
+            volume(candles, x0: x0, top: rect.y + rows, rows: volumeRows, axisX: rect.x + columns, axis: axis, into: &grid, glyphs: glyphs)
+        }
+        if timeRows > 0 {
+            timeAxis(candles, x0: x0, y: rect.y + rows + volumeRows, interval: s.interval, into: &grid)
+        }
+        let info = ["C \(price(last.close))", "O \(price(last.open))", "H \(price(last.high))", "L \(price(last.low))",
+                    "V \(Format.compact(last.volume))"]
+        grid.put(Format.fitted(info, rect.width), x: rect.x, y: rect.y + rect.height - 1,
+                 style: CellStyle(.dim), maxWidth: rect.width)
+    }
+
+    /// Volume bars in eighths of a cell, coloured like their candle, with the largest on the axis.
+    static func volume(_ candles: [Kline], x0: Int, top: Int, rows: Int, axisX: Int, axis: Int, into grid: inout CellGrid,
+                       glyphs: Glyphs) {
+        let largest = candles.map(\.volume.doubleValue).max() ?? 0
+        guard largest > 0 else { return }
+        for (i, k) in candles.enumerated() {
+            var eighths = Int((k.volume.doubleValue / largest * Double(rows * 8)).rounded())
+            if eighths == 0 && !k.volume.isZero { eighths = 1 }
+            let style = CellStyle(k.close >= k.open ? .up : .down)
+            for r in 0..<rows {
+                let filled = min(8, max(0, eighths - r * 8))
+                guard filled > 0 else { break }
+                grid[x0 + i, top + rows - 1 - r] = Cell(character: glyphs.eighths[filled], style: style)
+            }
+        }
+        grid.put(Format.padLeft("V " + Format.compact(ExactDecimal(mantissa: Int64(largest.rounded()), scale: 0)), axis),
+                 x: axisX, y: top, style: CellStyle(.dim))
+    }
+
+    /// Candle open times under the candles: `HH:MM` (UTC) for intraday intervals, `MM-DD` from a day up.
+    static func timeAxis(_ candles: [Kline], x0: Int, y: Int, interval: KlineInterval, into grid: inout CellGrid) {
+        let daily = (interval.milliseconds ?? 0) >= 86_400_000
+        var nextFree = x0
+        for (i, k) in candles.enumerated() where i % 12 == 0 || i == candles.count - 1 {
+            let label = daily ? Format.monthDay(k.openTime) : String(Format.clock(k.openTime).prefix(5))
+            let x = x0 + i
+            guard x >= nextFree, x + label.count <= x0 + candles.count else { continue }
+            grid.put(label, x: x, y: y, style: CellStyle(.dim))
+            nextFree = x + label.count + 1
+        }
     }
 }

@@ -1,6 +1,7 @@
 import AsterKit
 
-/// Mark and index price, funding rate and the countdown to the next funding.
+/// Mark and index price, funding rate and the countdown to the next funding. A value is never
+/// cut: when label and value do not fit, the label is shortened, then left out.
 enum FundingPane {
     static func render(_ s: DashboardSnapshot, in rect: Rect, into grid: inout CellGrid) {
         guard rect.width >= 12, rect.height >= 1 else { return }
@@ -8,19 +9,25 @@ enum FundingPane {
             grid.put("waiting for mark price…", x: rect.x, y: rect.y, style: CellStyle(.dim), maxWidth: rect.width)
             return
         }
+        // Mark, index and settle prices are computed, not traded: shown at the tick's precision
+        // when it is known (rounded), else at their own.
+        let prices = [m.markPrice] + [m.indexPrice, m.estimatedSettlePrice].compactMap { $0 }
+        let digits = s.precisions[s.symbol]?.price ?? s.priceDigits(s.symbol, prices)
+        func price(_ v: ExactDecimal?) -> String { v.map { $0.formatted(fractionDigits: digits) } ?? "-" }
         let rate = (m.fundingRate * 100).formatted(fractionDigits: 4) + "%"
-        let lines: [(String, String, PaletteColor)] = [
-            ("Mark", m.markPrice.description, .white),
-            ("Index", m.indexPrice?.description ?? "-", .normal),
-            ("Funding", rate, m.fundingRate.isNegative ? .red : .green),
-            ("Next in", Format.countdown(m.nextFundingTime - s.now), .yellow),
-            ("Est. settle", m.estimatedSettlePrice?.description ?? "-", .dim),
+        let lines: [(String, String, String, PaletteColor)] = [
+            ("Mark", "Mark", price(m.markPrice), .white),
+            ("Index", "Idx", price(m.indexPrice), .normal),
+            ("Funding", "Fund", rate, m.fundingRate.isNegative ? .down : .up),
+            ("Next in", "Next", Format.countdown(m.nextFundingTime - s.now), .yellow),
+            ("Est. settle", "Est", price(m.estimatedSettlePrice), .dim),
         ]
-        let labelWidth = 12
         for (i, line) in lines.prefix(rect.height).enumerated() {
-            grid.put(Format.padRight(line.0, labelWidth), x: rect.x, y: rect.y + i, style: CellStyle(.dim))
-            grid.put(Format.padLeft(line.1, rect.width - labelWidth), x: rect.x + labelWidth, y: rect.y + i,
-                     style: CellStyle(line.2, bold: i == 2), maxWidth: rect.width - labelWidth)
+            let value = line.2
+            let label = [line.0, line.1, ""].first { $0.isEmpty || $0.count + 1 + value.count <= rect.width } ?? ""
+            grid.put(Format.padLeft(value, rect.width), x: rect.x, y: rect.y + i, style: CellStyle(line.3, bold: i == 2),
+                     maxWidth: rect.width)
+            if !label.isEmpty { grid.put(label, x: rect.x, y: rect.y + i, style: CellStyle(.dim)) }
         }
     }
 }

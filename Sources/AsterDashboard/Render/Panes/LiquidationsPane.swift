@@ -1,6 +1,7 @@
 import AsterKit
 
-/// Recent liquidations across the market, newest first.
+/// Recent liquidations across the market, newest first: time, symbol, side, notional; a
+/// narrow pane drops the time first.
 enum LiquidationsPane {
     static func render(_ s: DashboardSnapshot, in rect: Rect, into grid: inout CellGrid) {
         guard rect.width >= 12, rect.height >= 1 else { return }
@@ -8,13 +9,16 @@ enum LiquidationsPane {
             grid.put("no liquidations yet", x: rect.x, y: rect.y, style: CellStyle(.dim), maxWidth: rect.width)
             return
         }
-        for (i, l) in s.liquidations.prefix(rect.height).enumerated() {
-            let sell = l.side == .sell
-            let symbol = l.symbol.hasSuffix("USDT") ? String(l.symbol.dropLast(4)) : l.symbol
-            let clock = rect.width >= 28 ? Format.clock(l.tradeTime) + " " : ""
-            let text = clock + Format.padRight(symbol, 6) + (sell ? " S " : " B ")
-                + Format.padLeft(Format.compact(l.notional), max(0, rect.width - clock.count - 9))
-            grid.put(text, x: rect.x, y: rect.y + i, style: CellStyle(sell ? .red : .green), maxWidth: rect.width)
-        }
+        let shown = Array(s.liquidations.prefix(rect.height))
+        let styles = shown.map { CellStyle($0.side == .sell ? .down : .up) }
+        let columns = [
+            Column(header: "", cells: shown.map { Format.clock($0.tradeTime) }, alignment: .left, priority: 1,
+                   styles: shown.map { _ in CellStyle(.dim) }),
+            Column(header: "", cells: shown.map { $0.symbol.hasSuffix("USDT") ? String($0.symbol.dropLast(4)) : $0.symbol },
+                   alignment: .left, priority: 4),
+            Column(header: "", cells: shown.map { $0.side == .sell ? "S" : "B" }, alignment: .left, priority: 2),
+            Column(header: "", cells: shown.map { Format.compact($0.notional) }, alignment: .right, priority: 3),
+        ]
+        Columns.draw(columns, in: rect, into: &grid, header: false, rowStyle: { styles[$0] })
     }
 }

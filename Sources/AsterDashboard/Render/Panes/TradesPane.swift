@@ -1,7 +1,8 @@
 import AsterKit
 
-/// The tape: newest aggregate trades first, green for buyer-initiated, red for seller-initiated,
-/// bold when the size is in the top 5 % of recent trades.
+/// The tape: newest aggregate trades first, up-coloured for buyer-initiated, down-coloured for
+/// seller-initiated, bold and starred when the size is in the top 5 % of recent trades.
+/// Columns (time, price, size) are never cut: a narrow pane drops the time first.
 enum TradesPane {
     static func render(_ s: DashboardSnapshot, in rect: Rect, into grid: inout CellGrid) {
         guard rect.width >= 12, rect.height >= 1 else { return }
@@ -9,17 +10,21 @@ enum TradesPane {
             grid.put("waiting for trades…", x: rect.x, y: rect.y, style: CellStyle(.dim), maxWidth: rect.width)
             return
         }
-        let timeWidth = rect.width >= 30 ? 9 : 0
-        let priceWidth = (rect.width - timeWidth) / 2
-        let qtyWidth = rect.width - timeWidth - priceWidth
-        for (i, t) in s.trades.prefix(rect.height).enumerated() {
-            let buy = !t.buyerIsMaker
-            let large = s.largeTrade.map { t.quantity >= $0 } ?? false
-            let style = CellStyle(buy ? .green : .red, bold: large)
-            var x = rect.x
-            if timeWidth > 0 { x += grid.put(Format.clock(t.tradeTime) + " ", x: x, y: rect.y + i, style: CellStyle(.dim)) }
-            x += grid.put(Format.padLeft(t.price.description, priceWidth), x: x, y: rect.y + i, style: style)
-            grid.put(Format.padLeft(t.quantity.description + (large ? " *" : "  "), qtyWidth), x: x, y: rect.y + i, style: style)
-        }
+        let header = rect.height >= 4
+        let trades = Array(s.trades.prefix(rect.height - (header ? 1 : 0)))
+        let priceDigits = s.priceDigits(s.symbol, trades.map(\.price))
+        let quantityDigits = s.quantityDigits(s.symbol, trades.map(\.quantity))
+        let large = trades.map { t in s.largeTrade.map { t.quantity >= $0 } ?? false }
+        let styles = zip(trades, large).map { t, big in CellStyle(t.buyerIsMaker ? .down : .up, bold: big) }
+        let columns = [
+            Column(header: "Time", cells: trades.map { Format.clock($0.tradeTime) }, alignment: .left, priority: 1,
+                   styles: trades.map { _ in CellStyle(.dim) }),
+            Column(header: "Price", cells: trades.map { $0.price.formatted(fractionDigits: priceDigits) }, alignment: .right,
+                   priority: 4),
+            Column(header: "Size", cells: trades.map { $0.quantity.formatted(fractionDigits: quantityDigits) },
+                   alignment: .right, priority: 3),
+            Column(header: " ", cells: large.map { $0 ? "*" : " " }, alignment: .left, priority: 2),
+        ]
+        Columns.draw(columns, in: rect, into: &grid, header: header, rowStyle: { styles[$0] })
     }
 }
