@@ -9,6 +9,7 @@ enum SimUserPayload {
         var price: ExactDecimal
         var fee: ExactDecimal
         var tradeId: Int64
+        var maker: Bool = true
     }
 
     struct PositionRow {
@@ -16,6 +17,8 @@ enum SimUserPayload {
         var amount: ExactDecimal
         var entryPrice: ExactDecimal
         var unrealized: ExactDecimal
+        var positionSide: String = "BOTH"
+        var isolated = false
     }
 
     static func listenKeyExpired(time: Int64) -> String {
@@ -38,35 +41,42 @@ enum SimUserPayload {
         w.field("s", o.symbol)
         w.field("c", o.clientOrderId)
         w.field("S", o.side)
-        w.field("o", "LIMIT")
-        w.field("f", "GTC")
+        w.field("o", o.type)
+        w.field("f", o.timeInForce)
         w.field("q", o.quantity)
         w.field("p", o.price)
-        let average = o.executed.isZero ? ExactDecimal.zero : (o.cumulativeQuote.divided(by: o.executed, scale: 5) ?? o.price)
-        w.field("ap", average)
-        w.field("sp", ExactDecimal.zero)
+        w.field("ap", average(o))
+        w.field("sp", o.stopPrice)
         w.field("x", execution)
         w.field("X", o.status)
         w.field("i", o.orderId)
         w.field("l", last?.quantity ?? .zero)
         w.field("z", o.executed)
         w.field("L", last?.price ?? .zero)
-        w.field("N", "USDT")
-        w.field("n", last?.fee ?? .zero)
+        // The spec: "Commission Asset, will not push if no commission".
+        if let fee = last?.fee, !fee.isZero {
+            w.field("N", "USDT")
+            w.field("n", fee)
+        }
         w.field("T", now)
         w.field("t", last?.tradeId ?? 0)
-        w.field("b", o.side == "BUY" && o.status != "FILLED" && o.status != "CANCELED" ? (o.quantity - o.executed) * o.price : .zero)
-        w.field("a", o.side == "SELL" && o.status != "FILLED" && o.status != "CANCELED" ? (o.quantity - o.executed) * o.price : .zero)
-        w.field("m", last != nil)
-        w.field("R", false)
-        w.field("wt", "CONTRACT_PRICE")
-        w.field("ot", "LIMIT")
-        w.field("ps", "BOTH")
-        w.field("cp", false)
+        let open = o.status == "NEW" || o.status == "PARTIALLY_FILLED"
+        w.field("b", o.side == "BUY" && open ? (o.quantity - o.executed) * o.price : .zero)
+        w.field("a", o.side == "SELL" && open ? (o.quantity - o.executed) * o.price : .zero)
+        w.field("m", last?.maker ?? false)
+        w.field("R", o.reduceOnly)
+        w.field("wt", o.workingType)
+        w.field("ot", o.origType)
+        w.field("ps", o.positionSide)
+        w.field("cp", o.closePosition)
         w.field("rp", realized)
         w.endObject()
         w.endObject()
         return w.text
+    }
+
+    static func average(_ o: SimOrder) -> ExactDecimal {
+        o.executed.isZero ? .zero : (o.cumulativeQuote.divided(by: o.executed, scale: 5) ?? o.price)
     }
 
     static func accountUpdate(reason: String, wallet: ExactDecimal, positions: [PositionRow], now: Int64) -> String {
@@ -87,18 +97,24 @@ enum SimUserPayload {
         w.field("bc", ExactDecimal.zero)
         w.endObject()
         w.endArray()
+        // Crossed funding fees carry only the balance (the spec); other updates list positions.
+        guard reason != "FUNDING_FEE" || positions.contains(where: \.isolated) else {
+            w.endObject()
+            w.endObject()
+            return w.text
+        }
         w.key("P")
         w.beginArray()
-        for p in positions {
+        for p in positions where reason != "FUNDING_FEE" || p.isolated {
             w.beginObject()
             w.field("s", p.symbol)
             w.field("pa", p.amount)
             w.field("ep", p.entryPrice)
             w.field("cr", ExactDecimal.zero)
             w.field("up", p.unrealized)
-            w.field("mt", "cross")
+            w.field("mt", p.isolated ? "isolated" : "cross")
             w.field("iw", ExactDecimal.zero)
-            w.field("ps", "BOTH")
+            w.field("ps", p.positionSide)
             w.endObject()
         }
         w.endArray()
@@ -146,6 +162,23 @@ enum SimUserPayload {
         return w.text
     }
 
+    /// `ACCOUNT_CONFIG_UPDATE` with `ai`: multi-assets mode, fee deduction, position mode.
+    static func accountConfig(multiAssets: Bool, dualSide: Bool, time: Int64) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("e", "ACCOUNT_CONFIG_UPDATE")
+        w.field("E", time)
+        w.field("T", time)
+        w.key("ai")
+        w.beginObject()
+        w.field("j", multiAssets)
+        w.field("f", false)
+        w.field("d", dualSide)
+        w.endObject()
+        w.endObject()
+        return w.text
+    }
+
     // MARK: REST answers
 
     /// `GET /fapi/v4/account`.
@@ -153,22 +186,24 @@ enum SimUserPayload {
         var w = JSONWriter()
         let unrealized = a.totalUnrealized(symbols)
         let wallet = a.wallet.rounded(scale: 8)
+        let margin = a.positionMargin
+        let available = (wallet + unrealized - margin).rounded(scale: 8)
         w.beginObject()
         w.field("feeTier", Int64(0))
         w.field("canTrade", true)
         w.field("canDeposit", true)
         w.field("canWithdraw", true)
         w.field("updateTime", a.updateTime)
-        w.field("totalInitialMargin", ExactDecimal.zero)
+        w.field("totalInitialMargin", margin)
         w.field("totalMaintMargin", ExactDecimal.zero)
         w.field("totalWalletBalance", wallet)
         w.field("totalUnrealizedProfit", unrealized)
         w.field("totalMarginBalance", wallet + unrealized)
-        w.field("totalPositionInitialMargin", ExactDecimal.zero)
+        w.field("totalPositionInitialMargin", margin)
         w.field("totalOpenOrderInitialMargin", ExactDecimal.zero)
         w.field("totalCrossWalletBalance", wallet)
         w.field("totalCrossUnPnl", unrealized)
-        w.field("availableBalance", wallet + unrealized)
+        w.field("availableBalance", available)
         w.field("maxWithdrawAmount", wallet)
         w.key("assets")
         w.beginArray()
@@ -178,12 +213,12 @@ enum SimUserPayload {
         w.field("unrealizedProfit", unrealized)
         w.field("marginBalance", wallet + unrealized)
         w.field("maintMargin", ExactDecimal.zero)
-        w.field("initialMargin", ExactDecimal.zero)
-        w.field("positionInitialMargin", ExactDecimal.zero)
+        w.field("initialMargin", margin)
+        w.field("positionInitialMargin", margin)
         w.field("openOrderInitialMargin", ExactDecimal.zero)
         w.field("crossWalletBalance", wallet)
         w.field("crossUnPnl", unrealized)
-        w.field("availableBalance", wallet + unrealized)
+        w.field("availableBalance", available)
         w.field("maxWithdrawAmount", wallet)
         w.field("marginAvailable", true)
         w.field("updateTime", a.updateTime)
@@ -192,22 +227,24 @@ enum SimUserPayload {
         w.key("positions")
         w.beginArray()
         for s in symbols {
-            let p = a.positions[s] ?? SimPosition()
-            w.beginObject()
-            w.field("symbol", s)
-            w.field("initialMargin", ExactDecimal.zero)
-            w.field("maintMargin", ExactDecimal.zero)
-            w.field("unrealizedProfit", a.unrealized(s).rounded(scale: 8))
-            w.field("positionInitialMargin", ExactDecimal.zero)
-            w.field("openOrderInitialMargin", ExactDecimal.zero)
-            w.field("leverage", String(p.leverage))
-            w.field("isolated", false)
-            w.field("entryPrice", p.entryPrice)
-            w.field("maxNotional", "250000")
-            w.field("positionSide", "BOTH")
-            w.field("positionAmt", p.amount)
-            w.field("updateTime", a.updateTime)
-            w.endObject()
+            for side in a.dualSidePosition ? ["LONG", "SHORT"] : ["BOTH"] {
+                let p = a.position(s, side: side)
+                w.beginObject()
+                w.field("symbol", s)
+                w.field("initialMargin", ExactDecimal.zero)
+                w.field("maintMargin", ExactDecimal.zero)
+                w.field("unrealizedProfit", a.unrealized(SimAccount.key(s, side)).rounded(scale: 8))
+                w.field("positionInitialMargin", ExactDecimal.zero)
+                w.field("openOrderInitialMargin", ExactDecimal.zero)
+                w.field("leverage", String(a.leverage(s)))
+                w.field("isolated", a.isolatedSymbols.contains(s))
+                w.field("entryPrice", p.entryPrice)
+                w.field("maxNotional", "250000")
+                w.field("positionSide", side)
+                w.field("positionAmt", p.amount)
+                w.field("updateTime", p.updateTime)
+                w.endObject()
+            }
         }
         w.endArray()
         w.endObject()
@@ -219,32 +256,161 @@ enum SimUserPayload {
         var w = JSONWriter()
         w.beginArray()
         for o in a.orders.values.sorted(by: { $0.orderId < $1.orderId }) where symbol == nil || o.symbol == symbol {
-            w.beginObject()
-            w.field("avgPrice", o.executed.isZero ? ExactDecimal.zero : (o.cumulativeQuote.divided(by: o.executed, scale: 5) ?? o.price))
+            w.raw(order(o, style: .query))
+        }
+        w.endArray()
+        return w.text
+    }
+
+    /// Which of the spec's order objects: `query` (GET order, openOrder(s), allOrders: with
+    /// `time`), `result` (new and cancelled orders: with `cumQty`).
+    enum OrderStyle { case query, result }
+
+    static func order(_ o: SimOrder, style: OrderStyle) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        if style == .result {
+            w.field("clientOrderId", o.clientOrderId)
+            w.field("cumQty", o.executed)
+            w.field("cumQuote", o.cumulativeQuote)
+            w.field("executedQty", o.executed)
+            w.field("orderId", o.orderId)
+            w.field("avgPrice", average(o))
+            w.field("origQty", o.quantity)
+            w.field("price", o.price)
+        } else {
+            w.field("avgPrice", average(o))
             w.field("clientOrderId", o.clientOrderId)
             w.field("cumQuote", o.cumulativeQuote)
             w.field("executedQty", o.executed)
             w.field("orderId", o.orderId)
             w.field("origQty", o.quantity)
-            w.field("origType", "LIMIT")
+            w.field("origType", o.origType)
             w.field("price", o.price)
-            w.field("reduceOnly", false)
-            w.field("side", o.side)
-            w.field("positionSide", "BOTH")
-            w.field("status", o.status)
-            w.field("stopPrice", ExactDecimal.zero)
-            w.field("closePosition", false)
-            w.field("symbol", o.symbol)
-            w.field("time", o.time)
-            w.field("timeInForce", "GTC")
-            w.field("type", "LIMIT")
-            w.field("updateTime", o.updateTime)
-            w.field("workingType", "CONTRACT_PRICE")
-            w.field("priceProtect", false)
-            w.endObject()
+        }
+        w.field("reduceOnly", o.reduceOnly)
+        w.field("side", o.side)
+        w.field("positionSide", o.positionSide)
+        w.field("status", o.status)
+        w.field("stopPrice", o.stopPrice)
+        w.field("closePosition", o.closePosition)
+        w.field("symbol", o.symbol)
+        if style == .query { w.field("time", o.time) }
+        w.field("timeInForce", o.timeInForce)
+        w.field("type", o.type)
+        if style == .result { w.field("origType", o.origType) }
+        w.field("updateTime", o.updateTime)
+        w.field("workingType", o.workingType)
+        w.field("priceProtect", o.priceProtect)
+        w.endObject()
+        return w.text
+    }
+
+    /// `GET /fapi/v2/positionRisk`: every symbol's position (both sides in hedge mode).
+    static func positionRisk(_ a: SimAccount, symbols: [String]) -> String {
+        var w = JSONWriter()
+        w.beginArray()
+        for s in symbols {
+            for side in a.dualSidePosition ? ["LONG", "SHORT"] : ["BOTH"] {
+                let p = a.position(s, side: side)
+                let mark = a.mark(s) ?? p.entryPrice
+                let isolated = a.isolatedSymbols.contains(s)
+                w.beginObject()
+                w.field("entryPrice", p.entryPrice)
+                w.field("marginType", isolated ? "isolated" : "cross")
+                w.field("isAutoAddMargin", "false")
+                w.field("isolatedMargin", ExactDecimal.zero)
+                w.field("leverage", String(a.leverage(s)))
+                w.field("liquidationPrice", liquidationPrice(p, leverage: a.leverage(s)))
+                w.field("markPrice", mark)
+                w.field("maxNotionalValue", "20000000")
+                w.field("positionAmt", p.amount)
+                w.field("symbol", s)
+                w.field("unRealizedProfit", a.unrealized(SimAccount.key(s, side)).rounded(scale: 8))
+                w.field("positionSide", side)
+                w.field("updateTime", p.updateTime)
+                w.endObject()
+            }
         }
         w.endArray()
         return w.text
+    }
+
+    /// A simple isolated-style estimate: entry moved by (1/leverage - 0.4 %) against the position.
+    static func liquidationPrice(_ p: SimPosition, leverage: Int) -> ExactDecimal {
+        guard !p.amount.isZero else { return .zero }
+        let move = (ExactDecimal(1).divided(by: ExactDecimal(leverage), scale: 8) ?? .zero) - ExactDecimal(mantissa: 4, scale: 3)
+        let factor = p.amount.isNegative ? 1 + move : 1 - move
+        return (p.entryPrice * factor).rounded(scale: 2)
+    }
+
+    static func userTrade(_ t: SimUserTrade) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("buyer", t.side == "BUY")
+        w.field("commission", -t.commission)
+        w.field("commissionAsset", "USDT")
+        w.field("id", t.id)
+        w.field("maker", t.maker)
+        w.field("orderId", t.orderId)
+        w.field("price", t.price)
+        w.field("qty", t.quantity)
+        w.field("quoteQty", t.price * t.quantity)
+        w.field("realizedPnl", t.realizedPnl)
+        w.field("side", t.side)
+        w.field("positionSide", t.positionSide)
+        w.field("symbol", t.symbol)
+        w.field("time", t.time)
+        w.endObject()
+        return w.text
+    }
+
+    static func income(_ i: SimIncome) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("symbol", i.symbol)
+        w.field("incomeType", i.type)
+        w.field("income", i.income.rounded(scale: 8))
+        w.field("asset", "USDT")
+        w.field("info", i.info)
+        w.field("time", i.time)
+        w.field("tranId", String(i.tranId))
+        w.field("tradeId", i.tradeId)
+        w.endObject()
+        return w.text
+    }
+
+    /// `leverageBracket`: numbers, not strings, as in the spec's example.
+    static func leverageBracket(symbol: String) -> String {
+        let brackets: [(Int64, Int64, Int64, String, Int64)] = [
+            (1, 125, 50_000, "0.004", 0), (2, 100, 250_000, "0.005", 50), (3, 50, 1_000_000, "0.01", 1_300),
+            (4, 20, 10_000_000, "0.025", 16_300), (5, 10, 20_000_000, "0.05", 266_300),
+        ]
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("symbol", symbol)
+        w.key("brackets")
+        w.beginArray()
+        var floor: Int64 = 0
+        for (n, leverage, cap, ratio, cum) in brackets {
+            w.beginObject()
+            w.field("bracket", n)
+            w.field("initialLeverage", leverage)
+            w.field("notionalCap", cap)
+            w.field("notionalFloor", floor)
+            w.key("maintMarginRatio")
+            w.raw(ratio)
+            w.field("cum", cum)
+            w.endObject()
+            floor = cap
+        }
+        w.endArray()
+        w.endObject()
+        return w.text
+    }
+
+    static func commissionRate(symbol: String) -> String {
+        #"{"symbol":"\#(symbol)","makerCommissionRate":"\#(SimAccount.makerFee)","takerCommissionRate":"\#(SimAccount.takerFee)"}"#
     }
 
     /// `GET /fapi/v2/balance`.
@@ -258,7 +424,7 @@ enum SimUserPayload {
         w.field("balance", a.wallet.rounded(scale: 8))
         w.field("crossWalletBalance", a.wallet.rounded(scale: 8))
         w.field("crossUnPnl", unrealized)
-        w.field("availableBalance", (a.wallet + unrealized).rounded(scale: 8))
+        w.field("availableBalance", (a.wallet + unrealized - a.positionMargin).rounded(scale: 8))
         w.field("maxWithdrawAmount", a.wallet.rounded(scale: 8))
         w.field("marginAvailable", true)
         w.field("updateTime", a.updateTime)
