@@ -263,20 +263,21 @@ enum SimUserPayload {
     }
 
     /// Which of the spec's order objects: `query` (GET order, openOrder(s), allOrders: with
-    /// `time`), `result` (new and cancelled orders: with `cumQty`).
-    enum OrderStyle { case query, result }
+    /// `time`), `result` (new orders: with `cumQty`), `cancel` (like `result`, without `avgPrice`).
+    enum OrderStyle { case query, result, cancel }
 
     static func order(_ o: SimOrder, style: OrderStyle) -> String {
         var w = JSONWriter()
         w.beginObject()
-        if style == .result {
+        if style != .query {
             w.field("clientOrderId", o.clientOrderId)
             w.field("cumQty", o.executed)
             w.field("cumQuote", o.cumulativeQuote)
             w.field("executedQty", o.executed)
             w.field("orderId", o.orderId)
-            w.field("avgPrice", average(o))
+            if style == .result { w.field("avgPrice", average(o)) }
             w.field("origQty", o.quantity)
+            if style == .cancel { w.field("origType", o.origType) }
             w.field("price", o.price)
         } else {
             w.field("avgPrice", average(o))

@@ -33,6 +33,11 @@ struct SimRest {
             get(api, "ticker/price") { q in try priceTicker(q) }
             get(api, "ticker/bookTicker") { q in try bookTicker(q) }
         }
+        // The spot API (`/api/v3/…`) lists no symbols here: the simulator has only perpetuals, but
+        // clients that load spot and futures markets together (ccxt's `aster`) get a valid answer.
+        get(router.group("api/v3"), "exchangeInfo") { _ in
+            #"{"timezone":"UTC","serverTime":\#(now()),"rateLimits":[],"exchangeFilters":[],"assets":[],"symbols":[]}"#
+        }
     }
 
     private func get(_ group: RouterGroup<BasicRequestContext>, _ path: String,

@@ -27,6 +27,8 @@ public struct SimConfiguration: Sendable {
     public var pongTimeout: Duration
     /// REST request weight allowed per minute (`REQUEST_WEIGHT` in `exchangeInfo`: 2400).
     public var requestWeightLimit: Int
+    /// Start the demo account in hedge mode (`positionSide/dual` true).
+    public var hedgeMode = false
     /// Incoming messages a connection may send per second before it is closed.
     public var maxMessagesPerSecond: Int
     /// Where the server logs (errors only by default, to standard error).
@@ -112,8 +114,10 @@ public final class SimServer: Sendable {
         rateLimiter = SimRateLimiter(limit: configuration.requestWeightLimit)
         engine = Mutex(SimEngine(symbols: configuration.symbols, seed: configuration.seed, now: Self.wallClock(),
                                  warmUpMinutes: configuration.warmUpMinutes))
-        account = Mutex(SimAccount(apiKey: configuration.apiKey, secret: configuration.apiSecret, seed: configuration.seed,
-                                   listenKeyValidity: configuration.listenKeyValidity))
+        var account = SimAccount(apiKey: configuration.apiKey, secret: configuration.apiSecret, seed: configuration.seed,
+                                 listenKeyValidity: configuration.listenKeyValidity)
+        account.dualSidePosition = configuration.hedgeMode
+        self.account = Mutex(account)
     }
 
     /// Invalidates every listen key at once (as if the server forgot them): the next keepalive

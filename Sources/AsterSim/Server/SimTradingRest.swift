@@ -47,7 +47,7 @@ struct SimTradingRest {
         guard id != nil || clientId != nil else {
             throw SimHTTPError(-1102, "Param 'orderId' or 'origClientOrderId' must be sent, but both were empty/null!")
         }
-        return SimUserPayload.order(try server.cancelOrder(symbol: symbol, id: id, clientId: clientId, now: now), style: .result)
+        return SimUserPayload.order(try server.cancelOrder(symbol: symbol, id: id, clientId: clientId, now: now), style: .cancel)
     }
 
     private func cancelAll(_ q: SimQuery, now: Int64) throws -> String {
@@ -100,7 +100,7 @@ struct SimTradingRest {
         let refs: [(Int64?, String?)] = (ids ?? []).map { ($0, nil) } + (clientIds ?? []).map { (nil, $0) }
         let answers = refs.map { ref -> String in
             do {
-                return SimUserPayload.order(try server.cancelOrder(symbol: symbol, id: ref.0, clientId: ref.1, now: now), style: .result)
+                return SimUserPayload.order(try server.cancelOrder(symbol: symbol, id: ref.0, clientId: ref.1, now: now), style: .cancel)
             } catch let error as SimHTTPError {
                 return error.body
             } catch {
