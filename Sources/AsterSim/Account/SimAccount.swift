@@ -120,6 +120,8 @@ public struct SimAccount: Sendable {
     private var nextFunding: Int64 = 0
     private var nextMarginCall: Int64 = 0
     private var nextConfig: Int64 = 0
+    private var nextAnnouncement: Int64 = 0
+    private var announcementId: Int64 = 160
     private(set) var lastMarks: [String: ExactDecimal] = [:]
 
     static let makerFee = ExactDecimal(mantissa: 2, scale: 4)
@@ -190,6 +192,7 @@ public struct SimAccount: Sendable {
             nextFunding = now + 6_000
             nextMarginCall = now + 8_000
             nextConfig = now + 5_000
+            nextAnnouncement = now + 9_000
         }
         let byName = Dictionary(quotes.map { ($0.symbol, $0) }, uniquingKeysWith: { a, _ in a })
         for id in orders.keys.sorted() {
@@ -225,6 +228,12 @@ public struct SimAccount: Sendable {
                 leverages[symbol] = leverage
                 out.append(SimUserPayload.leverageUpdate(symbol: symbol, leverage: leverage, time: now))
             }
+        }
+        if now >= nextAnnouncement {
+            // Every two minutes an announcement: public (a new listing) and direct ones in turn.
+            nextAnnouncement = now + 120_000
+            announcementId += 1
+            out.append(SimUserPayload.announcement(id: announcementId, direct: announcementId % 2 == 0, time: now))
         }
         if !out.isEmpty { updateTime = now }
         return out

@@ -162,6 +162,31 @@ enum SimUserPayload {
         return w.text
     }
 
+    /// An `announcement`: public (`NEW_LISTING`) or direct (`DIRECT`), in English and Chinese.
+    static func announcement(id: Int64, direct: Bool, time: Int64) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("e", "announcement")
+        for (language, title, subtitle, content) in [
+            ("en", direct ? "Your simulated account" : "New listing on the simulator", "sub title", "<p>Simulated announcement \(id)</p>"),
+            ("zh", direct ? "个人消息" : "新币上线", "子标题", "<p>模拟公告 \(id)</p>"),
+        ] {
+            w.key(language)
+            w.beginObject()
+            w.field("i", id)
+            w.field("t", title)
+            w.field("s", subtitle)
+            w.field("c", direct ? "DIRECT" : "NEW_LISTING")
+            w.field("d", time)
+            w.field("S", false)
+            w.field("j", "https://www.asterdex.com")
+            w.field("C", content)
+            w.endObject()
+        }
+        w.endObject()
+        return w.text
+    }
+
     /// `ACCOUNT_CONFIG_UPDATE` with `ai`: multi-assets mode, fee deduction, position mode.
     static func accountConfig(multiAssets: Bool, dualSide: Bool, time: Int64) -> String {
         var w = JSONWriter()

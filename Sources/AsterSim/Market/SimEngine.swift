@@ -20,6 +20,8 @@ public struct SimEngine: Sendable {
     private var klines: [[SimKline]]
     private var lastTop: [(bid: PriceLevel?, ask: PriceLevel?)]
     private var funding: [SimFunding]
+    /// Each market's fair price a second ago (for liquidations).
+    private var lastFair: [Double]
     private var lastEmit: [String: Int64] = [:]
     /// Trades of client orders, streamed at the next ``advance(to:steps:isWanted:)``.
     private var pendingTrades: [(market: Int, trade: AggregateTrade)] = []
@@ -40,6 +42,7 @@ public struct SimEngine: Sendable {
         klines = symbols.map { _ in KlineInterval.allCases.map { SimKline(interval: $0, current: nil) } }
         lastTop = symbols.map { _ in (nil, nil) }
         funding = symbols.map { SimFunding(symbol: $0) }
+        lastFair = symbols.map { _ in 0 }
         for i in funding.indices {
             // A settled past: thirty intervals of funding near the interest rate.
             let period = funding[i].period
@@ -147,7 +150,8 @@ public struct SimEngine: Sendable {
     private func markPrice(_ i: Int) -> MarkPriceUpdate {
         let f = funding[i]
         let index = f.index.isZero ? markets[i].fairPrice : f.index
-        return MarkPriceUpdate(eventTime: now, symbol: markets[i].symbol.name, markPrice: mid(i), indexPrice: index,
+        let mark = f.markPrice.isZero ? mid(i) : f.markPrice
+        return MarkPriceUpdate(eventTime: now, symbol: markets[i].symbol.name, markPrice: mark, indexPrice: index,
                                estimatedSettlePrice: index, fundingRate: f.estimatedRate,
                                nextFundingTime: f.nextFundingTime(now))
     }
@@ -170,7 +174,11 @@ public struct SimEngine: Sendable {
     public mutating func advance(to time: Int64, steps: Int, isWanted: (String) -> Bool) -> [SimOutgoing] {
         now = max(now, time)
         var out: [SimOutgoing] = []
-        for i in markets.indices { markets[i].moveFair(to: now, random: &random) }
+        for i in markets.indices {
+            markets[i].moveFair(to: now, random: &random)
+            // A paused market (no steps) keeps its book still.
+            if steps > 0 { pendingTrades += markets[i].requote(random: &random, now: now).map { (i, $0) } }
+        }
         let pending = pendingTrades
         pendingTrades = []
         for s in 0..<(steps + pending.count) {
@@ -194,6 +202,9 @@ public struct SimEngine: Sendable {
                 }
                 if isWanted("\(lower)@aggTrade") {
                     out.append(SimOutgoing(stream: "\(lower)@aggTrade", payload: SimPayload.aggTrade(t)))
+                }
+                if isWanted("\(lower)@tradepro") {
+                    out.append(SimOutgoing(stream: "\(lower)@tradepro", payload: SimPayload.tradePro(t)))
                 }
             }
         }
@@ -270,7 +281,7 @@ public struct SimEngine: Sendable {
                 out.append(SimOutgoing(stream: "!ticker@arr", payload: SimPayload.array(tickers().map(SimPayload.ticker))))
             }
             for i in funding.indices {
-                funding[i].sample(now: now, fair: markets[i].fairPrice, mark: mid(i),
+                funding[i].sample(now: now, fair: markets[i].fairPrice, mid: mid(i),
                                   basisStep: Int64.random(in: -2...2, using: &random))
             }
             emitMarkPrices(into: &out, isWanted, suffix: "@1s")
@@ -294,11 +305,19 @@ public struct SimEngine: Sendable {
     }
 
     private mutating func emitLiquidations(into out: inout [SimOutgoing], _ isWanted: (String) -> Bool) {
-        for i in markets.indices where Int.random(in: 0..<3, using: &random) == 0 {
+        for i in markets.indices {
+            // Liquidations follow moves: a fall of the fair price over the last second liquidates
+            // longs (sell orders), a rise shorts; the bigger the move, the likelier and larger.
+            let fair = markets[i].fairTicks
+            let move = lastFair[i] > 0 ? (fair - lastFair[i]) / lastFair[i] : 0
+            lastFair[i] = fair
+            let strength = min(abs(move) * 10_000 / 5, 1)   // 5 bp in a second: certain
+            guard Double.random(in: 0..<1, using: &random) < 0.03 + strength else { continue }
             let m = markets[i]
-            let sell = Bool.random(using: &random)
+            let sell = move == 0 ? Bool.random(using: &random) : move < 0
             guard let level = sell ? m.bids.best : m.asks.best else { continue }
-            let qty = m.symbol.lotSize * ExactDecimal(Int.random(in: 10...2_000, using: &random))
+            let size = Int(Double(Int.random(in: 10...500, using: &random)) * (1 + 8 * strength))
+            let qty = m.symbol.lotSize * ExactDecimal(size)
             let l = Liquidation(eventTime: now, symbol: m.symbol.name, side: sell ? .sell : .buy, orderType: .limit,
                                 timeInForce: .ioc, quantity: qty, price: level.price, averagePrice: level.price,
                                 status: .filled, lastFilledQuantity: qty, filledQuantity: qty, tradeTime: now)

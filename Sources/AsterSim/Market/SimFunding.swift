@@ -73,6 +73,10 @@ struct SimFunding: Sendable {
     let cap: ExactDecimal
     var basis: ExactDecimal = .zero
     var index: ExactDecimal = .zero
+    /// The mark price: the index plus a 30-second moving average of the book's basis
+    /// (`(mid − index) / index`), so a sweep of the book moves it only a little (as Binance's does).
+    var markPrice: ExactDecimal = .zero
+    private var basisAverage = 0.0
     var premiumSum: ExactDecimal = .zero
     var premiumCount: Int64 = 0
     var slot: Int64?
@@ -99,10 +103,13 @@ struct SimFunding: Sendable {
     func nextFundingTime(_ now: Int64) -> Int64 { (now / period + 1) * period }
 
     /// One second: moves the basis, samples mark and index, settles funding at interval ends.
-    mutating func sample(now: Int64, fair: ExactDecimal, mark markPrice: ExactDecimal, basisStep: Int64) {
+    mutating func sample(now: Int64, fair: ExactDecimal, mid: ExactDecimal, basisStep: Int64) {
         basis = min(max(basis + ExactDecimal(mantissa: basisStep, scale: 5), ExactDecimal(mantissa: -3, scale: 4)),
                     ExactDecimal(mantissa: 3, scale: 4))
         index = (fair * (1 + basis)).rounded(scale: 8)
+        let raw = index.isZero ? 0 : (mid.doubleValue - index.doubleValue) / index.doubleValue
+        basisAverage += (min(max(raw, -0.005), 0.005) - basisAverage) * 2 / 31
+        markPrice = (index * (1 + ExactDecimal(mantissa: Int64((basisAverage * 1e8).rounded()), scale: 8))).rounded(scale: 8)
         mark.record(markPrice, at: now)
         indexSeries.record(index, at: now)
         let current = now / period

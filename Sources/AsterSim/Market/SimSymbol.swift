@@ -30,14 +30,14 @@ public struct SimSymbol: Sendable, Hashable {
     public var fundingPeriod: Int64 { Int64(fundingIntervalHours) * 3_600_000 }
 
     /// The default listing: ten perpetuals with realistic prices, ticks, lots, volatilities
-    /// (annualised 45–120 %) and funding intervals (8 h for the majors, 4 h for the rest).
+    /// (annualised 40–120 %) and funding intervals (8 h for the majors, 4 h for the rest).
     public static let defaults: [SimSymbol] = [
         SimSymbol(name: "BTCUSDT", startPrice: 97_250, tickSize: ExactDecimal(mantissa: 1, scale: 1),
                   lotSize: ExactDecimal(mantissa: 1, scale: 3),
-                  annualVolatility: 0.5, fundingIntervalHours: 8),
+                  annualVolatility: 0.4, fundingIntervalHours: 8),
         SimSymbol(name: "ETHUSDT", startPrice: ExactDecimal(mantissa: 345_012, scale: 2),
                   tickSize: ExactDecimal(mantissa: 1, scale: 2), lotSize: ExactDecimal(mantissa: 1, scale: 3),
-                  annualVolatility: 0.65, fundingIntervalHours: 8),
+                  annualVolatility: 0.55, fundingIntervalHours: 8),
         SimSymbol(name: "ASTERUSDT", startPrice: ExactDecimal(mantissa: 12_345, scale: 5),
                   tickSize: ExactDecimal(mantissa: 1, scale: 5), lotSize: 1,
                   annualVolatility: 1.2, fundingIntervalHours: 4),

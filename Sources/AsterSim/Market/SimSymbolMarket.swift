@@ -117,6 +117,26 @@ public struct SimSymbolMarket: Sendable {
         return limit(buy: bid, price: symbol.tickSize * ExactDecimal(Int(tick)), quantity: randomQuantity(&random), now: now)
     }
 
+    /// Market makers refresh a stale top of book: a side whose best price has fallen more than a
+    /// few ticks behind the fair price gets a quote near it (trading through whatever is in the way).
+    ///
+    /// - Returns: the trades the refresh caused.
+    public mutating func requote(random: inout SeededGenerator, now: Int64) -> [AggregateTrade] {
+        let slack = 2 + makerWidth / 10
+        var trades: [AggregateTrade] = []
+        let bidTick = bids.best.map { $0.price.doubleValue / symbol.tickSize.doubleValue } ?? 0
+        if fairTicks - bidTick > slack {
+            let tick = Int64(fairTicks.rounded(.down)) - Int64.random(in: 0...2, using: &random)
+            if tick > 0 { trades += limit(buy: true, price: symbol.tickSize * ExactDecimal(Int(tick)), quantity: randomQuantity(&random), now: now) }
+        }
+        let askTick = asks.best.map { $0.price.doubleValue / symbol.tickSize.doubleValue } ?? .infinity
+        if askTick - fairTicks > slack {
+            let tick = Int64(fairTicks.rounded(.up)) + Int64.random(in: 0...2, using: &random)
+            trades += limit(buy: false, price: symbol.tickSize * ExactDecimal(Int(tick)), quantity: randomQuantity(&random), now: now)
+        }
+        return trades
+    }
+
     /// A limit order from the flow: trades what crosses, rests the rest.
     private mutating func limit(buy: Bool, price: ExactDecimal, quantity: ExactDecimal, now: Int64) -> [AggregateTrade] {
         let (trades, remaining) = take(buy: buy, limit: price, quantity: quantity, now: now)
