@@ -20,6 +20,8 @@ public struct SimEngine: Sendable {
     private var klines: [[SimKline]]
     private var lastTop: [(bid: PriceLevel?, ask: PriceLevel?)]
     private var funding: [SimFunding]
+    /// Each market's per-trade stream names, built once (not per trade).
+    private let tradeStreams: [(aggTrade: String, tradePro: String)]
     /// Each market's fair price a second ago (for liquidations).
     private var lastFair: [Double]
     private var lastEmit: [String: Int64] = [:]
@@ -43,6 +45,7 @@ public struct SimEngine: Sendable {
         lastTop = symbols.map { _ in (nil, nil) }
         funding = symbols.map { SimFunding(symbol: $0) }
         lastFair = symbols.map { _ in 0 }
+        tradeStreams = symbols.map { ($0.name.lowercased() + "@aggTrade", $0.name.lowercased() + "@tradepro") }
         for i in funding.indices {
             // A settled past: thirty intervals of funding near the interest rate.
             let period = funding[i].period
@@ -200,11 +203,11 @@ public struct SimEngine: Sendable {
                         out.append(SimOutgoing(stream: "\(lower)@kline_\(closed.interval.wireValue)", payload: SimPayload.kline(e)))
                     }
                 }
-                if isWanted("\(lower)@aggTrade") {
-                    out.append(SimOutgoing(stream: "\(lower)@aggTrade", payload: SimPayload.aggTrade(t)))
+                if isWanted(tradeStreams[i].aggTrade) {
+                    out.append(SimOutgoing(stream: tradeStreams[i].aggTrade, payload: SimPayload.aggTrade(t)))
                 }
-                if isWanted("\(lower)@tradepro") {
-                    out.append(SimOutgoing(stream: "\(lower)@tradepro", payload: SimPayload.tradePro(t)))
+                if isWanted(tradeStreams[i].tradePro) {
+                    out.append(SimOutgoing(stream: tradeStreams[i].tradePro, payload: SimPayload.tradePro(t)))
                 }
             }
         }
