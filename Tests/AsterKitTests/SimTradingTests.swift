@@ -145,7 +145,7 @@ struct SimTradingTests {
             #expect(order.status == 200, "\(order.text)")
             #expect(try await rest.v3("POST", "/fapi/v3/multiAssetsMargin", "multiAssetsMargin=true").status == 200)
             #expect((try await rest.v1("GET", "/fapi/v1/multiAssetsMargin").json as? [String: Any])?["multiAssetsMargin"] as? Bool == true)
-            let mine = try await frames.map { parse($0) as! [String: Any] }
+            let mine = try await frames.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
             let updates = mine.filter { ($0["o"] as? [String: Any])?["c"] as? String == "stream-1" }.map { $0["o"] as! [String: Any] }
             #expect(updates.first?["x"] as? String == "NEW" && updates.first?["n"] == nil, "no commission, no N/n")
             let trade = try #require(updates.first { $0["x"] as? String == "TRADE" })

@@ -9,9 +9,9 @@ struct SimCommand: AsyncParsableCommand {
         commandName: "sim",
         abstract: "Run the Aster exchange simulator (websocket streams and REST on one port).",
         discussion: """
-            Any Aster client can connect: ws://HOST:PORT/ws/<stream>, ws://HOST:PORT/stream?streams=a/b,
-            live SUBSCRIBE/UNSUBSCRIBE/LIST_SUBSCRIPTIONS/SET_PROPERTY/GET_PROPERTY, every market-data
-            endpoint at http://HOST:PORT/fapi/v1/… and /fapi/v3/…, and a demo account (V1 HMAC and V3
+            Any Aster client can connect: ws://HOST:PORT/ws/<stream>, ws://HOST:PORT/stream?streams=a/b, \
+            live SUBSCRIBE/UNSUBSCRIBE/LIST_SUBSCRIPTIONS/SET_PROPERTY/GET_PROPERTY, every market-data \
+            endpoint at http://HOST:PORT/fapi/v1/… and /fapi/v3/…, and a demo account (V1 HMAC and V3 \
             agent signatures) that paper-trades against the simulated book.
             """
     )
