@@ -114,7 +114,8 @@ public struct SimSymbolMarket: Sendable {
         let floorTick = Int64(fairTicks.rounded(.down))
         let tick = bid ? floorTick - offset : max(Int64(fairTicks.rounded(.up)), floorTick + 1) + offset
         guard tick > 0 else { return [] }
-        return limit(buy: bid, price: symbol.tickSize * ExactDecimal(Int(tick)), quantity: randomQuantity(&random), now: now)
+        return limit(buy: bid, price: symbol.tickSize * ExactDecimal(Int(tick)), quantity: randomQuantity(&random), now: now,
+                     random: &random)
     }
 
     /// Market makers refresh a stale top of book: a side whose best price has fallen more than a
@@ -127,18 +128,30 @@ public struct SimSymbolMarket: Sendable {
         let bidTick = bids.best.map { $0.price.doubleValue / symbol.tickSize.doubleValue } ?? 0
         if fairTicks - bidTick > slack {
             let tick = Int64(fairTicks.rounded(.down)) - Int64.random(in: 0...2, using: &random)
-            if tick > 0 { trades += limit(buy: true, price: symbol.tickSize * ExactDecimal(Int(tick)), quantity: randomQuantity(&random), now: now) }
+            if tick > 0 {
+                trades += limit(buy: true, price: symbol.tickSize * ExactDecimal(Int(tick)), quantity: randomQuantity(&random),
+                                now: now, random: &random)
+            }
         }
         let askTick = asks.best.map { $0.price.doubleValue / symbol.tickSize.doubleValue } ?? .infinity
         if askTick - fairTicks > slack {
             let tick = Int64(fairTicks.rounded(.up)) + Int64.random(in: 0...2, using: &random)
-            trades += limit(buy: false, price: symbol.tickSize * ExactDecimal(Int(tick)), quantity: randomQuantity(&random), now: now)
+            trades += limit(buy: false, price: symbol.tickSize * ExactDecimal(Int(tick)), quantity: randomQuantity(&random),
+                            now: now, random: &random)
         }
         return trades
     }
 
-    /// A limit order from the flow: trades what crosses, rests the rest.
-    private mutating func limit(buy: Bool, price: ExactDecimal, quantity: ExactDecimal, now: Int64) -> [AggregateTrade] {
+    /// A limit order from the flow: rests at `price`. Stale quotes on the other side that it would
+    /// cross are mostly pulled by their makers first (as real makers cancel when the price moves);
+    /// one time in four the order trades through them instead.
+    private mutating func limit(buy: Bool, price: ExactDecimal, quantity: ExactDecimal, now: Int64,
+                                random: inout SeededGenerator) -> [AggregateTrade] {
+        if Int.random(in: 0..<4, using: &random) != 0 {
+            while let best = buy ? asks.best : bids.best, buy ? best.price <= price : best.price >= price {
+                change(bid: !buy, price: best.price, quantity: .zero)
+            }
+        }
         let (trades, remaining) = take(buy: buy, limit: price, quantity: quantity, now: now)
         if !remaining.isZero {
             change(bid: buy, price: price, quantity: (buy ? bids : asks).quantity(at: price) + remaining)
