@@ -45,6 +45,37 @@ WANTED = [
     ("getPropertyReply", "v1", "### Retrieving Properties", 0),
 ]
 
+# REST responses (the V3 document; V1's examples are the same shapes), under Fixtures/rest/.
+REST = [
+    ("ping", "## Test Connectivity", 0), ("time", "## Check Server Time", 0),
+    ("exchangeInfo", "## Exchange Information", 0), ("depth", "## Order Book", 0),
+    ("trades", "## Recent Trades List", 0), ("historicalTrades", "## Old Trades Lookup (MARKET_DATA)", 0),
+    ("aggTrades", "## Compressed/Aggregate Trades List", 0), ("klines", "## Kline/Candlestick Data", 0),
+    ("indexPriceKlines", "## Index Price Kline/Candlestick Data", 0),
+    ("markPriceKlines", "## Mark Price Kline/Candlestick Data", 0),
+    ("premiumIndex", "## Mark Price", 0), ("premiumIndexAll", "## Mark Price", 1),
+    ("fundingRate", "## Get Funding Rate History", 0), ("fundingInfo", "## Get Funding Rate Config", 0),
+    ("ticker24hr", "## 24hr Ticker Price Change Statistics", 0),
+    ("ticker24hrAll", "## 24hr Ticker Price Change Statistics", 1),
+    ("tickerPrice", "## Symbol Price Ticker", 0), ("tickerPriceAll", "## Symbol Price Ticker", 1),
+    ("bookTicker", "## Symbol Order Book Ticker", 0), ("bookTickerAll", "## Symbol Order Book Ticker", 1),
+    ("positionSideDual", "## Get Current Position Mode(USER_DATA)", 0),
+    ("changeSuccess", "## Change Position Mode(TRADE)", 0),
+    ("multiAssetsMargin", "## Get Current Multi-Assets Mode (USER_DATA)", 0),
+    ("newOrder", "## New Order  (TRADE)", 0), ("batchOrders", "## Place Multiple Orders  (TRADE)", 0),
+    ("queryOrder", "## Query Order (USER_DATA)", 0), ("cancelOrder", "## Cancel Order (TRADE)", 0),
+    ("cancelAll", "## Cancel All Open Orders (TRADE)", 0), ("openOrder", "## Query Current Open Order (USER_DATA)", 0),
+    ("openOrders", "## Current All Open Orders (USER_DATA)", 0), ("allOrders", "## All Orders (USER_DATA)", 0),
+    ("balance", "## Futures Account Balance v3 (USER_DATA)", 0),
+    ("account", "## Account Information v3 (USER_DATA)", 0),
+    ("leverage", "## Change Initial Leverage (TRADE)", 0), ("marginType", "## Change Margin Type (TRADE)", 0),
+    ("positionRisk", "## Position Information v3 (USER_DATA)", 0),
+    ("userTrades", "## Account Trade List (USER_DATA)", 0), ("income", "## Get Income History(USER_DATA)", 0),
+    ("leverageBracketAll", "## Notional and Leverage Brackets (USER_DATA)", 0),
+    ("leverageBracket", "## Notional and Leverage Brackets (USER_DATA)", 1),
+    ("commissionRate", "## User Commission Rate (USER_DATA)", 0),
+]
+
 
 def blocks(text, heading):
     start = text.index("\n" + heading + "\n")
@@ -54,7 +85,7 @@ def blocks(text, heading):
 
 
 def clean(js):
-    js = js.replace("\uff0c", ",").replace("\xa0", " ").replace("'", '"')
+    js = js.replace("\t", " ").replace('"0 "', '"0"').replace("\uff0c", ",").replace("\xa0", " ").replace("'", '"')
     js = re.sub(r"(?<!:)//[^\n]*", "", js)               # comments (not the // of a URL)
     js = re.sub(r",(\s*[}\]])", r"\1", js)               # trailing commas
     js = re.sub(r'("|\d|true|false|null)(\s*\n\s*")', r"\1,\2", js)  # missing comma between fields
@@ -66,3 +97,10 @@ for name, doc, heading, index in WANTED:
     value = clean(blocks(docs[doc], heading)[index])
     (out / f"{name}.json").write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
     print("wrote", name)
+
+rest = out / "rest"
+rest.mkdir(exist_ok=True)
+for name, heading, index in REST:
+    value = clean(blocks(docs["v3"], heading)[index])
+    (rest / f"{name}.json").write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+    print("wrote rest/" + name)

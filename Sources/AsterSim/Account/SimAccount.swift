@@ -1,37 +1,5 @@
 import AsterKit
 
-/// A resting demo order.
-public struct SimOrder: Sendable, Hashable {
-    public var orderId: Int64
-    public var clientOrderId: String
-    public var symbol: String
-    public var side: String
-    public var price: ExactDecimal
-    public var quantity: ExactDecimal
-    public var executed: ExactDecimal = .zero
-    public var cumulativeQuote: ExactDecimal = .zero
-    public var status: String = "NEW"
-    public var time: Int64
-    public var updateTime: Int64
-}
-
-/// A demo position (one-way mode, cross margin).
-public struct SimPosition: Sendable, Hashable {
-    public var amount: ExactDecimal = .zero
-    public var entryPrice: ExactDecimal = .zero
-    public var leverage: Int = 10
-}
-
-/// What the market looks like to the account at one moment.
-public struct SimQuote: Sendable {
-    public var symbol: String
-    public var bid: ExactDecimal
-    public var ask: ExactDecimal
-    public var mark: ExactDecimal
-    public var tickSize: ExactDecimal
-    public var lotSize: ExactDecimal
-}
-
 /// The demo account: a USDT wallet, positions marked to the simulated market, resting limit
 /// orders that fill when the market trades through them, funding fees, an occasional margin call
 /// and leverage change, and listen keys that lapse. Its user-data events are encoded exactly as
@@ -50,28 +18,56 @@ public struct SimAccount: Sendable {
     public let secret: String
     /// Listen-key life in milliseconds (60 minutes on Aster).
     public let listenKeyValidity: Int64
-    public private(set) var wallet: ExactDecimal = 10_000
-    public private(set) var positions: [String: SimPosition] = [:]
-    public private(set) var orders: [Int64: SimOrder] = [:]
+    public internal(set) var wallet: ExactDecimal = 10_000
+    public internal(set) var positions: [String: SimPosition] = [:]
+    public internal(set) var orders: [Int64: SimOrder] = [:]
     public private(set) var listenKeys: [String: Int64] = [:]
     public private(set) var updateTime: Int64 = 0
-    private var nextOrderId: Int64 = 8_000_000
-    private var nextTradeId: Int64 = 500_000
+    /// Hedge mode (`positionSide/dual`).
+    public internal(set) var dualSidePosition = false
+    /// Multi-assets margin mode.
+    public internal(set) var multiAssetsMargin = false
+    /// Leverage per symbol (20 unless changed).
+    public internal(set) var leverages: [String: Int] = [:]
+    /// Symbols in isolated margin mode.
+    public internal(set) var isolatedSymbols: Set<String> = []
+    /// Finished orders (filled, canceled, expired), oldest first.
+    public internal(set) var closedOrders: [SimOrder] = []
+    /// The account's fills, oldest first.
+    public internal(set) var trades: [SimUserTrade] = []
+    /// Income history, oldest first.
+    public internal(set) var incomes: [SimIncome] = []
+    var nextTranId: Int64 = 9_000_000
+    var nextOrderId: Int64 = 8_000_000
+    var nextTradeId: Int64 = 500_000
     private var random: SeededGenerator
     private var nextAction: Int64 = 0
     private var nextFunding: Int64 = 0
     private var nextMarginCall: Int64 = 0
     private var nextConfig: Int64 = 0
-    private var lastMarks: [String: ExactDecimal] = [:]
+    private var nextAnnouncement: Int64 = 0
+    private var announcementId: Int64 = 160
+    private(set) var lastMarks: [String: ExactDecimal] = [:]
 
     static let makerFee = ExactDecimal(mantissa: 2, scale: 4)
+    static let takerFee = ExactDecimal(mantissa: 4, scale: 4)
 
     public init(apiKey: String = demoAPIKey, secret: String = demoSecret, seed: UInt64, listenKeyValidity: Duration = .seconds(3600)) {
         self.apiKey = apiKey
         self.secret = secret
         self.listenKeyValidity = listenKeyValidity.milliseconds
         self.random = SeededGenerator(seed: seed ^ 0xACC0_0000)
+        incomes.append(SimIncome(symbol: "", type: "TRANSFER", income: wallet, info: "TRANSFER", time: 0, tranId: nextTranId, tradeId: ""))
     }
+
+    /// The leverage of `symbol`.
+    public func leverage(_ symbol: String) -> Int { leverages[symbol] ?? 20 }
+
+    /// The key of a position: the symbol in one-way mode, `SYMBOL|LONG` or `SYMBOL|SHORT` in hedge mode.
+    static func key(_ symbol: String, _ side: String) -> String { side == "BOTH" ? symbol : symbol + "|" + side }
+
+    /// The position of `symbol` on `side` (`BOTH`, `LONG`, `SHORT`).
+    public func position(_ symbol: String, side: String = "BOTH") -> SimPosition { positions[Self.key(symbol, side)] ?? SimPosition() }
 
     // MARK: Listen keys
 
@@ -121,19 +117,20 @@ public struct SimAccount: Sendable {
             nextFunding = now + 6_000
             nextMarginCall = now + 8_000
             nextConfig = now + 5_000
+            nextAnnouncement = now + 9_000
         }
         let byName = Dictionary(quotes.map { ($0.symbol, $0) }, uniquingKeysWith: { a, _ in a })
         for id in orders.keys.sorted() {
-            guard let order = orders[id], let q = byName[order.symbol] else { continue }
+            guard let order = orders[id], !order.isConditional, let q = byName[order.symbol] else { continue }
             let reached = order.side == "BUY" ? q.ask <= order.price : q.bid >= order.price
             if reached { fill(id, quote: q, now: now, into: &out) }
         }
         if now >= nextAction, !quotes.isEmpty {
             nextAction = now + Int64.random(in: 700...2_000, using: &random)
-            let stale = orders.values.filter { now - $0.time > 25_000 }.map(\.orderId).sorted()
+            let stale = orders.values.filter { $0.isDemo && now - $0.time > 25_000 }.map(\.orderId).sorted()
             if let old = stale.first {
                 cancel(old, now: now, into: &out)
-            } else if orders.count < 4 {
+            } else if orders.values.filter(\.isDemo).count < 4, !dualSidePosition {
                 place(quote: quotes[Int.random(in: 0..<min(4, quotes.count), using: &random)], now: now, into: &out)
             }
         }
@@ -153,9 +150,15 @@ public struct SimAccount: Sendable {
             nextConfig = now + 40_000
             if let symbol = quotes.first?.symbol {
                 let leverage = [5, 10, 20, 25][Int.random(in: 0..<4, using: &random)]
-                positions[symbol, default: SimPosition()].leverage = leverage
+                leverages[symbol] = leverage
                 out.append(SimUserPayload.leverageUpdate(symbol: symbol, leverage: leverage, time: now))
             }
+        }
+        if now >= nextAnnouncement {
+            // Every two minutes an announcement: public (a new listing) and direct ones in turn.
+            nextAnnouncement = now + 120_000
+            announcementId += 1
+            out.append(SimUserPayload.announcement(id: announcementId, direct: announcementId % 2 == 0, time: now))
         }
         if !out.isEmpty { updateTime = now }
         return out
@@ -179,11 +182,12 @@ public struct SimAccount: Sendable {
         guard var order = orders.removeValue(forKey: id) else { return }
         order.status = "CANCELED"
         order.updateTime = now
+        archive(order)
         out.append(SimUserPayload.orderUpdate(order, execution: "CANCELED", last: nil, now: now, realized: .zero))
     }
 
     private mutating func fill(_ id: Int64, quote q: SimQuote, now: Int64, into out: inout [String]) {
-        guard var order = orders[id] else { return }
+        guard let order = orders[id] else { return }
         let remaining = order.quantity - order.executed
         // Half the time a partial fill of about half what is left (on the lot grid).
         var quantity = remaining
@@ -191,23 +195,56 @@ public struct SimAccount: Sendable {
             let half = (remaining.divided(by: 2, scale: 8) ?? remaining).rounded(toMultipleOf: q.lotSize, rule: .down)
             if !half.isZero { quantity = half }
         }
+        out += execute(id, quantity: quantity, price: order.price, maker: true, now: now)
+    }
+
+    /// Fills `quantity` of open order `id` at `price`: the order, the position, the wallet, the
+    /// trade and income lists move on. Returns the `ORDER_TRADE_UPDATE` and `ACCOUNT_UPDATE` payloads.
+    mutating func execute(_ id: Int64, quantity: ExactDecimal, price: ExactDecimal, maker: Bool, now: Int64) -> [String] {
+        guard var order = orders[id] else { return [] }
         order.executed += quantity
-        order.cumulativeQuote += quantity * order.price
+        order.cumulativeQuote += quantity * price
         order.status = order.executed == order.quantity ? "FILLED" : "PARTIALLY_FILLED"
         order.updateTime = now
-        let fee = (quantity * order.price * Self.makerFee).rounded(scale: 8)
-        let realized = applyFill(symbol: order.symbol, buy: order.side == "BUY", quantity: quantity, price: order.price)
+        let fee = (quantity * price * (maker ? Self.makerFee : Self.takerFee)).rounded(scale: 8)
+        let key = Self.key(order.symbol, order.positionSide)
+        let realized = applyFill(key: key, buy: order.side == "BUY", quantity: quantity, price: price, now: now)
         wallet += realized - fee
         nextTradeId += 1
-        let last = SimUserPayload.Fill(quantity: quantity, price: order.price, fee: fee, tradeId: nextTradeId)
-        out.append(SimUserPayload.orderUpdate(order, execution: "TRADE", last: last, now: now, realized: realized))
-        if order.status == "FILLED" { orders[id] = nil } else { orders[id] = order }
-        out.append(SimUserPayload.accountUpdate(reason: "ORDER", wallet: wallet, positions: positionRows([order.symbol]), now: now))
+        trades.append(SimUserTrade(id: nextTradeId, orderId: id, symbol: order.symbol, side: order.side,
+                                   positionSide: order.positionSide, price: price, quantity: quantity, commission: fee,
+                                   realizedPnl: realized, maker: maker, time: now))
+        if !realized.isZero { addIncome(order.symbol, "REALIZED_PNL", realized, now: now, tradeId: String(nextTradeId)) }
+        addIncome(order.symbol, "COMMISSION", -fee, now: now, tradeId: String(nextTradeId))
+        if trades.count > 4_000 { trades.removeFirst(2_000) }
+        let last = SimUserPayload.Fill(quantity: quantity, price: price, fee: fee, tradeId: nextTradeId, maker: maker)
+        if order.status == "FILLED" {
+            orders[id] = nil
+            archive(order)
+        } else {
+            orders[id] = order
+        }
+        updateTime = now
+        return [SimUserPayload.orderUpdate(order, execution: "TRADE", last: last, now: now, realized: realized),
+                SimUserPayload.accountUpdate(reason: "ORDER", wallet: wallet, positions: positionRows([key]), now: now)]
+    }
+
+    mutating func addIncome(_ symbol: String, _ type: String, _ amount: ExactDecimal, now: Int64, tradeId: String = "") {
+        nextTranId += 1
+        incomes.append(SimIncome(symbol: symbol, type: type, income: amount, info: type, time: now, tranId: nextTranId, tradeId: tradeId))
+        if incomes.count > 4_000 { incomes.removeFirst(2_000) }
+    }
+
+    /// Keeps a finished order for `allOrders` and `GET order`.
+    mutating func archive(_ order: SimOrder) {
+        closedOrders.append(order)
+        if closedOrders.count > 4_000 { closedOrders.removeFirst(2_000) }
     }
 
     /// Applies a fill to the position; returns the realised PnL.
-    private mutating func applyFill(symbol: String, buy: Bool, quantity: ExactDecimal, price: ExactDecimal) -> ExactDecimal {
-        var p = positions[symbol, default: SimPosition()]
+    private mutating func applyFill(key: String, buy: Bool, quantity: ExactDecimal, price: ExactDecimal, now: Int64) -> ExactDecimal {
+        var p = positions[key, default: SimPosition()]
+        p.updateTime = now
         let signed = buy ? quantity : -quantity
         var realized = ExactDecimal.zero
         if p.amount.isZero || p.amount.isNegative == signed.isNegative {
@@ -226,7 +263,7 @@ public struct SimAccount: Sendable {
                 p.entryPrice = price   // flipped: the rest opens at the fill price
             }
         }
-        positions[symbol] = p
+        positions[key] = p
         return realized
     }
 
@@ -236,37 +273,61 @@ public struct SimAccount: Sendable {
         let rate = ExactDecimal(mantissa: 1, scale: 4)
         for symbol in open {
             let p = positions[symbol]!
-            let mark = lastMarks[symbol] ?? p.entryPrice
+            let mark = lastMarks[Self.symbol(of: symbol)] ?? p.entryPrice
             // Longs pay shorts at a positive rate.
             let fee = (p.amount * mark * rate).rounded(scale: 8)
             wallet -= fee
+            addIncome(Self.symbol(of: symbol), "FUNDING_FEE", -fee, now: now)
         }
         out.append(SimUserPayload.accountUpdate(reason: "FUNDING_FEE", wallet: wallet, positions: positionRows(open), now: now))
     }
 
     private func marginCall(now: Int64) -> String? {
-        guard let (symbol, p) = positions.filter({ !$0.value.amount.isZero }).sorted(by: { $0.key < $1.key }).first else { return nil }
+        guard let (key, p) = positions.filter({ !$0.value.amount.isZero }).sorted(by: { $0.key < $1.key }).first else { return nil }
+        let symbol = Self.symbol(of: key)
         let mark = lastMarks[symbol] ?? p.entryPrice
         let maint = (p.amount.magnitude * mark * ExactDecimal(mantissa: 4, scale: 3)).rounded(scale: 6)
         return SimUserPayload.marginCall(wallet: wallet, symbol: symbol, position: p, mark: mark,
-                                         unrealized: unrealized(symbol), maintenance: maint, now: now)
+                                         unrealized: unrealized(key), maintenance: maint, now: now)
     }
 
-    /// Unrealised PnL of a position at the last mark price.
-    public func unrealized(_ symbol: String) -> ExactDecimal {
-        guard let p = positions[symbol], !p.amount.isZero else { return .zero }
-        return ((lastMarks[symbol] ?? p.entryPrice) - p.entryPrice) * p.amount
+    /// The symbol of a position key.
+    static func symbol(of key: String) -> String { key.split(separator: "|").first.map(String.init) ?? key }
+
+    /// The position side of a position key.
+    static func side(of key: String) -> String { key.split(separator: "|").dropFirst().first.map(String.init) ?? "BOTH" }
+
+    /// The last mark price of `symbol`.
+    public func mark(_ symbol: String) -> ExactDecimal? { lastMarks[symbol] }
+
+    /// Unrealised PnL of a position (by key: the symbol, or `SYMBOL|LONG`) at the last mark price.
+    public func unrealized(_ key: String) -> ExactDecimal {
+        guard let p = positions[key], !p.amount.isZero else { return .zero }
+        return ((lastMarks[Self.symbol(of: key)] ?? p.entryPrice) - p.entryPrice) * p.amount
     }
 
-    /// Unrealised PnL of every position among `symbols`, to 8 decimals.
+    /// Unrealised PnL of every position of `symbols`, to 8 decimals.
     public func totalUnrealized(_ symbols: [String]) -> ExactDecimal {
-        symbols.reduce(ExactDecimal.zero) { $0 + unrealized($1) }.rounded(scale: 8)
+        let wanted = Set(symbols)
+        return positions.keys.filter { wanted.contains(Self.symbol(of: $0)) }
+            .reduce(ExactDecimal.zero) { $0 + unrealized($1) }.rounded(scale: 8)
     }
 
-    private func positionRows(_ symbols: [String]) -> [SimUserPayload.PositionRow] {
-        symbols.map { s in
-            let p = positions[s] ?? SimPosition()
-            return .init(symbol: s, amount: p.amount, entryPrice: p.entryPrice, unrealized: unrealized(s).rounded(scale: 8))
+    /// Initial margin of every open position at the last mark price.
+    public var positionMargin: ExactDecimal {
+        positions.reduce(ExactDecimal.zero) { sum, e in
+            let s = Self.symbol(of: e.key)
+            let notional = e.value.amount.magnitude * (lastMarks[s] ?? e.value.entryPrice)
+            return sum + (notional.divided(by: ExactDecimal(leverage(s)), scale: 8) ?? .zero)
+        }.rounded(scale: 8)
+    }
+
+    func positionRows(_ keys: [String]) -> [SimUserPayload.PositionRow] {
+        keys.map { k in
+            let p = positions[k] ?? SimPosition()
+            return .init(symbol: Self.symbol(of: k), amount: p.amount, entryPrice: p.entryPrice,
+                         unrealized: unrealized(k).rounded(scale: 8), positionSide: Self.side(of: k),
+                         isolated: isolatedSymbols.contains(Self.symbol(of: k)))
         }
     }
 }

@@ -9,6 +9,7 @@ enum SimUserPayload {
         var price: ExactDecimal
         var fee: ExactDecimal
         var tradeId: Int64
+        var maker: Bool = true
     }
 
     struct PositionRow {
@@ -16,6 +17,8 @@ enum SimUserPayload {
         var amount: ExactDecimal
         var entryPrice: ExactDecimal
         var unrealized: ExactDecimal
+        var positionSide: String = "BOTH"
+        var isolated = false
     }
 
     static func listenKeyExpired(time: Int64) -> String {
@@ -38,35 +41,42 @@ enum SimUserPayload {
         w.field("s", o.symbol)
         w.field("c", o.clientOrderId)
         w.field("S", o.side)
-        w.field("o", "LIMIT")
-        w.field("f", "GTC")
+        w.field("o", o.type)
+        w.field("f", o.timeInForce)
         w.field("q", o.quantity)
         w.field("p", o.price)
-        let average = o.executed.isZero ? ExactDecimal.zero : (o.cumulativeQuote.divided(by: o.executed, scale: 5) ?? o.price)
-        w.field("ap", average)
-        w.field("sp", ExactDecimal.zero)
+        w.field("ap", average(o))
+        w.field("sp", o.stopPrice)
         w.field("x", execution)
         w.field("X", o.status)
         w.field("i", o.orderId)
         w.field("l", last?.quantity ?? .zero)
         w.field("z", o.executed)
         w.field("L", last?.price ?? .zero)
-        w.field("N", "USDT")
-        w.field("n", last?.fee ?? .zero)
+        // The spec: "Commission Asset, will not push if no commission".
+        if let fee = last?.fee, !fee.isZero {
+            w.field("N", "USDT")
+            w.field("n", fee)
+        }
         w.field("T", now)
         w.field("t", last?.tradeId ?? 0)
-        w.field("b", o.side == "BUY" && o.status != "FILLED" && o.status != "CANCELED" ? (o.quantity - o.executed) * o.price : .zero)
-        w.field("a", o.side == "SELL" && o.status != "FILLED" && o.status != "CANCELED" ? (o.quantity - o.executed) * o.price : .zero)
-        w.field("m", last != nil)
-        w.field("R", false)
-        w.field("wt", "CONTRACT_PRICE")
-        w.field("ot", "LIMIT")
-        w.field("ps", "BOTH")
-        w.field("cp", false)
+        let open = o.status == "NEW" || o.status == "PARTIALLY_FILLED"
+        w.field("b", o.side == "BUY" && open ? (o.quantity - o.executed) * o.price : .zero)
+        w.field("a", o.side == "SELL" && open ? (o.quantity - o.executed) * o.price : .zero)
+        w.field("m", last?.maker ?? false)
+        w.field("R", o.reduceOnly)
+        w.field("wt", o.workingType)
+        w.field("ot", o.origType)
+        w.field("ps", o.positionSide)
+        w.field("cp", o.closePosition)
         w.field("rp", realized)
         w.endObject()
         w.endObject()
         return w.text
+    }
+
+    static func average(_ o: SimOrder) -> ExactDecimal {
+        o.executed.isZero ? .zero : (o.cumulativeQuote.divided(by: o.executed, scale: 5) ?? o.price)
     }
 
     static func accountUpdate(reason: String, wallet: ExactDecimal, positions: [PositionRow], now: Int64) -> String {
@@ -87,18 +97,24 @@ enum SimUserPayload {
         w.field("bc", ExactDecimal.zero)
         w.endObject()
         w.endArray()
+        // Crossed funding fees carry only the balance (the spec); other updates list positions.
+        guard reason != "FUNDING_FEE" || positions.contains(where: \.isolated) else {
+            w.endObject()
+            w.endObject()
+            return w.text
+        }
         w.key("P")
         w.beginArray()
-        for p in positions {
+        for p in positions where reason != "FUNDING_FEE" || p.isolated {
             w.beginObject()
             w.field("s", p.symbol)
             w.field("pa", p.amount)
             w.field("ep", p.entryPrice)
             w.field("cr", ExactDecimal.zero)
             w.field("up", p.unrealized)
-            w.field("mt", "cross")
+            w.field("mt", p.isolated ? "isolated" : "cross")
             w.field("iw", ExactDecimal.zero)
-            w.field("ps", "BOTH")
+            w.field("ps", p.positionSide)
             w.endObject()
         }
         w.endArray()
@@ -146,124 +162,45 @@ enum SimUserPayload {
         return w.text
     }
 
-    // MARK: REST answers
-
-    /// `GET /fapi/v4/account`.
-    static func account(_ a: SimAccount, symbols: [String]) -> String {
+    /// An `announcement`: public (`NEW_LISTING`) or direct (`DIRECT`), in English and Chinese.
+    static func announcement(id: Int64, direct: Bool, time: Int64) -> String {
         var w = JSONWriter()
-        let unrealized = a.totalUnrealized(symbols)
-        let wallet = a.wallet.rounded(scale: 8)
         w.beginObject()
-        w.field("feeTier", Int64(0))
-        w.field("canTrade", true)
-        w.field("canDeposit", true)
-        w.field("canWithdraw", true)
-        w.field("updateTime", a.updateTime)
-        w.field("totalInitialMargin", ExactDecimal.zero)
-        w.field("totalMaintMargin", ExactDecimal.zero)
-        w.field("totalWalletBalance", wallet)
-        w.field("totalUnrealizedProfit", unrealized)
-        w.field("totalMarginBalance", wallet + unrealized)
-        w.field("totalPositionInitialMargin", ExactDecimal.zero)
-        w.field("totalOpenOrderInitialMargin", ExactDecimal.zero)
-        w.field("totalCrossWalletBalance", wallet)
-        w.field("totalCrossUnPnl", unrealized)
-        w.field("availableBalance", wallet + unrealized)
-        w.field("maxWithdrawAmount", wallet)
-        w.key("assets")
-        w.beginArray()
-        w.beginObject()
-        w.field("asset", "USDT")
-        w.field("walletBalance", wallet)
-        w.field("unrealizedProfit", unrealized)
-        w.field("marginBalance", wallet + unrealized)
-        w.field("maintMargin", ExactDecimal.zero)
-        w.field("initialMargin", ExactDecimal.zero)
-        w.field("positionInitialMargin", ExactDecimal.zero)
-        w.field("openOrderInitialMargin", ExactDecimal.zero)
-        w.field("crossWalletBalance", wallet)
-        w.field("crossUnPnl", unrealized)
-        w.field("availableBalance", wallet + unrealized)
-        w.field("maxWithdrawAmount", wallet)
-        w.field("marginAvailable", true)
-        w.field("updateTime", a.updateTime)
-        w.endObject()
-        w.endArray()
-        w.key("positions")
-        w.beginArray()
-        for s in symbols {
-            let p = a.positions[s] ?? SimPosition()
+        w.field("e", "announcement")
+        for (language, title, subtitle, content) in [
+            ("en", direct ? "Your simulated account" : "New listing on the simulator", "sub title", "<p>Simulated announcement \(id)</p>"),
+            ("zh", direct ? "个人消息" : "新币上线", "子标题", "<p>模拟公告 \(id)</p>"),
+        ] {
+            w.key(language)
             w.beginObject()
-            w.field("symbol", s)
-            w.field("initialMargin", ExactDecimal.zero)
-            w.field("maintMargin", ExactDecimal.zero)
-            w.field("unrealizedProfit", a.unrealized(s).rounded(scale: 8))
-            w.field("positionInitialMargin", ExactDecimal.zero)
-            w.field("openOrderInitialMargin", ExactDecimal.zero)
-            w.field("leverage", String(p.leverage))
-            w.field("isolated", false)
-            w.field("entryPrice", p.entryPrice)
-            w.field("maxNotional", "250000")
-            w.field("positionSide", "BOTH")
-            w.field("positionAmt", p.amount)
-            w.field("updateTime", a.updateTime)
+            w.field("i", id)
+            w.field("t", title)
+            w.field("s", subtitle)
+            w.field("c", direct ? "DIRECT" : "NEW_LISTING")
+            w.field("d", time)
+            w.field("S", false)
+            w.field("j", "https://www.asterdex.com")
+            w.field("C", content)
             w.endObject()
         }
-        w.endArray()
         w.endObject()
         return w.text
     }
 
-    /// `GET /fapi/v1/openOrders`.
-    static func openOrders(_ a: SimAccount, symbol: String?) -> String {
+    /// `ACCOUNT_CONFIG_UPDATE` with `ai`: multi-assets mode, fee deduction, position mode.
+    static func accountConfig(multiAssets: Bool, dualSide: Bool, time: Int64) -> String {
         var w = JSONWriter()
-        w.beginArray()
-        for o in a.orders.values.sorted(by: { $0.orderId < $1.orderId }) where symbol == nil || o.symbol == symbol {
-            w.beginObject()
-            w.field("avgPrice", o.executed.isZero ? ExactDecimal.zero : (o.cumulativeQuote.divided(by: o.executed, scale: 5) ?? o.price))
-            w.field("clientOrderId", o.clientOrderId)
-            w.field("cumQuote", o.cumulativeQuote)
-            w.field("executedQty", o.executed)
-            w.field("orderId", o.orderId)
-            w.field("origQty", o.quantity)
-            w.field("origType", "LIMIT")
-            w.field("price", o.price)
-            w.field("reduceOnly", false)
-            w.field("side", o.side)
-            w.field("positionSide", "BOTH")
-            w.field("status", o.status)
-            w.field("stopPrice", ExactDecimal.zero)
-            w.field("closePosition", false)
-            w.field("symbol", o.symbol)
-            w.field("time", o.time)
-            w.field("timeInForce", "GTC")
-            w.field("type", "LIMIT")
-            w.field("updateTime", o.updateTime)
-            w.field("workingType", "CONTRACT_PRICE")
-            w.field("priceProtect", false)
-            w.endObject()
-        }
-        w.endArray()
-        return w.text
-    }
-
-    /// `GET /fapi/v2/balance`.
-    static func balance(_ a: SimAccount, symbols: [String]) -> String {
-        let unrealized = a.totalUnrealized(symbols)
-        var w = JSONWriter()
-        w.beginArray()
         w.beginObject()
-        w.field("accountAlias", "SimDemo")
-        w.field("asset", "USDT")
-        w.field("balance", a.wallet.rounded(scale: 8))
-        w.field("crossWalletBalance", a.wallet.rounded(scale: 8))
-        w.field("crossUnPnl", unrealized)
-        w.field("availableBalance", (a.wallet + unrealized).rounded(scale: 8))
-        w.field("maxWithdrawAmount", a.wallet.rounded(scale: 8))
-        w.field("marginAvailable", true)
-        w.field("updateTime", a.updateTime)
+        w.field("e", "ACCOUNT_CONFIG_UPDATE")
+        w.field("E", time)
+        w.field("T", time)
+        w.key("ai")
+        w.beginObject()
+        w.field("j", multiAssets)
+        w.field("f", false)
+        w.field("d", dualSide)
         w.endObject()
-        w.endArray()
+        w.endObject()
         return w.text
     }
 }

@@ -19,8 +19,14 @@ public struct SimEngine: Sendable {
     private var stats: [SimStatistics]
     private var klines: [[SimKline]]
     private var lastTop: [(bid: PriceLevel?, ask: PriceLevel?)]
-    private var indexDrift: [ExactDecimal]
+    private var funding: [SimFunding]
+    /// Each market's per-trade stream names, built once (not per trade).
+    private let tradeStreams: [(aggTrade: String, tradePro: String)]
+    /// Each market's fair price a second ago (for liquidations).
+    private var lastFair: [Double]
     private var lastEmit: [String: Int64] = [:]
+    /// Trades of client orders, streamed at the next ``advance(to:steps:isWanted:)``.
+    private var pendingTrades: [(market: Int, trade: AggregateTrade)] = []
     /// Milliseconds of simulated time.
     public private(set) var now: Int64
 
@@ -37,7 +43,19 @@ public struct SimEngine: Sendable {
         stats = symbols.map { SimStatistics(price: $0.startPrice, openTime: now - 86_400_000) }
         klines = symbols.map { _ in KlineInterval.allCases.map { SimKline(interval: $0, current: nil) } }
         lastTop = symbols.map { _ in (nil, nil) }
-        indexDrift = symbols.map { _ in .zero }
+        funding = symbols.map { SimFunding(symbol: $0) }
+        lastFair = symbols.map { _ in 0 }
+        tradeStreams = symbols.map { ($0.name.lowercased() + "@aggTrade", $0.name.lowercased() + "@tradepro") }
+        for i in funding.indices {
+            // A settled past: thirty intervals of funding near the interest rate.
+            let period = funding[i].period
+            for k in (1...30).reversed() {
+                let noise = Int.random(in: 0..<4, using: &self.random) == 0 ? Int64.random(in: -30...60, using: &self.random) : 0
+                funding[i].history.append(SimFundingRecord(
+                    symbol: symbols[i].name, rate: funding[i].interest + ExactDecimal(mantissa: noise, scale: 7),
+                    time: (start / period - Int64(k) + 1) * period))
+            }
+        }
         // Warm up a second at a time, with nobody listening: the book, stats and klines get a past.
         var t = start
         while t < now {
@@ -53,13 +71,59 @@ public struct SimEngine: Sendable {
         return Array((k.history + (k.current.map { [$0] } ?? [])).suffix(limit))
     }
 
+    /// Mark (or index) price candles of `symbol` of `interval`, oldest first.
+    public func priceKlines(symbol: String, interval: KlineInterval, index: Bool) -> [SimPriceCandle] {
+        guard let i = markets.firstIndex(where: { $0.symbol.name == symbol.uppercased() }) else { return [] }
+        let series = index ? funding[i].indexSeries : funding[i].mark
+        return series.candles(length: interval.milliseconds ?? 60_000)
+    }
+
+    /// Every kline of `symbol` and `interval` kept (closed ones and the open one), oldest first.
+    public func klines(symbol: String, interval: KlineInterval) -> [Kline] {
+        klineHistory(symbol: symbol, interval: interval, limit: Int.max)
+    }
+
+    /// Each symbol's funding configuration: interest per interval, interval hours and the
+    /// rate's cap (the floor is its negative).
+    public func fundingConfigs() -> [(symbol: String, interest: ExactDecimal, hours: Int, cap: ExactDecimal)] {
+        markets.indices.map { (markets[$0].symbol.name, funding[$0].interest, markets[$0].symbol.fundingIntervalHours, funding[$0].cap) }
+    }
+
+    /// Settled funding rates of every symbol, oldest first.
+    public func fundingHistory() -> [SimFundingRecord] {
+        funding.flatMap(\.history).sorted { ($0.time, $0.symbol) < ($1.time, $1.symbol) }
+    }
+
+    /// Recent trades of `symbol`, oldest first.
+    public func recentTrades(symbol: String) -> [AggregateTrade] {
+        market(symbol)?.recentTrades ?? []
+    }
+
+    /// Takes liquidity for a client order: buys from the asks (sells to the bids) at prices no
+    /// worse than `limit` until `quantity` is filled. The trades are streamed at the next advance.
+    public mutating func takeLiquidity(symbol: String, buy: Bool, limit: ExactDecimal?,
+                                       quantity: ExactDecimal) -> (trades: [AggregateTrade], remaining: ExactDecimal) {
+        guard let i = markets.firstIndex(where: { $0.symbol.name == symbol }) else { return ([], quantity) }
+        let result = markets[i].take(buy: buy, limit: limit, quantity: quantity, now: now)
+        pendingTrades += result.trades.map { (i, $0) }
+        return result
+    }
+
+    /// The quantity resting on the opposite side at prices no worse than `limit`.
+    public func available(symbol: String, buy: Bool, limit: ExactDecimal?) -> ExactDecimal {
+        guard let m = market(symbol) else { return .zero }
+        return (buy ? m.asks : m.bids).levels.lazy
+            .prefix { limit == nil || (buy ? $0.price <= limit! : $0.price >= limit!) }
+            .reduce(ExactDecimal.zero) { $0 + $1.quantity }
+    }
+
     /// Every symbol's top of book and mark price, for the demo account.
     public func quotes() -> [SimQuote] {
         markets.indices.compactMap { i in
             let m = markets[i]
             guard let bid = m.bids.best?.price, let ask = m.asks.best?.price else { return nil }
             return SimQuote(symbol: m.symbol.name, bid: bid, ask: ask, mark: markPrice(i).markPrice,
-                            tickSize: m.symbol.tickSize, lotSize: m.symbol.lotSize)
+                            tickSize: m.symbol.tickSize, lotSize: m.symbol.lotSize, last: m.lastPrice)
         }
     }
 
@@ -78,22 +142,21 @@ public struct SimEngine: Sendable {
         markets.indices.map { markPrice($0) }
     }
 
-    private func markPrice(_ i: Int) -> MarkPriceUpdate {
+    private func mid(_ i: Int) -> ExactDecimal {
         let m = markets[i]
-        let mid: ExactDecimal
         if let b = m.bids.best?.price, let a = m.asks.best?.price {
-            mid = ((b + a) * ExactDecimal(mantissa: 5, scale: 1)).rounded(scale: Int(m.symbol.tickSize.scale) + 1)
-        } else {
-            mid = m.lastPrice
+            return ((b + a) * ExactDecimal(mantissa: 5, scale: 1)).rounded(scale: Int(m.symbol.tickSize.scale) + 1)
         }
-        let index = (mid * (1 + indexDrift[i])).rounded(scale: 8)
-        let premium = (mid - index).divided(by: index, scale: 8) ?? .zero
-        let rate = min(max(ExactDecimal(mantissa: 1, scale: 4) + premium, ExactDecimal(mantissa: -75, scale: 4)),
-                       ExactDecimal(mantissa: 75, scale: 4)).rounded(scale: 8)
-        let period: Int64 = 8 * 3_600_000
-        return MarkPriceUpdate(eventTime: now, symbol: m.symbol.name, markPrice: mid, indexPrice: index,
-                               estimatedSettlePrice: index, fundingRate: rate,
-                               nextFundingTime: (now / period + 1) * period)
+        return m.lastPrice
+    }
+
+    private func markPrice(_ i: Int) -> MarkPriceUpdate {
+        let f = funding[i]
+        let index = f.index.isZero ? markets[i].fairPrice : f.index
+        let mark = f.markPrice.isZero ? mid(i) : f.markPrice
+        return MarkPriceUpdate(eventTime: now, symbol: markets[i].symbol.name, markPrice: mark, indexPrice: index,
+                               estimatedSettlePrice: index, fundingRate: f.estimatedRate,
+                               nextFundingTime: f.nextFundingTime(now))
     }
 
     /// `true` once per `period` ms for each `purpose`.
@@ -114,9 +177,22 @@ public struct SimEngine: Sendable {
     public mutating func advance(to time: Int64, steps: Int, isWanted: (String) -> Bool) -> [SimOutgoing] {
         now = max(now, time)
         var out: [SimOutgoing] = []
-        for _ in 0..<steps {
-            let i = Int.random(in: 0..<markets.count, using: &random)
-            let trades = markets[i].step(random: &random, now: now)
+        for i in markets.indices {
+            markets[i].moveFair(to: now, random: &random)
+            // A paused market (no steps) keeps its book still.
+            if steps > 0 { pendingTrades += markets[i].requote(random: &random, now: now).map { (i, $0) } }
+        }
+        let pending = pendingTrades
+        pendingTrades = []
+        for s in 0..<(steps + pending.count) {
+            let i: Int
+            let trades: [AggregateTrade]
+            if s < pending.count {
+                (i, trades) = (pending[s].market, [pending[s].trade])
+            } else {
+                i = Int.random(in: 0..<markets.count, using: &random)
+                trades = markets[i].step(random: &random, now: now)
+            }
             guard !trades.isEmpty else { continue }
             let lower = markets[i].symbol.name.lowercased()
             for t in trades {
@@ -127,8 +203,11 @@ public struct SimEngine: Sendable {
                         out.append(SimOutgoing(stream: "\(lower)@kline_\(closed.interval.wireValue)", payload: SimPayload.kline(e)))
                     }
                 }
-                if isWanted("\(lower)@aggTrade") {
-                    out.append(SimOutgoing(stream: "\(lower)@aggTrade", payload: SimPayload.aggTrade(t)))
+                if isWanted(tradeStreams[i].aggTrade) {
+                    out.append(SimOutgoing(stream: tradeStreams[i].aggTrade, payload: SimPayload.aggTrade(t)))
+                }
+                if isWanted(tradeStreams[i].tradePro) {
+                    out.append(SimOutgoing(stream: tradeStreams[i].tradePro, payload: SimPayload.tradePro(t)))
                 }
             }
         }
@@ -204,10 +283,9 @@ public struct SimEngine: Sendable {
             if isWanted("!ticker@arr") {
                 out.append(SimOutgoing(stream: "!ticker@arr", payload: SimPayload.array(tickers().map(SimPayload.ticker))))
             }
-            for i in indexDrift.indices {
-                let step = ExactDecimal(mantissa: Int64.random(in: -2...2, using: &random), scale: 5)
-                indexDrift[i] = min(max(indexDrift[i] + step, ExactDecimal(mantissa: -2, scale: 3)),
-                                    ExactDecimal(mantissa: 2, scale: 3))
+            for i in funding.indices {
+                funding[i].sample(now: now, fair: markets[i].fairPrice, mid: mid(i),
+                                  basisStep: Int64.random(in: -2...2, using: &random))
             }
             emitMarkPrices(into: &out, isWanted, suffix: "@1s")
             emitLiquidations(into: &out, isWanted)
@@ -230,11 +308,19 @@ public struct SimEngine: Sendable {
     }
 
     private mutating func emitLiquidations(into out: inout [SimOutgoing], _ isWanted: (String) -> Bool) {
-        for i in markets.indices where Int.random(in: 0..<3, using: &random) == 0 {
+        for i in markets.indices {
+            // Liquidations follow moves: a fall of the fair price over the last second liquidates
+            // longs (sell orders), a rise shorts; the bigger the move, the likelier and larger.
+            let fair = markets[i].fairTicks
+            let move = lastFair[i] > 0 ? (fair - lastFair[i]) / lastFair[i] : 0
+            lastFair[i] = fair
+            let strength = min(abs(move) * 10_000 / 5, 1)   // 5 bp in a second: certain
+            guard Double.random(in: 0..<1, using: &random) < 0.03 + strength else { continue }
             let m = markets[i]
-            let sell = Bool.random(using: &random)
+            let sell = move == 0 ? Bool.random(using: &random) : move < 0
             guard let level = sell ? m.bids.best : m.asks.best else { continue }
-            let qty = m.symbol.lotSize * ExactDecimal(Int.random(in: 10...2_000, using: &random))
+            let size = Int(Double(Int.random(in: 10...500, using: &random)) * (1 + 8 * strength))
+            let qty = m.symbol.lotSize * ExactDecimal(size)
             let l = Liquidation(eventTime: now, symbol: m.symbol.name, side: sell ? .sell : .buy, orderType: .limit,
                                 timeInForce: .ioc, quantity: qty, price: level.price, averagePrice: level.price,
                                 status: .filled, lastFilledQuantity: qty, filledQuantity: qty, tradeTime: now)

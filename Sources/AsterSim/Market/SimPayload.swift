@@ -4,6 +4,24 @@ import AsterKit
 /// decimals as strings, ids and times as numbers). Kept separate from AsterKit's own output so
 /// the fidelity tests compare the simulator with the spec, not with the client.
 enum SimPayload {
+    /// `@tradepro`: one trade, with a transaction hash and the (hidden) taker and maker addresses.
+    static func tradePro(_ t: AggregateTrade) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("e", "tradepro")
+        w.field("E", t.eventTime)
+        w.field("T", t.tradeTime)
+        w.field("s", t.symbol)
+        w.field("t", t.firstTradeId)
+        w.field("p", t.price)
+        w.field("q", t.quantity)
+        w.field("h", "0X0000000000000000000000000000000000000000000000000000000000000000")
+        w.key("m")
+        w.raw(#"["hidden","hidden"]"#)
+        w.endObject()
+        return w.text
+    }
+
     static func aggTrade(_ t: AggregateTrade) -> String {
         var w = JSONWriter()
         w.beginObject()

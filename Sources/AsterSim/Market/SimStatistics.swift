@@ -55,7 +55,7 @@ struct SimStatistics: Sendable {
 struct SimKline: Sendable {
     let interval: KlineInterval
     var current: Kline?
-    /// Closed candles, oldest first (at most 1,000), for `GET /fapi/v1/klines`.
+    /// Closed candles, oldest first (at most 1,500), for `GET /fapi/v1/klines`.
     var history: [Kline] = []
 
     /// Folds a trade in; returns the candle that closed, if the trade opened a new one.
@@ -67,7 +67,7 @@ struct SimKline: Sendable {
             k.isClosed = true
             closed = k
             history.append(k)
-            if history.count > 1_000 { history.removeFirst(history.count - 1_000) }
+            if history.count > 1_500 { history.removeFirst(history.count - 1_500) }
             current = nil
         }
         let notional = (t.price * t.quantity).rounded(scale: 8)

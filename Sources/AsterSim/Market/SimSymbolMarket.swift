@@ -1,11 +1,15 @@
 import AsterKit
+import Foundation
 
-/// The order book and trade flow of one simulated symbol, driven by random order flow.
+/// The order book and trade flow of one simulated symbol, driven by random order flow around a
+/// fair price that follows a random walk with the symbol's volatility.
 ///
 /// Every book change gets the next update id; ``flushDepth(eventTime:)`` turns the changes since
 /// the last flush into one diff event whose `U`/`u`/`pu` chain exactly as the spec requires, and
-/// ``snapshot(limit:)`` is consistent with that chain. Market orders trade through levels and
-/// produce aggregate trades at each price they hit.
+/// ``snapshot(limit:)`` is consistent with that chain. Makers quote around the fair price; when it
+/// moves, new quotes cross the stale side and trade through it (so the last price follows the fair
+/// one), and takers send market orders that trade through levels. Each aggregate trade is one
+/// trade id; the last ``tradeMemory`` are kept for `trades`, `historicalTrades` and `aggTrades`.
 public struct SimSymbolMarket: Sendable {
     /// The contract.
     public let symbol: SimSymbol
@@ -17,21 +21,43 @@ public struct SimSymbolMarket: Sendable {
     public private(set) var updateId: Int64 = 1_000
     /// Price of the last trade.
     public private(set) var lastPrice: ExactDecimal
+    /// The fair (spot) price in ticks: a geometric random walk with the symbol's volatility.
+    public private(set) var fairTicks: Double
+    /// Recent trades, oldest first (at most `2 * tradeMemory`, at least `tradeMemory` once full).
+    public private(set) var recentTrades: [AggregateTrade] = []
     /// One diff chain per depth speed (100 ms, 250 ms, 500 ms): each has its own `U`/`u`/`pu`.
     private var channels = [DiffChannel](repeating: DiffChannel(lastEmitted: 1_000), count: 3)
     private var nextAggregateId: Int64 = 1
     private var nextTradeId: Int64 = 1
+    private var fairTime: Int64?
+    /// Volatility multiplier of the current regime (quiet spell, normal, burst) and its end.
+    private var regime = 1.0
+    private var regimeUntil: Int64 = 0
+    /// How far from the fair price makers quote, in ticks (about three one-second moves).
+    private let makerWidth: Double
+
+    /// Trades kept for the REST trade lists.
+    public static let tradeMemory = 1_000
+    static let millisecondsPerYear = 31_536_000_000.0
 
     /// Creates a market with `depth` levels a side around the start price.
     public init(symbol: SimSymbol, depth: Int = 60, random: inout SeededGenerator) {
         self.symbol = symbol
         lastPrice = symbol.startPrice
+        fairTicks = symbol.startPrice.doubleValue / symbol.tickSize.doubleValue
+        let perSecond = symbol.annualVolatility * (1_000 / Self.millisecondsPerYear).squareRoot() * fairTicks
+        makerWidth = max(20, 3 * perSecond)
         for i in 1...depth {
             let offset = symbol.tickSize * ExactDecimal(i)
             change(bid: true, price: symbol.startPrice - offset, quantity: randomQuantity(&random))
             change(bid: false, price: symbol.startPrice + offset, quantity: randomQuantity(&random))
         }
         channels = [DiffChannel](repeating: DiffChannel(lastEmitted: updateId), count: 3)
+    }
+
+    /// The fair price to 8 decimals (the index price follows it).
+    public var fairPrice: ExactDecimal {
+        ExactDecimal(mantissa: Int64((fairTicks * symbol.tickSize.doubleValue * 1e8).rounded()), scale: 8)
     }
 
     private func randomQuantity(_ random: inout SeededGenerator) -> ExactDecimal {
@@ -45,40 +71,101 @@ public struct SimSymbolMarket: Sendable {
         for i in channels.indices { channels[i].record(id: updateId, bid: bid, price: price, quantity: q) }
     }
 
-    /// One random action: add liquidity, cancel some, or send a market order that trades.
+    /// Moves the fair price on to `now`: one log-normal step for the time passed, with a
+    /// volatility regime that changes every 20 s to 5 min (quiet spells and bursts).
+    public mutating func moveFair(to now: Int64, random: inout SeededGenerator) {
+        defer { fairTime = now }
+        guard let last = fairTime, now > last else { return }
+        if now >= regimeUntil {
+            let roll = Int.random(in: 0..<10, using: &random)
+            regime = roll < 3 ? 0.45 : roll < 8 ? 1.0 : 1.8
+            regimeUntil = now + Int64.random(in: 20_000...300_000, using: &random)
+        }
+        let sigma = symbol.annualVolatility * regime * (Double(now - last) / Self.millisecondsPerYear).squareRoot()
+        let u1 = Double.random(in: Double.ulpOfOne..<1, using: &random)
+        let u2 = Double.random(in: 0..<1, using: &random)
+        let z = (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+        fairTicks *= exp(sigma * z - sigma * sigma / 2)
+        fairTicks = max(fairTicks, 10)
+    }
+
+    /// One random action: add liquidity (which trades when it crosses the stale side), cancel
+    /// some, or send a market order.
     ///
     /// - Returns: the aggregate trades the action caused (empty unless it traded).
     public mutating func step(random: inout SeededGenerator, now: Int64) -> [AggregateTrade] {
         let roll = Int.random(in: 0..<100, using: &random)
         let bid = Bool.random(using: &random)
         if roll < 55 || (bid ? bids.levels.count : asks.levels.count) < 20 {
-            addLiquidity(bid: bid, random: &random)
-            return []
+            return addLiquidity(bid: bid, random: &random, now: now)
         } else if roll < 85 {
             cancel(bid: bid, random: &random)
             return []
         }
-        return marketOrder(buy: bid, random: &random, now: now)
+        var quantity = randomQuantity(&random)
+        if Int.random(in: 0..<20, using: &random) == 0 { quantity = quantity * 8 }   // now and then a large one
+        return take(buy: bid, limit: nil, quantity: quantity, now: now).trades
     }
 
-    private mutating func addLiquidity(bid: Bool, random: inout SeededGenerator) {
-        let reference = (bid ? bids.best?.price : asks.best?.price) ?? lastPrice
-        let opposite = bid ? asks.best?.price : bids.best?.price
-        // Makers mostly join or improve the best price, so spreads stay a few ticks wide.
-        let offset = Int.random(in: 0..<100, using: &random) < 35
-            ? -Int.random(in: 1...6, using: &random) : Int.random(in: 0...25, using: &random)
-        var price = bid ? reference - symbol.tickSize * ExactDecimal(offset) : reference + symbol.tickSize * ExactDecimal(offset)
-        if let opposite, bid ? price >= opposite : price <= opposite {
-            price = bid ? opposite - symbol.tickSize : opposite + symbol.tickSize
+    private mutating func addLiquidity(bid: Bool, random: inout SeededGenerator, now: Int64) -> [AggregateTrade] {
+        // Makers quote around the fair price, most of them close to it.
+        let u = Double.random(in: 0..<1, using: &random)
+        let offset = Int64(makerWidth * u * u * u)
+        let floorTick = Int64(fairTicks.rounded(.down))
+        let tick = bid ? floorTick - offset : max(Int64(fairTicks.rounded(.up)), floorTick + 1) + offset
+        guard tick > 0 else { return [] }
+        return limit(buy: bid, price: symbol.tickSize * ExactDecimal(Int(tick)), quantity: randomQuantity(&random), now: now,
+                     random: &random)
+    }
+
+    /// Market makers refresh a stale top of book: a side whose best price has fallen more than a
+    /// few ticks behind the fair price gets a quote near it (trading through whatever is in the way).
+    ///
+    /// - Returns: the trades the refresh caused.
+    public mutating func requote(random: inout SeededGenerator, now: Int64) -> [AggregateTrade] {
+        let slack = 2 + makerWidth / 10
+        var trades: [AggregateTrade] = []
+        let bidTick = bids.best.map { $0.price.doubleValue / symbol.tickSize.doubleValue } ?? 0
+        if fairTicks - bidTick > slack {
+            let tick = Int64(fairTicks.rounded(.down)) - Int64.random(in: 0...2, using: &random)
+            if tick > 0 {
+                trades += limit(buy: true, price: symbol.tickSize * ExactDecimal(Int(tick)), quantity: randomQuantity(&random),
+                                now: now, random: &random)
+            }
         }
-        guard !price.isNegative, !price.isZero else { return }
-        let side = bid ? bids : asks
-        change(bid: bid, price: price, quantity: side.quantity(at: price) + randomQuantity(&random))
+        let askTick = asks.best.map { $0.price.doubleValue / symbol.tickSize.doubleValue } ?? .infinity
+        if askTick - fairTicks > slack {
+            let tick = Int64(fairTicks.rounded(.up)) + Int64.random(in: 0...2, using: &random)
+            trades += limit(buy: false, price: symbol.tickSize * ExactDecimal(Int(tick)), quantity: randomQuantity(&random),
+                            now: now, random: &random)
+        }
+        return trades
+    }
+
+    /// A limit order from the flow: rests at `price`. Stale quotes on the other side that it would
+    /// cross are mostly pulled by their makers first (as real makers cancel when the price moves);
+    /// one time in four the order trades through them instead.
+    private mutating func limit(buy: Bool, price: ExactDecimal, quantity: ExactDecimal, now: Int64,
+                                random: inout SeededGenerator) -> [AggregateTrade] {
+        if Int.random(in: 0..<4, using: &random) != 0 {
+            while let best = buy ? asks.best : bids.best, buy ? best.price <= price : best.price >= price {
+                change(bid: !buy, price: best.price, quantity: .zero)
+            }
+        }
+        let (trades, remaining) = take(buy: buy, limit: price, quantity: quantity, now: now)
+        if !remaining.isZero {
+            change(bid: buy, price: price, quantity: (buy ? bids : asks).quantity(at: price) + remaining)
+        }
+        return trades
     }
 
     private mutating func cancel(bid: Bool, random: inout SeededGenerator) {
         let side = bid ? bids : asks
         guard !side.levels.isEmpty else { return }
+        if side.levels.count > 300, let far = side.levels.last {
+            change(bid: bid, price: far.price, quantity: .zero)   // stale quotes far from the market go
+            return
+        }
         let level = side.levels[Int.random(in: 0..<min(side.levels.count, 40), using: &random)]
         let remove = Bool.random(using: &random)
         let remaining = remove ? ExactDecimal.zero : (level.quantity * ExactDecimal(mantissa: 5, scale: 1))
@@ -86,22 +173,31 @@ public struct SimSymbolMarket: Sendable {
         change(bid: bid, price: level.price, quantity: remaining)
     }
 
-    private mutating func marketOrder(buy: Bool, random: inout SeededGenerator, now: Int64) -> [AggregateTrade] {
-        var remaining = randomQuantity(&random)
+    /// Takes liquidity: buys from the asks (sells to the bids) at prices no worse than `limit`
+    /// (any price when `nil`) until `quantity` is filled or the book runs out.
+    ///
+    /// - Returns: one aggregate trade per price level hit, and the quantity left unfilled.
+    public mutating func take(buy: Bool, limit: ExactDecimal?, quantity: ExactDecimal,
+                              now: Int64) -> (trades: [AggregateTrade], remaining: ExactDecimal) {
+        var remaining = quantity
         var trades: [AggregateTrade] = []
         while !remaining.isZero, let best = buy ? asks.best : bids.best {
+            if let limit, buy ? best.price > limit : best.price < limit { break }
             let fill = min(remaining, best.quantity)
             remaining -= fill
             change(bid: !buy, price: best.price, quantity: best.quantity - fill)
-            trades.append(AggregateTrade(
+            let trade = AggregateTrade(
                 eventTime: now, symbol: symbol.name, aggregateTradeId: nextAggregateId, price: best.price,
                 quantity: fill, firstTradeId: nextTradeId, lastTradeId: nextTradeId, tradeTime: now,
-                buyerIsMaker: !buy))
+                buyerIsMaker: !buy)
+            trades.append(trade)
+            recentTrades.append(trade)
             nextAggregateId += 1
             nextTradeId += 1
             lastPrice = best.price
         }
-        return trades
+        if recentTrades.count >= 2 * Self.tradeMemory { recentTrades.removeFirst(Self.tradeMemory) }
+        return (trades, remaining)
     }
 
     /// The diff of every change since the last flush of `channel`, or `nil` when nothing changed.

@@ -9,8 +9,8 @@ public enum LiveRequestResponder {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
             return #"{"code":3,"msg":"Invalid JSON: expected value at line 1 column 1"}"#
         }
-        guard let id = object["id"] as? Int, id >= 0, !isBoolean(object["id"] as Any) else {
-            return #"{"code":2,"msg":"Invalid request: request ID must be an unsigned integer"}"#
+        guard let id = idJSON(object["id"]) else {
+            return #"{"code":2,"msg":"Invalid request: request ID must be an unsigned integer, a string or null"}"#
         }
         guard let method = object["method"] as? String else {
             return #"{"code":2,"msg":"Invalid request: missing field `method` at line 1 column 73"}"#
@@ -57,6 +57,22 @@ public enum LiveRequestResponder {
     public static func reply(to text: String, subscriptions: [String]) -> String {
         var state = SubscriptionState(streams: subscriptions, combined: true)
         return handle(text, state: &state)
+    }
+
+    /// The request's `id` as JSON text to echo: an unsigned integer, a string, or `null` when it
+    /// is `null` or absent (as the Binance-family servers accept); `nil` for anything else.
+    static func idJSON(_ value: Any?) -> String? {
+        switch value {
+        case nil, is NSNull: return "null"
+        case let text as String:
+            var w = JSONWriter()
+            w.string(text)
+            return w.text
+        case let number as NSNumber where !isBoolean(number):
+            guard let n = value as? Int, n >= 0, Double(n) == number.doubleValue else { return nil }
+            return String(n)
+        default: return nil
+        }
     }
 
     private static func isBoolean(_ value: Any) -> Bool {

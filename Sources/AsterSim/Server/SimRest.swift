@@ -3,42 +3,65 @@ import HTTPTypes
 import Hummingbird
 import Synchronization
 
-/// The simulator's public REST endpoints, answering in the spec's shapes.
+/// The simulator's public REST endpoints, at `/fapi/v1/…` and `/fapi/v3/…` alike, answering in the
+/// spec's shapes with the spec's parameter checks.
 struct SimRest {
     let server: SimServer
+    let now: @Sendable () -> Int64
 
     /// Runs `body` with the engine locked.
     func withEngine<T>(_ body: (inout SimEngine) -> T) -> T { server.engine.withLock { body(&$0) } }
-    let now: @Sendable () -> Int64
 
     func register(on router: Router<BasicRequestContext>) {
-        router.middlewares.add(UsedWeightMiddleware())
-        let api = router.group("fapi/v1")
-        api.get("ping") { _, _ in try await server.restFault() ?? json("{}") }
-        api.get("time") { _, _ in try await server.restFault() ?? json(#"{"serverTime":\#(now())}"#) }
-        api.get("exchangeInfo") { _, _ in try await server.restFault() ?? json(exchangeInfo()) }
-        api.get("depth") { request, _ in try await server.restFault() ?? depth(request) }
-        api.get("ticker/24hr") { request, _ in try await server.restFault() ?? ticker(request) }
-        api.get("klines") { request, _ in try await server.restFault() ?? klines(request) }
-        api.get("premiumIndex") { request, _ in try await server.restFault() ?? premiumIndex(request) }
+        router.middlewares.add(SimRateLimitMiddleware(limiter: server.rateLimiter, now: now))
+        for version in ["fapi/v1", "fapi/v3"] {
+            let api = router.group(RouterPath(stringLiteral: version))
+            get(api, "ping") { _ in "{}" }
+            get(api, "time") { _ in #"{"serverTime":\#(now())}"# }
+            get(api, "exchangeInfo") { _ in SimMarketPayload.exchangeInfo(symbols: withEngine { $0.markets.map(\.symbol) }, time: now()) }
+            get(api, "depth") { q in try depth(q) }
+            get(api, "trades") { q in try trades(q, historical: false) }
+            get(api, "historicalTrades") { q in try trades(q, historical: true) }
+            get(api, "aggTrades") { q in try aggTrades(q) }
+            get(api, "klines") { q in try klines(q) }
+            get(api, "indexPriceKlines") { q in try priceKlines(q, index: true) }
+            get(api, "markPriceKlines") { q in try priceKlines(q, index: false) }
+            get(api, "premiumIndex") { q in try premiumIndex(q) }
+            get(api, "fundingRate") { q in try fundingRate(q) }
+            get(api, "fundingInfo") { q in try fundingInfo(q) }
+            get(api, "ticker/24hr") { q in try ticker(q) }
+            get(api, "ticker/price") { q in try priceTicker(q) }
+            get(api, "ticker/bookTicker") { q in try bookTicker(q) }
+        }
+        // The spot API (`/api/v3/…`) lists no symbols here: the simulator has only perpetuals, but
+        // clients that load spot and futures markets together (ccxt's `aster`) get a valid answer.
+        get(router.group("api/v3"), "exchangeInfo") { _ in
+            #"{"timezone":"UTC","serverTime":\#(now()),"rateLimits":[],"exchangeFilters":[],"assets":[],"symbols":[]}"#
+        }
     }
 
-    private func symbolParameter(_ request: Request, required: Bool) throws -> String? {
-        guard let symbol = request.uri.queryParameters.get("symbol") else {
-            if required { throw SimHTTPError(-1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.") }
+    private func get(_ group: RouterGroup<BasicRequestContext>, _ path: String,
+                     _ body: @escaping @Sendable (SimQuery) throws -> String) {
+        group.get(RouterPath(stringLiteral: path)) { request, _ in
+            try await server.restFault() ?? json(try body(SimQuery(parsing: request.uri.query ?? "")))
+        }
+    }
+
+    /// `symbol`, upper-cased and checked against the listing (`-1102`, `-1121`).
+    private func symbol(_ q: SimQuery, required: Bool, name: String = "symbol") throws -> String? {
+        guard let symbol = q[name] else {
+            if required { throw SimQuery.missing(name) }
             return nil
         }
         guard withEngine({ $0.market(symbol) }) != nil else { throw SimHTTPError(-1121, "Invalid symbol.") }
         return symbol.uppercased()
     }
 
-    private func depth(_ request: Request) throws -> Response {
-        let symbol = try symbolParameter(request, required: true)!
-        let limitText = request.uri.queryParameters.get("limit") ?? "500"
-        guard let limit = Int(limitText), [5, 10, 20, 50, 100, 500, 1000].contains(limit) else {
-            throw SimHTTPError(-1130, "Data sent for parameter 'limit' is not valid.")
-        }
-        let (snap, time) = withEngine { ($0.market(symbol)!.snapshot(limit: limit), $0.now) }
+    private func depth(_ q: SimQuery) throws -> String {
+        let symbol = try symbol(q, required: true)!
+        let limit = try q.long("limit") ?? 500
+        guard [5, 10, 20, 50, 100, 500, 1000].contains(limit) else { throw SimQuery.invalid("limit") }
+        let (snap, time) = withEngine { ($0.market(symbol)!.snapshot(limit: Int(limit)), $0.now) }
         var w = JSONWriter()
         w.beginObject()
         w.field("lastUpdateId", snap.lastUpdateId)
@@ -47,138 +70,108 @@ struct SimRest {
         w.field("bids", levels: snap.bids)
         w.field("asks", levels: snap.asks)
         w.endObject()
-        return json(w.text)
+        return w.text
     }
 
-    private func klines(_ request: Request) throws -> Response {
-        let symbol = try symbolParameter(request, required: true)!
-        guard let interval = request.uri.queryParameters.get("interval").flatMap({ KlineInterval(validating: String($0)) }) else {
-            throw SimHTTPError(-1120, "Invalid interval.")
-        }
-        let limit = min(max(Int(request.uri.queryParameters.get("limit") ?? "500") ?? 500, 1), 1500)
-        let rows = withEngine { $0.klineHistory(symbol: symbol, interval: interval, limit: limit) }.map { k -> String in
-            var w = JSONWriter()
-            w.beginArray()
-            w.int(k.openTime)
-            w.decimal(k.open)
-            w.decimal(k.high)
-            w.decimal(k.low)
-            w.decimal(k.close)
-            w.decimal(k.volume)
-            w.int(k.closeTime)
-            w.decimal(k.quoteVolume)
-            w.int(k.trades)
-            w.decimal(k.takerBuyVolume ?? .zero)
-            w.decimal(k.takerBuyQuoteVolume ?? .zero)
-            w.string("0")
-            w.endArray()
-            return w.text
-        }
-        return json("[" + rows.joined(separator: ",") + "]")
+    private func trades(_ q: SimQuery, historical: Bool) throws -> String {
+        let symbol = try symbol(q, required: true)!
+        let limit = try q.limit(default: 500, max: 1000)
+        let fromId = historical ? try q.long("fromId") : nil
+        let all = withEngine { $0.recentTrades(symbol: symbol) }
+        let rows = fromId.map { id in Array(all.filter { $0.firstTradeId >= id }.prefix(limit)) } ?? Array(all.suffix(limit))
+        return SimMarketPayload.array(rows.map(SimMarketPayload.trade))
     }
 
-    private func ticker(_ request: Request) throws -> Response {
-        let symbol = try symbolParameter(request, required: false)
-        let objects = withEngine { $0.tickers() }.filter { symbol == nil || $0.symbol == symbol }.map { t -> String in
-            var w = JSONWriter()
-            w.beginObject()
-            w.field("symbol", t.symbol)
-            w.field("priceChange", t.priceChange)
-            w.field("priceChangePercent", t.priceChangePercent)
-            w.field("weightedAvgPrice", t.weightedAveragePrice)
-            w.field("lastPrice", t.lastPrice)
-            w.field("lastQty", t.lastQuantity)
-            w.field("openPrice", t.openPrice)
-            w.field("highPrice", t.highPrice)
-            w.field("lowPrice", t.lowPrice)
-            w.field("volume", t.volume)
-            w.field("quoteVolume", t.quoteVolume)
-            w.field("openTime", t.openTime)
-            w.field("closeTime", t.closeTime)
-            w.field("firstId", t.firstTradeId)
-            w.field("lastId", t.lastTradeId)
-            w.field("count", t.tradeCount)
-            w.endObject()
-            return w.text
+    private func aggTrades(_ q: SimQuery) throws -> String {
+        let symbol = try symbol(q, required: true)!
+        let limit = try q.limit(default: 500, max: 1000)
+        let range = try q.timeRange()
+        if let s = range.start, let e = range.end, e - s > 3_600_000 {
+            throw SimHTTPError(-1127, "More than 1 hours between startTime and endTime.")
         }
+        let all = withEngine { $0.recentTrades(symbol: symbol) }
+        let rows: [AggregateTrade]
+        if let fromId = try q.long("fromId") {
+            rows = Array(all.filter { $0.aggregateTradeId >= fromId }.prefix(limit))
+        } else {
+            rows = all.window(time: \.tradeTime, start: range.start, end: range.end, limit: limit)
+        }
+        return SimMarketPayload.array(rows.map(SimMarketPayload.aggTrade))
+    }
+
+    private func klines(_ q: SimQuery) throws -> String {
+        let symbol = try symbol(q, required: true)!
+        let interval = try q.interval()
+        let limit = try q.limit(default: 500, max: 1500)
+        let range = try q.timeRange()
+        let rows = withEngine { $0.klines(symbol: symbol, interval: interval) }
+            .window(time: \.openTime, start: range.start, end: range.end, limit: limit)
+        return SimMarketPayload.array(rows.map(SimMarketPayload.kline))
+    }
+
+    private func priceKlines(_ q: SimQuery, index: Bool) throws -> String {
+        let symbol = try symbol(q, required: true, name: index ? "pair" : "symbol")!
+        let interval = try q.interval()
+        let limit = try q.limit(default: 500, max: 1500)
+        let range = try q.timeRange()
+        let length = interval.milliseconds ?? 60_000
+        let rows = withEngine { $0.priceKlines(symbol: symbol, interval: interval, index: index) }
+            .window(time: \.openTime, start: range.start, end: range.end, limit: limit)
+        return SimMarketPayload.array(rows.map { SimMarketPayload.priceKline($0, length: length) })
+    }
+
+    private func premiumIndex(_ q: SimQuery) throws -> String {
+        let symbol = try symbol(q, required: false)
+        let (marks, configs) = withEngine { ($0.markPrices(), $0.fundingConfigs()) }
+        let objects = zip(marks, configs).filter { symbol == nil || $0.0.symbol == symbol }.map { m, c in
+            SimMarketPayload.premiumIndex(m, interest: c.interest)
+        }
+        return oneOrAll(objects, symbol: symbol)
+    }
+
+    private func fundingRate(_ q: SimQuery) throws -> String {
+        let symbol = try symbol(q, required: false)
+        let limit = try q.limit(default: 100, max: 1000)
+        let range = try q.timeRange()
+        let rows = withEngine { $0.fundingHistory() }.filter { symbol == nil || $0.symbol == symbol }
+            .window(time: \.time, start: range.start, end: range.end, limit: limit)
+        return SimMarketPayload.array(rows.map(SimMarketPayload.fundingRate))
+    }
+
+    private func fundingInfo(_ q: SimQuery) throws -> String {
+        let symbol = try symbol(q, required: false)
+        let time = now()
+        let rows = withEngine { $0.fundingConfigs() }.filter { symbol == nil || $0.symbol == symbol }.map { c in
+            SimMarketPayload.fundingInfo(symbol: c.symbol, interest: c.interest, hours: c.hours, cap: c.cap, time: time)
+        }
+        return SimMarketPayload.array(rows)
+    }
+
+    private func ticker(_ q: SimQuery) throws -> String {
+        let symbol = try symbol(q, required: false)
+        let objects = withEngine { $0.tickers() }.filter { symbol == nil || $0.symbol == symbol }.map(SimMarketPayload.ticker)
+        return oneOrAll(objects, symbol: symbol)
+    }
+
+    private func priceTicker(_ q: SimQuery) throws -> String {
+        let symbol = try symbol(q, required: false)
+        let objects = withEngine { e in e.markets.map { ($0.symbol.name, $0.lastPrice, e.now) } }
+            .filter { symbol == nil || $0.0 == symbol }
+            .map { SimMarketPayload.priceTicker(symbol: $0.0, price: $0.1, time: $0.2) }
+        return oneOrAll(objects, symbol: symbol)
+    }
+
+    private func bookTicker(_ q: SimQuery) throws -> String {
+        let symbol = try symbol(q, required: false)
+        let objects = withEngine { e in e.markets.map { ($0.symbol.name, $0.bids.best, $0.asks.best, e.now) } }
+            .filter { symbol == nil || $0.0 == symbol }
+            .map { SimMarketPayload.bookTicker(symbol: $0.0, bid: $0.1, ask: $0.2, time: $0.3) }
         return oneOrAll(objects, symbol: symbol)
     }
 
     /// The object for one symbol, or the array of every symbol's (the spec's REST convention).
-    private func oneOrAll(_ objects: [String], symbol: String?) -> Response {
-        json(symbol == nil ? "[" + objects.joined(separator: ",") + "]" : objects[0])
-    }
-
-    private func premiumIndex(_ request: Request) throws -> Response {
-        let symbol = try symbolParameter(request, required: false)
-        let objects = withEngine { $0.markPrices() }.filter { symbol == nil || $0.symbol == symbol }.map { m -> String in
-            var w = JSONWriter()
-            w.beginObject()
-            w.field("symbol", m.symbol)
-            w.field("markPrice", m.markPrice)
-            w.field("indexPrice", m.indexPrice)
-            w.field("estimatedSettlePrice", m.estimatedSettlePrice)
-            w.field("lastFundingRate", m.fundingRate)
-            w.field("nextFundingTime", m.nextFundingTime)
-            w.field("interestRate", ExactDecimal(mantissa: 1, scale: 4))
-            w.field("time", m.eventTime)
-            w.endObject()
-            return w.text
-        }
-        return oneOrAll(objects, symbol: symbol)
-    }
-
-    private func exchangeInfo() -> String {
-        let symbols = withEngine { $0.markets.map(\.symbol) }
-        var w = JSONWriter()
-        w.beginObject()
-        w.key("exchangeFilters")
-        w.beginArray()
-        w.endArray()
-        w.key("rateLimits")
-        w.raw(#"[{"interval":"MINUTE","intervalNum":1,"limit":2400,"rateLimitType":"REQUEST_WEIGHT"},{"interval":"MINUTE","intervalNum":1,"limit":1200,"rateLimitType":"ORDERS"}]"#)
-        w.field("serverTime", now())
-        w.key("assets")
-        w.raw(#"[{"asset":"USDT","marginAvailable":true,"autoAssetExchange":0}]"#)
-        w.key("symbols")
-        w.beginArray()
-        for s in symbols {
-            w.beginObject()
-            w.field("symbol", s.name)
-            w.field("pair", s.name)
-            w.field("contractType", "PERPETUAL")
-            w.field("deliveryDate", Int64(4_133_404_800_000))
-            w.field("onboardDate", Int64(1_598_252_400_000))
-            w.field("status", "TRADING")
-            w.field("baseAsset", String(s.name.dropLast(4)))
-            w.field("quoteAsset", "USDT")
-            w.field("marginAsset", "USDT")
-            w.field("pricePrecision", Int64(s.tickSize.scale))
-            w.field("quantityPrecision", Int64(s.lotSize.scale))
-            w.field("baseAssetPrecision", Int64(8))
-            w.field("quotePrecision", Int64(8))
-            w.field("underlyingType", "COIN")
-            w.field("triggerProtect", "0.0500")
-            w.key("filters")
-            w.beginArray()
-            w.raw(#"{"filterType":"PRICE_FILTER","minPrice":"\#(s.tickSize)","maxPrice":"\#(s.startPrice * 100)","tickSize":"\#(s.tickSize)"}"#)
-            w.raw(#"{"filterType":"LOT_SIZE","minQty":"\#(s.lotSize)","maxQty":"10000000","stepSize":"\#(s.lotSize)"}"#)
-            w.raw(#"{"filterType":"MARKET_LOT_SIZE","minQty":"\#(s.lotSize)","maxQty":"1000000","stepSize":"\#(s.lotSize)"}"#)
-            w.raw(#"{"filterType":"MAX_NUM_ORDERS","limit":200}"#)
-            w.raw(#"{"filterType":"MAX_NUM_ALGO_ORDERS","limit":100}"#)
-            w.raw(#"{"filterType":"MIN_NOTIONAL","notional":"5"}"#)
-            w.raw(#"{"filterType":"PERCENT_PRICE","multiplierUp":"1.0500","multiplierDown":"0.9500","multiplierDecimal":4}"#)
-            w.endArray()
-            w.key("orderTypes")
-            w.raw(#"["LIMIT","MARKET","STOP","STOP_MARKET","TAKE_PROFIT","TAKE_PROFIT_MARKET","TRAILING_STOP_MARKET"]"#)
-            w.key("timeInForce")
-            w.raw(#"["GTC","IOC","FOK","GTX"]"#)
-            w.endObject()
-        }
-        w.endArray()
-        w.field("timezone", "UTC")
-        w.endObject()
-        return w.text
+    private func oneOrAll(_ objects: [String], symbol: String?) -> String {
+        symbol == nil ? SimMarketPayload.array(objects) : objects[0]
     }
 }
 
@@ -202,38 +195,17 @@ struct SimHTTPError: HTTPResponseError {
         self.status = status
     }
 
-    func response(from request: Request, context: some RequestContext) throws -> Response {
+    /// The spec's error object.
+    var body: String {
         var w = JSONWriter()
         w.beginObject()
         w.field("code", Int64(code))
         w.field("msg", message)
         w.endObject()
-        return json(w.text, status: status)
+        return w.text
     }
-}
 
-/// Counts request weight per minute, as the real server reports it.
-struct UsedWeightMiddleware: RouterMiddleware {
-    typealias Context = BasicRequestContext
-    private let window = WeightWindow()
-
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let weight = request.uri.path.hasSuffix("/depth") ? 10 : 1
-        let used = window.add(weight)
-        var response = try await next(request, context)
-        response.headers[usedWeightHeader] = String(used)
-        return response
-    }
-}
-
-final class WeightWindow: Sendable {
-    private let state = Mutex<(minute: Int64, used: Int)>((0, 0))
-    func add(_ weight: Int) -> Int {
-        let minute = SimServer.wallClock() / 60_000
-        return state.withLock { s in
-            if s.minute != minute { s = (minute, 0) }
-            s.used += weight
-            return s.used
-        }
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        json(body, status: status)
     }
 }

@@ -6,6 +6,7 @@ import HummingbirdTLS
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import NIOWebSocket
 import Synchronization
 
 /// Settings of the simulator.
@@ -20,8 +21,14 @@ public struct SimConfiguration: Sendable {
     public var rate: Int
     /// Listed symbols.
     public var symbols: [SimSymbol]
-    /// Interval of server ping frames.
+    /// Interval of server ping frames (5 minutes on Aster).
     public var pingInterval: Duration
+    /// A connection that has not answered a ping with a pong for this long is closed (15 minutes on Aster).
+    public var pongTimeout: Duration
+    /// REST request weight allowed per minute (`REQUEST_WEIGHT` in `exchangeInfo`: 2400).
+    public var requestWeightLimit: Int
+    /// Start the demo account in hedge mode (`positionSide/dual` true).
+    public var hedgeMode = false
     /// Incoming messages a connection may send per second before it is closed.
     public var maxMessagesPerSecond: Int
     /// Where the server logs (errors only by default, to standard error).
@@ -51,7 +58,10 @@ public struct SimConfiguration: Sendable {
                 maxMessagesPerSecond: Int = 10, logger: Logger? = nil, maxConnectionAge: Duration = .seconds(86_400),
                 dropEvery: Int = 0, garbageEvery: Int = 0, warmUpMinutes: Int = 0,
                 apiKey: String = SimAccount.demoAPIKey, apiSecret: String = SimAccount.demoSecret,
-                listenKeyValidity: Duration = .seconds(3600)) {
+                listenKeyValidity: Duration = .seconds(3600), pongTimeout: Duration = .seconds(900),
+                requestWeightLimit: Int = 2_400) {
+        self.pongTimeout = pongTimeout
+        self.requestWeightLimit = requestWeightLimit
         self.apiKey = apiKey
         self.apiSecret = apiSecret
         self.listenKeyValidity = listenKeyValidity
@@ -90,6 +100,7 @@ public final class SimServer: Sendable {
     /// The last 100 V3 nonces accepted, as the spec's nonce mechanism keeps them.
     let nonces = Mutex<[Int64]>([])
     let hub = SimHub()
+    let rateLimiter: SimRateLimiter
     private let paused = Mutex(false)
     let faultPlan = Mutex(SimFaultPlan())
 
@@ -100,10 +111,13 @@ public final class SimServer: Sendable {
     /// Creates a simulator; nothing listens until ``run(onStarted:)``.
     public init(configuration: SimConfiguration = SimConfiguration()) {
         self.configuration = configuration
+        rateLimiter = SimRateLimiter(limit: configuration.requestWeightLimit)
         engine = Mutex(SimEngine(symbols: configuration.symbols, seed: configuration.seed, now: Self.wallClock(),
                                  warmUpMinutes: configuration.warmUpMinutes))
-        account = Mutex(SimAccount(apiKey: configuration.apiKey, secret: configuration.apiSecret, seed: configuration.seed,
-                                   listenKeyValidity: configuration.listenKeyValidity))
+        var account = SimAccount(apiKey: configuration.apiKey, secret: configuration.apiSecret, seed: configuration.seed,
+                                 listenKeyValidity: configuration.listenKeyValidity)
+        account.dualSidePosition = configuration.hedgeMode
+        self.account = Mutex(account)
     }
 
     /// Invalidates every listen key at once (as if the server forgot them): the next keepalive
@@ -125,7 +139,7 @@ public final class SimServer: Sendable {
         SimRest(server: self, now: Self.wallClock).register(on: router)
         SimUserRest(server: self, now: Self.wallClock).register(on: router)
         let webSocket = HTTPServerBuilder.http1WebSocketUpgrade(
-            configuration: .init(maxFrameSize: 1 << 20, autoPing: .enabled(timePeriod: configuration.pingInterval))
+            configuration: .init(maxFrameSize: 1 << 20, autoPing: .enabled(timePeriod: configuration.pongTimeout))
         ) { [self] request, channel, _ in
             let path = request.path ?? ""
             let key = String(path.dropFirst(4))
@@ -222,6 +236,14 @@ public final class SimServer: Sendable {
                 }
             }
             group.addTask {
+                // Pings every `pingInterval`; the websocket handler's own ping, every `pongTimeout`,
+                // closes the connection when its pong has not come back by the next one.
+                while true {
+                    try await Task.sleep(for: config.pingInterval)
+                    try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .ping, data: ByteBuffer())))
+                }
+            }
+            group.addTask {
                 try await Task.sleep(for: config.maxConnectionAge)
                 try await outbound.close(.goingAway, reason: "connection age limit")
             }
@@ -260,6 +282,7 @@ public final class SimServer: Sendable {
                 (e.advance(to: now, steps: steps, isWanted: wanted.contains), e.quotes())
             }
             hub.publish(applyDrops(batch))
+            triggerConditionals(quotes: quotes, now: now)
             hub.publish(account.withLock { a in
                 let events = a.advance(now: now, quotes: quotes)
                 let keys = a.listenKeys.filter { $0.value > now }.keys.sorted()

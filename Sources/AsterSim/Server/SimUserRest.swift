@@ -4,89 +4,133 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// The demo account's REST endpoints: listen keys (`USER_STREAM`: API key only) and signed
-/// `USER_DATA` reads, checked exactly as the spec's "SIGNED Endpoint Security" describes.
+/// The demo account's REST endpoints at their V1 paths (API key, HMAC `signature`, `timestamp`)
+/// and V3 paths (`user`, `signer`, `nonce` and an EIP-712 signature), checked exactly as the
+/// spec's "SIGNED Endpoint Security" and "V3 Nonce Mechanism" describe. Parameters may come in the
+/// query string or in a form body (POST, PUT, DELETE), as the spec allows.
 struct SimUserRest {
     let server: SimServer
     let now: @Sendable () -> Int64
 
     static let apiKeyHeader = HTTPField.Name("X-MBX-APIKEY")!
 
-    func register(on router: Router<BasicRequestContext>) {
-        let v1 = router.group("fapi/v1")
-        v1.post("listenKey") { request, _ in
-            try await server.restFault() ?? listenKey(request) { a, t in
-                let key = a.createListenKey(now: t)
-                return #"{"listenKey":"\#(key)"}"#
-            }
-        }
-        v1.put("listenKey") { request, _ in
-            try await server.restFault() ?? listenKey(request) { a, t in
-                guard a.keepAlive(now: t) else { throw SimHTTPError(-1125, "This listenKey does not exist.") }
-                return "{}"
-            }
-        }
-        v1.delete("listenKey") { request, _ in
-            try await server.restFault() ?? listenKey(request) { a, _ in
-                a.closeListenKeys()
-                return "{}"
-            }
-        }
-        v1.get("openOrders") { request, _ in
-            try await server.restFault() ?? signed(request) { a, query in
-                let symbol = query["symbol"]?.uppercased()
-                return SimUserPayload.openOrders(a, symbol: symbol)
-            }
-        }
-        router.get("fapi/v4/account") { request, _ in
-            try await server.restFault() ?? signed(request) { a, _ in SimUserPayload.account(a, symbols: symbols) }
-        }
-        router.get("fapi/v2/balance") { request, _ in
-            try await server.restFault() ?? signed(request) { a, _ in SimUserPayload.balance(a, symbols: symbols) }
-        }
+    /// What a signed handler gets: the request's parameters and the server time.
+    typealias Handler = @Sendable (SimQuery, Int64) throws -> String
 
-        // V3: every USER_STREAM and USER_DATA call carries user, signer, nonce and an EIP-712 signature.
-        let v3 = router.group("fapi/v3")
-        v3.post("listenKey") { request, _ in
-            try await server.restFault() ?? signedV3(request) { a, t, _ in #"{"listenKey":"\#(a.createListenKey(now: t))"}"# }
+    func register(on router: Router<BasicRequestContext>) {
+        registerListenKeys(on: router)
+        let reads: [(String, String, Handler)] = [
+            ("fapi/v2/balance", "fapi/v3/balance", { _, _ in server.account.withLock { SimUserPayload.balance($0, symbols: symbols) } }),
+            ("fapi/v4/account", "fapi/v3/accountWithJoinMargin", { _, _ in server.account.withLock { SimUserPayload.account($0, symbols: symbols) } }),
+            ("fapi/v2/positionRisk", "fapi/v3/positionRisk", { q, _ in
+                let symbol = try symbolParameter(q, required: false)
+                return server.account.withLock { SimUserPayload.positionRisk($0, symbols: symbol.map { [$0] } ?? symbols) }
+            }),
+            ("fapi/v1/openOrders", "fapi/v3/openOrders", { q, _ in
+                let symbol = try symbolParameter(q, required: false)
+                return server.account.withLock { SimUserPayload.openOrders($0, symbol: symbol) }
+            }),
+            ("fapi/v1/openOrder", "fapi/v3/openOrder", { q, _ in try openOrder(q) }),
+            ("fapi/v1/order", "fapi/v3/order", { q, _ in try queryOrder(q) }),
+            ("fapi/v1/allOrders", "fapi/v3/allOrders", { q, _ in try allOrders(q) }),
+            ("fapi/v1/userTrades", "fapi/v3/userTrades", { q, _ in try userTrades(q) }),
+            ("fapi/v1/income", "fapi/v3/income", { q, _ in try income(q) }),
+            ("fapi/v1/leverageBracket", "fapi/v3/leverageBracket", { q, _ in
+                let symbol = try symbolParameter(q, required: false)
+                let rows = (symbol.map { [$0] } ?? symbols).map(SimUserPayload.leverageBracket)
+                return symbol == nil ? SimMarketPayload.array(rows) : rows[0]
+            }),
+            ("fapi/v1/commissionRate", "fapi/v3/commissionRate", { q, _ in
+                SimUserPayload.commissionRate(symbol: try symbolParameter(q, required: true)!)
+            }),
+            ("fapi/v1/positionSide/dual", "fapi/v3/positionSide/dual", { _, _ in
+                #"{"dualSidePosition":\#(server.account.withLock { $0.dualSidePosition })}"#
+            }),
+            ("fapi/v1/multiAssetsMargin", "fapi/v3/multiAssetsMargin", { _, _ in
+                #"{"multiAssetsMargin":\#(server.account.withLock { $0.multiAssetsMargin })}"#
+            }),
+        ]
+        for (v1, v3, handler) in reads {
+            signed(router, .get, v1, handler)
+            signed(router, .get, v3, handler)
         }
-        v3.put("listenKey") { request, _ in
-            try await server.restFault() ?? signedV3(request) { a, t, _ in
-                guard a.keepAlive(now: t) else { throw SimHTTPError(-1125, "This listenKey does not exist.") }
-                return "{}"
-            }
-        }
-        v3.delete("listenKey") { request, _ in
-            try await server.restFault() ?? signedV3(request) { a, _, _ in
-                a.closeListenKeys()
-                return "{}"
-            }
-        }
-        v3.get("accountWithJoinMargin") { request, _ in
-            try await server.restFault() ?? signedV3(request) { a, _, _ in SimUserPayload.account(a, symbols: symbols) }
-        }
-        v3.get("openOrders") { request, _ in
-            try await server.restFault() ?? signedV3(request) { a, _, q in SimUserPayload.openOrders(a, symbol: q["symbol"]?.uppercased()) }
-        }
-        v3.get("balance") { request, _ in
-            try await server.restFault() ?? signedV3(request) { a, _, _ in SimUserPayload.balance(a, symbols: symbols) }
+        let trading = SimTradingRest(server: server, now: now)
+        for (method, endpoint, handler) in trading.routes() {
+            signed(router, method, "fapi/v1/" + endpoint, handler)
+            signed(router, method, "fapi/v3/" + endpoint, handler)
         }
     }
 
-    /// Verifies a V3 request: `signature` last, the EIP-712 signature of everything before it
-    /// recovers the registered agent `signer` of `user`, and `nonce` (microseconds) is within 10 s
-    /// of the server's clock and not among the last 100 used.
-    private func signedV3(_ request: Request, _ body: (inout SimAccount, Int64, [String: String]) throws -> String) throws -> Response {
-        let raw = request.uri.query ?? ""
-        guard let range = raw.range(of: "&signature=", options: .backwards) else {
-            throw SimHTTPError(-1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.")
+    private var symbols: [String] { server.configuration.symbols.map(\.name) }
+
+    /// `symbol`, upper-cased and checked against the listing (`-1102`, `-1121`).
+    func symbolParameter(_ q: SimQuery, required: Bool) throws -> String? {
+        guard let symbol = q["symbol"] else {
+            if required { throw SimQuery.missing("symbol") }
+            return nil
         }
-        let message = String(raw[..<range.lowerBound])
-        let signature = String(raw[range.upperBound...])
-        let query = Self.parameters(message)
-        for name in ["user", "signer", "nonce"] where (query[name] ?? "").isEmpty {
-            throw SimHTTPError(-1102, "Mandatory parameter '\(name)' was not sent, was empty/null, or malformed.")
+        guard symbols.contains(symbol.uppercased()) else { throw SimHTTPError(-1121, "Invalid symbol.") }
+        return symbol.uppercased()
+    }
+
+    private func registerListenKeys(on router: Router<BasicRequestContext>) {
+        let create: Handler = { _, t in server.account.withLock { #"{"listenKey":"\#($0.createListenKey(now: t))"}"# } }
+        let keepAlive: Handler = { _, t in
+            try server.account.withLock {
+                guard $0.keepAlive(now: t) else { throw SimHTTPError(-1125, "This listenKey does not exist.") }
+                return "{}"
+            }
         }
+        let close: Handler = { _, _ in
+            server.account.withLock { $0.closeListenKeys() }
+            return "{}"
+        }
+        for (method, handler) in [(HTTPRequest.Method.post, create), (.put, keepAlive), (.delete, close)] {
+            // V1 USER_STREAM: the API key alone; V3: signed like every other account call.
+            router.on("fapi/v1/listenKey", method: method) { request, _ in
+                if let fault = try await server.restFault() { return fault }
+                try checkAPIKey(request)
+                return json(try handler(SimQuery([:]), now()))
+            }
+            signed(router, method, "fapi/v3/listenKey", handler)
+        }
+    }
+
+    private func signed(_ router: Router<BasicRequestContext>, _ method: HTTPRequest.Method, _ path: String,
+                        _ handler: @escaping Handler) {
+        let v3 = path.hasPrefix("fapi/v3")
+        router.on(RouterPath(stringLiteral: path), method: method) { request, _ in
+            if let fault = try await server.restFault() { return fault }
+            var request = request
+            let body = String(buffer: try await request.collectBody(upTo: 1 << 20))
+            let query = v3 ? try verifyV3(query: request.uri.query ?? "", body: body)
+                           : try verifyV1(request, query: request.uri.query ?? "", body: body)
+            return json(try handler(query, now()))
+        }
+    }
+
+    /// Splits off the trailing `signature`: (the signed text, the signature, the unsigned rest, all parameters).
+    private func split(query: String, body: String) throws -> (message: String, signature: String, total: String, all: SimQuery) {
+        let inQuery = query.hasPrefix("signature=") || query.contains("&signature=")
+        let source = inQuery ? query : body
+        guard let range = source.range(of: "signature=", options: .backwards),
+              range.lowerBound == source.startIndex || source[source.index(before: range.lowerBound)] == "&" else {
+            throw SimQuery.missing("signature")
+        }
+        let message = range.lowerBound == source.startIndex ? "" : String(source[..<source.index(before: range.lowerBound)])
+        let signature = String(source[range.upperBound...])
+        // HMAC's totalParams: the query string followed by the body.
+        let total = inQuery ? message + body : query + message
+        let everything = [inQuery ? message : query, inQuery ? body : message].filter { !$0.isEmpty }.joined(separator: "&")
+        return (message, signature, total, SimQuery(parsing: everything))
+    }
+
+    /// Verifies a V3 request: the EIP-712 signature of everything before `signature` recovers the
+    /// registered agent `signer` of `user`, and `nonce` (microseconds) is within 10 s of the
+    /// server's clock and not among the last 100 used.
+    private func verifyV3(query raw: String, body: String) throws -> SimQuery {
+        let (message, signature, _, query) = try split(query: raw, body: body)
+        for name in ["user", "signer", "nonce"] where query[name] == nil { throw SimQuery.missing(name) }
         let config = server.configuration
         guard query["user"]!.lowercased() == config.agentUser.lowercased(),
               query["signer"]!.lowercased() == config.agentSigner.lowercased() else {
@@ -96,9 +140,7 @@ struct SimUserRest {
               recovered.lowercased() == config.agentSigner.lowercased() else {
             throw SimHTTPError(-1022, "Signature for this request is not valid.")
         }
-        guard let nonce = Int64(query["nonce"]!) else {
-            throw SimHTTPError(-1102, "Mandatory parameter 'nonce' was not sent, was empty/null, or malformed.")
-        }
+        guard let nonce = Int64(query["nonce"]!) else { throw SimQuery.missing("nonce") }
         let nowMicros = now() * 1000
         guard abs(nowMicros - nonce) <= 10_000_000 else { throw SimHTTPError(-4225, "Nonce Expired") }
         try server.nonces.withLock { used in
@@ -109,11 +151,8 @@ struct SimUserRest {
             }
             used.append(nonce)
         }
-        let t = now()
-        return json(try server.account.withLock { try body(&$0, t, query) })
+        return query
     }
-
-    private var symbols: [String] { server.configuration.symbols.map(\.name) }
 
     private func checkAPIKey(_ request: Request) throws {
         guard let key = request.headers[Self.apiKeyHeader], !key.isEmpty else {
@@ -124,35 +163,18 @@ struct SimUserRest {
         }
     }
 
-    private func listenKey(_ request: Request, _ body: (inout SimAccount, Int64) throws -> String) throws -> Response {
+    /// Verifies a V1 SIGNED request: API key, `signature` last and equal to HMAC-SHA256 of
+    /// `totalParams` (query string then body), `timestamp` within `recvWindow` (default 5000, at most 60000).
+    private func verifyV1(_ request: Request, query raw: String, body: String) throws -> SimQuery {
         try checkAPIKey(request)
-        let t = now()
-        return json(try server.account.withLock { try body(&$0, t) })
-    }
-
-    /// Verifies a SIGNED request: API key, `signature` last and equal to HMAC-SHA256 of the rest
-    /// (`totalParams`), `timestamp` within `recvWindow` (default 5000, at most 60000).
-    private func signed(_ request: Request, _ body: (SimAccount, [String: String]) throws -> String) throws -> Response {
-        try checkAPIKey(request)
-        let raw = request.uri.query ?? ""
-        guard let range = raw.range(of: "signature=", options: .backwards),
-              range.lowerBound == raw.startIndex || raw[raw.index(before: range.lowerBound)] == "&" else {
-            throw SimHTTPError(-1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.")
-        }
-        let signature = String(raw[range.upperBound...]).trimmingCharacters(in: .whitespaces)
-        let totalParams = range.lowerBound == raw.startIndex ? "" : String(raw[..<raw.index(before: range.lowerBound)])
+        let (_, signature, totalParams, query) = try split(query: raw, body: body)
         let expected = HMAC<SHA256>.authenticationCode(for: Data(totalParams.utf8),
                                                        using: SymmetricKey(data: Data(server.configuration.apiSecret.utf8)))
             .map { String(format: "%02x", $0) }.joined()
         guard signature.lowercased() == expected else { throw SimHTTPError(-1022, "Signature for this request is not valid.") }
-        let query = Self.parameters(totalParams)
-        guard let timestamp = query["timestamp"].flatMap({ Int64($0) }) else {
-            throw SimHTTPError(-1102, "Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.")
-        }
-        let recvWindow = query["recvWindow"].flatMap { Int64($0) } ?? 5_000
-        guard recvWindow > 0, recvWindow <= 60_000 else {
-            throw SimHTTPError(-1130, "Data sent for parameter 'recvWindow' is not valid.")
-        }
+        guard let timestamp = try query.long("timestamp") else { throw SimQuery.missing("timestamp") }
+        let recvWindow = try query.long("recvWindow") ?? 5_000
+        guard recvWindow > 0, recvWindow <= 60_000 else { throw SimQuery.invalid("recvWindow") }
         let serverTime = now()
         guard timestamp < serverTime + 1_000 else {
             throw SimHTTPError(-1021, "Timestamp for this request was 1000ms ahead of the server's time.")
@@ -160,16 +182,75 @@ struct SimUserRest {
         guard serverTime - timestamp <= recvWindow else {
             throw SimHTTPError(-1021, "Timestamp for this request is outside of the recvWindow.")
         }
-        return json(try body(server.account.withLock { $0 }, query))
+        return query
     }
 
-    /// `a=1&b=x%20y` as a dictionary, values percent-decoded.
-    static func parameters(_ query: String) -> [String: String] {
-        var out: [String: String] = [:]
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            out[parts[0]] = parts.count > 1 ? (parts[1].removingPercentEncoding ?? parts[1]) : ""
+    // MARK: Reads
+
+    /// The order named by `orderId` or `origClientOrderId` (`-1102` when neither is sent).
+    private func orderReference(_ q: SimQuery) throws -> (symbol: String, id: Int64?, clientId: String?) {
+        let symbol = try symbolParameter(q, required: true)!
+        let id = try q.long("orderId")
+        let clientId = q["origClientOrderId"]
+        guard id != nil || clientId != nil else {
+            throw SimHTTPError(-1102, "Param 'orderId' or 'origClientOrderId' must be sent, but both were empty/null!")
         }
-        return out
+        return (symbol, id, clientId)
+    }
+
+    private func openOrder(_ q: SimQuery) throws -> String {
+        let ref = try orderReference(q)
+        return try server.account.withLock { a in
+            guard let o = a.openOrder(symbol: ref.symbol, id: ref.id, clientId: ref.clientId) else {
+                throw SimHTTPError(-2013, "Order does not exist.")
+            }
+            return SimUserPayload.order(o, style: .query)
+        }
+    }
+
+    private func queryOrder(_ q: SimQuery) throws -> String {
+        let ref = try orderReference(q)
+        return try server.account.withLock { a in
+            guard let o = a.anyOrder(symbol: ref.symbol, id: ref.id, clientId: ref.clientId) else {
+                throw SimHTTPError(-2013, "Order does not exist.")
+            }
+            return SimUserPayload.order(o, style: .query)
+        }
+    }
+
+    private func allOrders(_ q: SimQuery) throws -> String {
+        let symbol = try symbolParameter(q, required: true)!
+        let limit = try q.limit(default: 500, max: 1000)
+        let range = try q.timeRange()
+        let fromId = try q.long("orderId")
+        let rows = server.account.withLock { $0.allOrders(symbol: symbol) }
+        let window = fromId.map { id in Array(rows.filter { $0.orderId >= id }.prefix(limit)) }
+            ?? rows.window(time: \.time, start: range.start, end: range.end, limit: limit)
+        return SimMarketPayload.array(window.map { SimUserPayload.order($0, style: .query) })
+    }
+
+    private func userTrades(_ q: SimQuery) throws -> String {
+        let symbol = try symbolParameter(q, required: true)!
+        let limit = try q.limit(default: 500, max: 1000)
+        let range = try q.timeRange()
+        let fromId = try q.long("fromId")
+        if fromId != nil, range.start != nil || range.end != nil {
+            throw SimHTTPError(-1128, "Combination of optional parameters invalid.")
+        }
+        let rows = server.account.withLock { $0.trades.filter { $0.symbol == symbol } }
+        let window = fromId.map { id in Array(rows.filter { $0.id >= id }.prefix(limit)) }
+            ?? rows.window(time: \.time, start: range.start, end: range.end, limit: limit)
+        return SimMarketPayload.array(window.map(SimUserPayload.userTrade))
+    }
+
+    private func income(_ q: SimQuery) throws -> String {
+        let symbol = try symbolParameter(q, required: false)
+        let limit = try q.limit(default: 100, max: 1000)
+        let range = try q.timeRange()
+        let type = q["incomeType"]
+        let rows = server.account.withLock { $0.incomes }
+            .filter { (symbol == nil || $0.symbol == symbol) && (type == nil || $0.type == type) }
+            .window(time: \.time, start: range.start, end: range.end, limit: limit)
+        return SimMarketPayload.array(rows.map(SimUserPayload.income))
     }
 }

@@ -9,9 +9,10 @@ struct SimCommand: AsyncParsableCommand {
         commandName: "sim",
         abstract: "Run the Aster exchange simulator (websocket streams and REST on one port).",
         discussion: """
-            Any Aster client can connect: ws://HOST:PORT/ws/<stream>, ws://HOST:PORT/stream?streams=a/b,
-            live SUBSCRIBE/UNSUBSCRIBE/LIST_SUBSCRIPTIONS/SET_PROPERTY/GET_PROPERTY, and
-            http://HOST:PORT/fapi/v1/{ping,time,exchangeInfo,depth,ticker/24hr,premiumIndex}.
+            Any Aster client can connect: ws://HOST:PORT/ws/<stream>, ws://HOST:PORT/stream?streams=a/b, \
+            live SUBSCRIBE/UNSUBSCRIBE/LIST_SUBSCRIPTIONS/SET_PROPERTY/GET_PROPERTY, every market-data \
+            endpoint at http://HOST:PORT/fapi/v1/… and /fapi/v3/…, and a demo account (V1 HMAC and V3 \
+            agent signatures) that paper-trades against the simulated book.
             """
     )
 
@@ -26,6 +27,15 @@ struct SimCommand: AsyncParsableCommand {
 
     @Option(help: "Order-flow actions per second across all symbols.")
     var rate = 2_000
+
+    @Option(help: "Simulated trading before serving, so klines, tickers and trades have a past (90s, 30m, 2h; 0 disables).")
+    var warmup = "60m"
+
+    @Flag(name: .customLong("hedge-mode"), help: "Start the demo account in hedge mode (positionSide/dual true).")
+    var hedgeModeFlag = false
+
+    @Option(name: .customLong("request-weight-limit"), help: "REST request weight allowed per minute (Aster: 2400).")
+    var requestWeightLimit = 2_400
 
     @Option(name: .customLong("max-age"), help: "Close each connection at this age in seconds (Aster: 86400).")
     var maxAge: Double = 86_400
@@ -55,7 +65,21 @@ struct SimCommand: AsyncParsableCommand {
             help: "Write the demo account's credentials to FILE (mode 0600), for `--credentials FILE` of stream --user and account.")
     var credentialsFile: String?
 
+    /// `--warmup` in whole minutes.
+    var warmupMinutes: Int? {
+        let text = warmup.trimmingCharacters(in: .whitespaces).lowercased()
+        if text == "0" { return 0 }
+        let units: [(String, Double)] = [("s", 1.0 / 60), ("m", 1), ("h", 60), ("d", 1_440)]
+        guard let (suffix, factor) = units.first(where: { text.hasSuffix($0.0) }),
+              let value = Double(text.dropLast(suffix.count)), value >= 0 else { return nil }
+        return Int((value * factor).rounded(.up))
+    }
+
     func validate() throws {
+        guard let minutes = warmupMinutes, minutes <= 2_880 else {
+            throw ValidationError("--warmup takes a duration up to 2d: 90s, 30m, 2h, or 0.")
+        }
+        guard requestWeightLimit > 0 else { throw ValidationError("--request-weight-limit must be positive.") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535.") }
         guard maxAge > 0, dropEvery >= 0, garbageEvery >= 0, restDelayMs >= 0 else {
             throw ValidationError("fault settings must not be negative.")
@@ -84,8 +108,10 @@ struct SimCommand: AsyncParsableCommand {
         }
         var configuration = SimConfiguration(
             host: host, port: port, seed: seed, rate: rate, maxConnectionAge: .milliseconds(Int64(maxAge * 1000)),
-            dropEvery: dropEvery, garbageEvery: garbageEvery, listenKeyValidity: .milliseconds(Int64(listenKeyValidity * 1000)))
+            dropEvery: dropEvery, garbageEvery: garbageEvery, warmUpMinutes: warmupMinutes ?? 0,
+            listenKeyValidity: .milliseconds(Int64(listenKeyValidity * 1000)), requestWeightLimit: requestWeightLimit)
         configuration.tls = tls
+        configuration.hedgeMode = hedgeModeFlag
         let server = SimServer(configuration: configuration)
         if let credentialsFile {
             let text = "ASTER_API_KEY=\(SimAccount.demoAPIKey)\nASTER_API_SECRET=\(SimAccount.demoSecret)\n"
