@@ -86,6 +86,8 @@ enum FeedBench {
                 print("  (Python client unavailable: pip install websockets orjson)")
             }
         }
+        let floor = decodeFloor()
+        print("floor: the same frames decoded from memory (no socket), \(us(floor)) CPU per frame")
         guard soakSeconds > 0 else { return }
         print("\nSoak: 20k aggTrade frames/s for \(Int(soakSeconds)) s; resident memory of this process (MiB)")
         let url = "ws://127.0.0.1:\(port)/ws/btcusdt@aggTrade?rate=20000"
@@ -142,6 +144,24 @@ enum FeedBench {
                       p50: latencies.isEmpty ? 0 : Double(latencies[latencies.count / 2]),
                       p99: latencies.isEmpty ? 0 : Double(latencies[latencies.count * 99 / 100]), missed: missed,
                       cpuMicrosPerFrame: cpu * 1e6 / Double(max(frames, 1)))
+    }
+
+    /// CPU per frame to decode the feed's frames from memory: what the transport adds to it is
+    /// the rest of the client's cost.
+    static func decodeFloor(count: Int = 1_000_000) -> Double {
+        let frames = (0..<1_000).map { sent in
+            let price = 90_000 + Double(sent % 2_000) / 10
+            return #"{"e":"aggTrade","E":1764000000000,"s":"BTCUSDT","a":\#(sent),"p":"\#(String(format: "%.1f", price))","q":"0.\#(100 + sent % 900)","f":\#(sent * 2),"l":\#(sent * 2 + 1),"T":1764000000000,"m":\#(sent % 3 == 0)}"#
+        }
+        let decoder = EventDecoder()
+        var ids = 0
+        let start = cpuSeconds()
+        for i in 0..<count {
+            if case .aggregateTrade(let t) = (try? decoder.decode(frames[i % frames.count]))?.event { ids &+= Int(t.aggregateTradeId) }
+        }
+        let cpu = cpuSeconds() - start
+        if ids == 42 { print("") }
+        return cpu * 1e6 / Double(count)
     }
 
     static func ms(_ v: Double) -> String { String(format: "%.0f ms", v) }

@@ -12,16 +12,14 @@ final class EventHub: Sendable {
 
     init(defaultBufferLimit: Int) { self.defaultBufferLimit = defaultBufferLimit }
 
-    /// Hands a batch of events to every consumer, noting the latest state.
-    func deliver(_ events: [StreamEvent]) {
-        for case .state(let update) in events.reversed() {
-            latest.value = update
-            break
-        }
-        fanOut.deliver(events)
-    }
+    /// Hands a batch of events to every consumer (states go through ``state(_:)``).
+    func deliver(_ events: [StreamEvent]) { fanOut.deliver(events) }
 
-    func state(_ update: ConnectionUpdate) { deliver([.state(update)]) }
+    /// Hands a state change to every consumer, noting it as the latest.
+    func state(_ update: ConnectionUpdate) {
+        latest.value = update
+        fanOut.deliver([.state(update)])
+    }
 
     /// Whether anyone reads raw frames (so connections keep the text).
     var wantsRaw: Bool { raw.count > 0 }

@@ -100,6 +100,10 @@ public struct StreamConfiguration: Sendable {
     /// After sending its close frame, the client discards frames until the server's close for at
     /// most this long, then closes the socket.
     public var closeTimeout: Duration
+    /// A socket read's frames wait at most this long for more before going to the consumers
+    /// (256 go at once): one consumer wake-up for many frames at low rates. Zero: every read at
+    /// once.
+    public var deliveryInterval: Duration = .microseconds(500)
     /// Strings never to show in a reason or a log line (a listen key in the URL, say).
     public var redacting: [String] = []
     /// TLS settings for `wss://` (custom trust roots, client certificates); `nil` uses the
@@ -150,6 +154,7 @@ public struct StreamConfiguration: Sendable {
         ConnectionSettings(
             maxFrameSize: maxFrameSize, tls: tlsConfiguration, connectTimeout: connectTimeout, pingInterval: pingInterval,
             pingTimeout: pingTimeout, staleTimeout: staleTimeout, rolloverAfter: rolloverAfter, closeTimeout: closeTimeout,
+            deliveryInterval: deliveryInterval,
             counters: counters, logger: logger)
     }
 }

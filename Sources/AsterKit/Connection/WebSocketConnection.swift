@@ -61,6 +61,7 @@ struct ConnectionSettings: Sendable {
     var staleTimeout: Duration?
     var rolloverAfter: Duration?
     var closeTimeout: Duration
+    var deliveryInterval: Duration
     var counters: StreamCounters
     var logger: Logger
 }
@@ -367,6 +368,9 @@ final class FrameHandler: ChannelDuplexHandler {
     private var timer: RepeatedTask?
     private var rollover: Scheduled<Void>?
     private var context: ChannelHandlerContext?
+    private var batchFlags: (raw: Bool, hash: Bool)?
+    private var firstUnflushed: NIODeadline?
+    private var pendingFlush: Scheduled<Void>?
 
     init(connection: WebSocketConnection, settings: ConnectionSettings, callbacks: ConnectionCallbacks) {
         self.connection = connection
@@ -396,6 +400,8 @@ final class FrameHandler: ChannelDuplexHandler {
     }
 
     private func stopTimers() {
+        pendingFlush?.cancel()
+        pendingFlush = nil
         timer?.cancel()
         timer = nil
         rollover?.cancel()
@@ -481,15 +487,16 @@ final class FrameHandler: ChannelDuplexHandler {
     }
 
     private func receive(text data: ByteBuffer) {
-        lastData = .now()
         frames += 1
         bytes += data.readableBytes
-        connection.receivedFrames.store(true, ordering: .relaxed)
-        if callbacks.wantsRaw() {
+        // Asked once per batch, not per frame.
+        let flags = batchFlags ?? (raw: callbacks.wantsRaw(), hash: callbacks.hashing())
+        batchFlags = flags
+        if flags.raw {
             callbacks.raw(RawFrame(text: String(buffer: data), receivedAt: Int64(Date().timeIntervalSince1970 * 1000),
                                    connection: connection.id))
         }
-        let hash = callbacks.hashing() ? data.withUnsafeReadableBytes { raw in
+        let hash = flags.hash ? data.withUnsafeReadableBytes { raw in
             var hasher = Hasher()
             hasher.combine(bytes: raw)
             return hasher.finalize()
@@ -513,11 +520,37 @@ final class FrameHandler: ChannelDuplexHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        flush()
+        if frames > 0 {
+            lastData = .now()
+            connection.receivedFrames.store(true, ordering: .relaxed)
+        }
+        // A batch goes out at once when it is large or has waited `deliveryInterval`; otherwise
+        // it waits that long for more frames (one consumer wake-up for many frames at low rates).
+        let interval = settings.deliveryInterval
+        if batch.count >= 256 || interval == .zero {
+            flush()
+        } else if !batch.isEmpty {
+            let now = NIODeadline.now()
+            let first = firstUnflushed ?? now
+            firstUnflushed = first
+            let due = first + .nanoseconds(interval.nanosecondsClamped)
+            if now >= due {
+                flush()
+            } else if pendingFlush == nil {
+                let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+                pendingFlush = context.eventLoop.scheduleTask(deadline: due) { bound.value.flush() }
+            }
+        } else {
+            flush()
+        }
         context.fireChannelReadComplete()
     }
 
     private func flush() {
+        pendingFlush?.cancel()
+        pendingFlush = nil
+        firstUnflushed = nil
+        batchFlags = nil
         if frames > 0 || decodeErrors > 0 {
             settings.counters.add(frames: frames, bytes: bytes, decodeErrors: decodeErrors, at: .now)
             frames = 0
