@@ -16,7 +16,6 @@ final class Shard: Sendable {
     private let state: Mutex<State>
     /// Whether frames must carry hashes (an overlap or its tail is under way).
     private let hashing = Atomic<Bool>(false)
-    private let limiter = Locked(RateLimiter())
 
     /// Where the shard connects.
     enum Target: Sendable {
@@ -416,10 +415,9 @@ final class Shard: Sendable {
     }
 
     private func send(_ request: LiveRequest, on connection: WebSocketConnection) async throws -> SubscriptionReply {
-        let at = limiter.withLock { $0.reserve(now: .now) }
         let sentAt = ContinuousClock.now
-        let reply = try await connection.request(request, at: at, timeout: configuration.requestTimeout)
-        hub.counters.roundTrip(ContinuousClock.now - max(sentAt, at))
+        let reply = try await connection.request(request, timeout: configuration.requestTimeout)
+        hub.counters.roundTrip(ContinuousClock.now - sentAt)
         return reply
     }
 
@@ -427,23 +425,6 @@ final class Shard: Sendable {
 
     private func report(_ id: ConnectionID, _ state: ConnectionState) {
         hub.state(ConnectionUpdate(connection: id, state: state, streams: streams.map(\.name)))
-    }
-}
-
-/// The spec's limit of 10 incoming messages a second per connection, kept over a window a little
-/// longer than a second so network jitter can never make the server count 11 in one second.
-struct RateLimiter: Sendable {
-    static let maxMessages = 10
-    static let window = Duration.milliseconds(1_250)
-    private var sent: [ContinuousClock.Instant] = []
-
-    /// The instant the next message may go out (never earlier than the previous one's); recorded.
-    mutating func reserve(now: ContinuousClock.Instant) -> ContinuousClock.Instant {
-        sent.removeAll { now - $0 >= Self.window && $0 <= now }
-        var at = max(now, sent.last ?? now)
-        if sent.count >= Self.maxMessages { at = max(at, sent[sent.count - Self.maxMessages] + Self.window) }
-        sent.append(at)
-        return at
     }
 }
 

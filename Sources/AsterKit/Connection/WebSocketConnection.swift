@@ -1,3 +1,4 @@
+import DequeModule
 import Foundation
 import Logging
 import NIOCore
@@ -132,10 +133,14 @@ final class WebSocketConnection: Sendable {
     let wentStale = Atomic<Bool>(false)
     private let closeTimeout: Duration
 
+    /// Outbound requests waiting for the rate limit, confined to the channel's event loop.
+    private let outbound: NIOLoopBoundBox<OutboundQueue>
+
     private init(id: ConnectionID, channel: any Channel, closeTimeout: Duration) {
         self.id = id
         self.channel = channel
         self.closeTimeout = closeTimeout
+        self.outbound = NIOLoopBoundBox.makeBoxSendingValue(OutboundQueue(channel: channel), eventLoop: channel.eventLoop)
     }
 
     /// Opens a connection; returns once the websocket handshake is complete.
@@ -223,24 +228,21 @@ final class WebSocketConnection: Sendable {
     // MARK: Requests
 
     /// Writes `request` at `deadline` and waits for its reply (or `timeout` after sending).
-    func request(_ request: LiveRequest, at deadline: ContinuousClock.Instant, timeout: Duration) async throws
-        -> SubscriptionReply
-    {
-        let channel = self.channel
+    /// Queues `request` (sent in order, never more than the spec's 10 a second, counted when
+    /// actually written) and waits for its reply, or `timeout` after it went out.
+    func request(_ request: LiveRequest, timeout: Duration) async throws -> SubscriptionReply {
         let id = request.id
-        let delay = max(.zero, deadline - .now)
+        let outbound = self.outbound
         return try await withCheckedThrowingContinuation { continuation in
             pending.withLock { $0[id] = continuation }
             let text = request.jsonText
-            channel.eventLoop.scheduleTask(in: .nanoseconds(delay.nanosecondsClamped)) {
-                var buffer = channel.allocator.buffer(capacity: text.utf8.count)
-                buffer.writeString(text)
-                let frame = WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: buffer)
-                channel.writeAndFlush(frame).whenFailure { [weak self] _ in
-                    self?.fail(id, LiveRequestError.notConnected)
-                }
-                channel.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanosecondsClamped)) { [weak self] in
-                    self?.fail(id, LiveRequestError.timeout(id: id))
+            outbound.eventLoop.execute {
+                outbound.value.enqueue(text) { [weak self] written in
+                    guard let self else { return }
+                    guard written else { return self.fail(id, LiveRequestError.notConnected) }
+                    outbound.eventLoop.scheduleTask(in: .nanoseconds(timeout.nanosecondsClamped)) { [weak self] in
+                        self?.fail(id, LiveRequestError.timeout(id: id))
+                    }
                 }
             }
         }
@@ -593,5 +595,52 @@ final class Locked<Value: Sendable>: Sendable {
     var value: Value {
         get { mutex.withLock { $0 } }
         set { mutex.withLock { $0 = newValue } }
+    }
+}
+
+/// Text frames to send, in order, within the spec's limit of 10 incoming messages a second per
+/// connection (kept over 1.25 s, so network jitter can never make the server count 11 in one of
+/// its seconds). The limit counts the moments frames are actually written, on the event loop.
+final class OutboundQueue {
+    static let maxMessages = 10
+    static let window = TimeAmount.milliseconds(1_250)
+    private let channel: any Channel
+    private var waiting: Deque<(text: String, written: (Bool) -> Void)> = []
+    private var sent: Deque<NIODeadline> = []
+    private var scheduled: Scheduled<Void>?
+
+    init(channel: any Channel) { self.channel = channel }
+
+    /// Queues a frame; `written` says whether it went out.
+    func enqueue(_ text: String, written: @escaping (Bool) -> Void) {
+        waiting.append((text, written))
+        drain()
+    }
+
+    private func drain() {
+        while let next = waiting.first {
+            let now = NIODeadline.now()
+            while let first = sent.first, now - first >= Self.window { sent.removeFirst() }
+            if sent.count >= Self.maxMessages {
+                if scheduled == nil {
+                    let due = sent[sent.count - Self.maxMessages] + Self.window
+                    let channel = self.channel
+                    scheduled = channel.eventLoop.scheduleTask(deadline: due) { [weak self] in
+                        self?.scheduled = nil
+                        self?.drain()
+                    }
+                }
+                return
+            }
+            waiting.removeFirst()
+            sent.append(now)
+            var buffer = channel.allocator.buffer(capacity: next.text.utf8.count)
+            buffer.writeString(next.text)
+            let frame = WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: buffer)
+            let promise = channel.eventLoop.makePromise(of: Void.self)
+            channel.writeAndFlush(frame, promise: promise)
+            let written = next.written
+            promise.futureResult.whenComplete { written((try? $0.get()) != nil) }
+        }
     }
 }
