@@ -54,6 +54,43 @@ struct OrderBookManagerTests {
         }
     }
 
+    @Test("200 books syncing at once keep under the spec's 2,400 weight a minute, and all become live",
+          .timeLimit(.minutes(4)))
+    func weightBudget() async throws {
+        let symbols = (0..<200).map {
+            SimSymbol(name: "S\($0)USDT", startPrice: ExactDecimal(100 + $0), tickSize: ExactDecimal(mantissa: 1, scale: 2),
+                      lotSize: ExactDecimal(mantissa: 1, scale: 1))
+        }
+        try await withSimulator(SimConfiguration(seed: 83, rate: 20_000, symbols: symbols)) { _, port in
+            let rest = RESTClient(baseURL: "http://127.0.0.1:\(port)")
+            let names = symbols.map(\.name)
+            // 1000-level snapshots weigh 20 each: 200 of them (4,000) cannot all go in one minute.
+            let manager = OrderBookManager(symbols: names, rest: rest, weightPerMinute: 2_300)
+            let client = StreamClient(base: "ws://127.0.0.1:\(port)", streams: OrderBookManager.streams(symbols: names))
+            let events = client.events(bufferLimit: 1_000_000)
+            let peak = Collected<Int>()
+            try await withRunning(client) {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await manager.run(events) }
+                    group.addTask {
+                        while !Task.isCancelled {
+                            if let used = rest.usedWeight?.byInterval["1m"] { peak.append(used) }
+                            try await Task.sleep(for: .milliseconds(50))
+                        }
+                    }
+                    try await waitUntil(timeout: .seconds(200)) {
+                        var live = 0
+                        for name in names where await manager.status(name)?.state == .live { live += 1 }
+                        return live == names.count
+                    }
+                    group.cancelAll()
+                }
+            }
+            let most = peak.all.max() ?? 0
+            #expect(most > 0 && most <= 2_400, "the server counted \(most) weight in a minute")
+        }
+    }
+
     @Test("failing snapshot fetches back off, and stop with the client")
     func failingSnapshotsStop() async throws {
         try await withSimulator(SimConfiguration(seed: 82, rate: 5_000)) { server, port in
