@@ -1,6 +1,8 @@
 import AsterKit
 import AsterSim
 import Foundation
+import Hummingbird
+import Logging
 import Testing
 
 @Suite("Order book manager: re-bridging, per-connection resync, stopping", .serialized, .timeLimit(.minutes(3)))
@@ -88,6 +90,63 @@ struct OrderBookManagerTests {
             }
             let most = peak.all.max() ?? 0
             #expect(most > 0 && most <= 2_400, "the server counted \(most) weight in a minute")
+        }
+    }
+
+    @Test("an older snapshot answer never overwrites a newer book")
+    func generations() async throws {
+        // Depth requests: the first answered at once, the second slowly with an old snapshot, the
+        // third at once with a newer one.
+        let served = Collected<Int>()
+        let router = Router()
+        router.get("/fapi/v1/depth") { _, _ -> Response in
+            served.append(1)
+            let n = served.count
+            if n == 2 { try await Task.sleep(for: .milliseconds(1_500)) }
+            let id = [1: 100, 2: 300][n] ?? 500
+            let body = #"{"lastUpdateId":\#(id),"E":1,"T":1,"bids":[["\#(n).00","1"]],"asks":[["9\#(n).00","1"]]}"#
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+        }
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "test")
+        logger.logLevel = .error
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
+            var it = ports.makeAsyncIterator()
+            let port = try #require(await it.next())
+            let manager = OrderBookManager(symbols: ["BTCUSDT"], rest: RESTClient(baseURL: "http://127.0.0.1:\(port)"))
+            let (events, feed) = AsyncStream.makeStream(of: StreamEvent.self)
+            group.addTask { await manager.run(events) }
+            let shard0 = ConnectionUpdate(connection: ConnectionID(shard: 0, generation: 1), state: .connected,
+                                          streams: OrderBookManager.streams(symbols: ["BTCUSDT"]).map(\.name))
+            func diff(_ U: Int64, _ u: Int64, _ pu: Int64) -> StreamEvent {
+                .message(StreamMessage(stream: "btcusdt@depth@100ms", event: .depth(self.diff(U, u, pu))))
+            }
+            func connected(_ generation: Int) -> StreamEvent {
+                var update = shard0
+                update.connection.generation = generation
+                return .state(update)
+            }
+            feed.yield(connected(1))
+            feed.yield(diff(90, 105, 89))            // snapshot 1, at once: live at 105
+            try await waitUntil { await manager.status("BTCUSDT")?.state == .live }
+            feed.yield(connected(2))                 // a reconnect: the book starts over…
+            feed.yield(diff(290, 310, 289))          // …and asks for snapshot 2 (slow)
+            try await waitUntil { served.count == 2 }
+            feed.yield(connected(3))                 // another reconnect while 2 is in flight
+            feed.yield(diff(495, 505, 494))          // snapshot 3, at once: live at 505
+            try await waitUntil { await manager.book("BTCUSDT")?.lastUpdateId == 505 }
+            try await Task.sleep(for: .milliseconds(2_000))   // snapshot 2 has come back by now
+            #expect(served.count == 3)
+            #expect(await manager.book("BTCUSDT")?.lastUpdateId == 505, "the older answer was ignored")
+            #expect(await manager.book("BTCUSDT")?.bids.levels.first?.price == ExactDecimal(3))
+            #expect(await manager.status("BTCUSDT")?.state == .live)
+            #expect(await manager.status("BTCUSDT")?.snapshots == 2)
+            feed.finish()
+            group.cancelAll()
         }
     }
 
