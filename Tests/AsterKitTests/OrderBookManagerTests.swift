@@ -150,6 +150,26 @@ struct OrderBookManagerTests {
         }
     }
 
+    @Test("rollovers resync no book: nothing was lost")
+    func rolloversKeepBooks() async throws {
+        try await withSimulator(SimConfiguration(seed: 84, rate: 5_000)) { _, port in
+            let manager = OrderBookManager(symbols: ["BTCUSDT"], rest: RESTClient(baseURL: "http://127.0.0.1:\(port)"))
+            let client = StreamClient(base: "ws://127.0.0.1:\(port)", streams: OrderBookManager.streams(symbols: ["BTCUSDT"]),
+                                      configuration: StreamConfiguration(rolloverAfter: .seconds(1)))
+            let events = client.events()
+            try await withRunning(client) {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await manager.run(events) }
+                    try await waitUntil(timeout: .seconds(30)) { client.statistics.rollovers >= 3 }
+                    #expect(await manager.status("BTCUSDT")?.state == .live)
+                    #expect(await manager.status("BTCUSDT")?.resyncs == 0)
+                    #expect(await manager.status("BTCUSDT")?.snapshots == 1)
+                    group.cancelAll()
+                }
+            }
+        }
+    }
+
     @Test("failing snapshot fetches back off, and stop with the client")
     func failingSnapshotsStop() async throws {
         try await withSimulator(SimConfiguration(seed: 82, rate: 5_000)) { server, port in

@@ -216,7 +216,8 @@ final class Shard: Sendable {
                 }
             }
         case .successorOpened(let next):
-            report(next.id, .connected)
+            // No `connected` state: nothing was lost, so consumers (books) must not start over;
+            // `rolledOver` says when the successor takes charge.
             group.addTask { await self.reconcile(next) }
             group.addTask {
                 let reason = await next.waitClosed()
