@@ -28,13 +28,14 @@ struct ClientLifecycleTests {
             let client = StreamClient(base: "ws://127.0.0.1:\(port)", streams: streams, maxStreamsPerConnection: 2)
             #expect(client.connectionCount == 3)
             let trades = client.aggregateTrades()
-            let consumer = Task { var n = 0; for await _ in trades { n += 1 }; return n }
+            let seen = Collected<Int64>()
+            let consumer = Task { for await t in trades { seen.append(t.aggregateTradeId) } }
             try await withRunning(client) {
-                try await waitUntil { server.openConnections == 3 }
+                try await waitUntil { server.openConnections == 3 && seen.count > 0 }
             }
             // run() has returned: every connection is closed, and the consumer's feed has ended.
             try await waitUntil(timeout: .seconds(3)) { server.openConnections == 0 }
-            #expect(await consumer.value > 0)
+            await consumer.value
 
             // The same client type in a ServiceGroup, stopped by a graceful shutdown.
             let second = StreamClient(base: "ws://127.0.0.1:\(port)", streams: streams, maxStreamsPerConnection: 2)
