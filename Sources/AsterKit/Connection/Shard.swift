@@ -66,9 +66,6 @@ final class Shard: Sendable {
     /// The streams the shard should carry.
     var streams: [StreamName] { state.withLock { $0.desired } }
 
-    /// Whether a connection is open.
-    var isConnected: Bool { state.withLock { $0.primary != nil } }
-
     // MARK: Running
 
     /// Connects, reconnects and rolls over until cancelled (or, without reconnects, until the

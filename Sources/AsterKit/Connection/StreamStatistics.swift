@@ -63,7 +63,6 @@ public final class StreamCounters: Sendable {
     func stale() { state.withLock { $0.staleDisconnects += 1 } }
     func rollover() { state.withLock { $0.rollovers += 1 } }
     func decodeError() { state.withLock { $0.decodeErrors += 1 } }
-    func dropped() { state.withLock { $0.dropped += 1 } }
     func reconnect() { state.withLock { $0.reconnects += 1 } }
     func roundTrip(_ d: Duration) { state.withLock { $0.roundTrip = d } }
 }
