@@ -76,37 +76,6 @@ public struct OpenOrder: Sendable, Hashable {
     public var updateTime: Int64
 }
 
-/// Reads typed fields out of a `JSONSerialization` object, decimals from their strings.
-struct JSONFields {
-    let object: [String: Any]
-    let path: String
-
-    func string(_ key: String) throws(RESTError) -> String {
-        guard let v = object[key] as? String else { throw missing(key) }
-        return v
-    }
-
-    func decimal(_ key: String) throws(RESTError) -> ExactDecimal {
-        if let text = object[key] as? String, let d = ExactDecimal(text) { return d }
-        if let n = object[key] as? NSNumber, let d = ExactDecimal(n.stringValue) { return d }
-        throw missing(key)
-    }
-
-    func decimal(_ key: String, default value: ExactDecimal) -> ExactDecimal { (try? decimal(key)) ?? value }
-
-    func int(_ key: String) throws(RESTError) -> Int64 {
-        if let n = object[key] as? NSNumber { return n.int64Value }
-        if let text = object[key] as? String, let n = Int64(text) { return n }
-        throw missing(key)
-    }
-
-    func bool(_ key: String) -> Bool { (object[key] as? NSNumber)?.boolValue ?? false }
-
-    private func missing(_ key: String) -> RESTError {
-        RESTError(kind: .invalidResponse("missing or malformed \"\(key)\""), path: path)
-    }
-}
-
 extension AccountInformation {
     init(_ object: [String: Any], path: String) throws(RESTError) {
         let f = JSONFields(object: object, path: path)
