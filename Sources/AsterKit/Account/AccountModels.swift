@@ -80,39 +80,48 @@ extension AccountInformation {
     init(_ object: [String: Any], path: String) throws(RESTError) {
         let f = JSONFields(object: object, path: path)
         var assets: [AssetBalance] = []
-        for a in object["assets"] as? [[String: Any]] ?? [] {
+        for a in try f.objects("assets") {
             let g = JSONFields(object: a, path: path)
             assets.append(AssetBalance(
                 asset: try g.string("asset"), walletBalance: try g.decimal("walletBalance"),
-                unrealizedProfit: g.decimal("unrealizedProfit", default: .zero), marginBalance: try? g.decimal("marginBalance"),
-                availableBalance: try? g.decimal("availableBalance"), crossWalletBalance: try? g.decimal("crossWalletBalance"),
-                updateTime: (try? g.int("updateTime")) ?? 0))
+                unrealizedProfit: try g.decimal("unrealizedProfit"), marginBalance: try g.decimal("marginBalance"),
+                availableBalance: try g.decimal("availableBalance"), crossWalletBalance: try g.decimal("crossWalletBalance"),
+                updateTime: try g.int("updateTime")))
         }
         var positions: [PositionInfo] = []
-        for p in object["positions"] as? [[String: Any]] ?? [] {
+        for p in try f.objects("positions") {
             let g = JSONFields(object: p, path: path)
             positions.append(PositionInfo(
                 symbol: try g.string("symbol"), positionAmount: try g.decimal("positionAmt"),
-                entryPrice: g.decimal("entryPrice", default: .zero), unrealizedProfit: g.decimal("unrealizedProfit", default: .zero),
-                leverage: Int((try? g.int("leverage")) ?? 0), isolated: g.bool("isolated"),
-                positionSide: PositionSide(wire: (try? g.string("positionSide")) ?? "BOTH"), updateTime: (try? g.int("updateTime")) ?? 0,
-                maintenanceMargin: g.decimal("maintMargin", default: .zero)))
+                entryPrice: try g.decimal("entryPrice"), unrealizedProfit: try g.decimal("unrealizedProfit"),
+                leverage: Int(try g.int("leverage")), isolated: try g.bool("isolated"),
+                positionSide: try g.positionSide("positionSide"), updateTime: try g.int("updateTime"),
+                maintenanceMargin: try g.decimal("maintMargin")))
         }
-        self.init(updateTime: (try? f.int("updateTime")) ?? 0, totalWalletBalance: try f.decimal("totalWalletBalance"),
-                  totalUnrealizedProfit: f.decimal("totalUnrealizedProfit", default: .zero),
-                  totalMarginBalance: f.decimal("totalMarginBalance", default: .zero),
-                  availableBalance: f.decimal("availableBalance", default: .zero), assets: assets, positions: positions)
+        self.init(updateTime: try f.int("updateTime"), totalWalletBalance: try f.decimal("totalWalletBalance"),
+                  totalUnrealizedProfit: try f.decimal("totalUnrealizedProfit"),
+                  totalMarginBalance: try f.decimal("totalMarginBalance"),
+                  availableBalance: try f.decimal("availableBalance"), assets: assets, positions: positions)
     }
 }
 
 extension OpenOrder {
     init(_ object: [String: Any], path: String) throws(RESTError) {
         let f = JSONFields(object: object, path: path)
-        self.init(orderId: try f.int("orderId"), clientOrderId: (try? f.string("clientOrderId")) ?? "", symbol: try f.string("symbol"),
+        self.init(orderId: try f.int("orderId"), clientOrderId: try f.string("clientOrderId"), symbol: try f.string("symbol"),
                   side: Side(wire: try f.string("side")), type: OrderType(wire: try f.string("type")),
-                  status: OrderStatus(wire: try f.string("status")), timeInForce: TimeInForce(wire: (try? f.string("timeInForce")) ?? "GTC"),
+                  status: OrderStatus(wire: try f.string("status")), timeInForce: TimeInForce(wire: try f.string("timeInForce")),
                   price: try f.decimal("price"), originalQuantity: try f.decimal("origQty"),
-                  executedQuantity: f.decimal("executedQty", default: .zero), averagePrice: f.decimal("avgPrice", default: .zero),
-                  time: (try? f.int("time")) ?? 0, updateTime: (try? f.int("updateTime")) ?? 0)
+                  executedQuantity: try f.decimal("executedQty"), averagePrice: try f.decimal("avgPrice"),
+                  time: try f.int("time"), updateTime: try f.int("updateTime"))
+    }
+}
+
+extension JSONFields {
+    /// `BOTH`, `LONG` or `SHORT`; anything else is malformed.
+    func positionSide(_ key: String) throws(RESTError) -> PositionSide {
+        let text = try string(key)
+        guard ["BOTH", "LONG", "SHORT"].contains(text) else { throw malformed(key) }
+        return PositionSide(wire: text)
     }
 }
