@@ -68,12 +68,12 @@ enum FeedBench {
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
-    static func run(seconds: Double, soakSeconds: Double) async throws {
+    static func run(seconds: Double, soakSeconds: Double, rates: [Int] = [10_000, 50_000, 150_000]) async throws {
         let (process, port) = try startServer()
         defer { process.terminate() }
         print("\nFeed benchmark: aggTrade frames at an exact offered rate from a server in its own process")
         print("offered | client | frames/s | latency p50 | p99 | CPU per frame | missed")
-        for rate in [10_000, 50_000, 150_000] {
+        for rate in rates {
             let url = "ws://127.0.0.1:\(port)/ws/btcusdt@aggTrade?rate=\(rate)"
             let swift = try await asterKit(url: url, seconds: seconds)
             print("\(format(Double(rate)))/s | AsterKit StreamClient | \(format(swift.framesPerSecond)) | \(ms(swift.p50)) | \(ms(swift.p99)) | \(us(swift.cpuMicrosPerFrame)) | \(swift.missed)")
@@ -113,8 +113,10 @@ enum FeedBench {
         print(growth <= 5 ? "memory flat (≤ 5 MiB growth after warm-up)" : "MEMORY GREW by \(growth) MiB")
     }
 
-    static func asterKit(url: String, seconds: Double) async throws -> Result {
-        let client = StreamClient(url: url, configuration: StreamConfiguration(bufferLimit: 1_000_000))
+    static func asterKit(url: String, seconds: Double, deliveryInterval: Duration? = nil) async throws -> Result {
+        var configuration = StreamConfiguration(bufferLimit: 1_000_000)
+        if let deliveryInterval { configuration.deliveryInterval = deliveryInterval }
+        let client = StreamClient(url: url, configuration: configuration)
         let trades = client.aggregateTrades()
         return try await running(client) { try await measure(trades, seconds: seconds) }
     }

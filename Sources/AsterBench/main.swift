@@ -111,19 +111,38 @@ if let i = CommandLine.arguments.firstIndex(of: "--seconds"), i + 1 < CommandLin
    let s = Double(CommandLine.arguments[i + 1]), s > 0 { seconds = s }
 
 let mode = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("--") && Double($0) == nil } ?? "all"
-guard ["all", "decode", "book", "stream", "feed", "feed-server"].contains(mode) else {
-    print("usage: aster-bench [decode|book|stream|feed|all] [--seconds S] [--soak-seconds S]")
+guard ["all", "decode", "book", "stream", "feed", "feed-server", "feed-client"].contains(mode) else {
+    print("usage: aster-bench [decode|book|stream|feed|all] [--seconds S] [--soak-seconds S] [--rates R1,R2,…]")
+    print("       aster-bench feed-server            (prints PORT n; serves /ws/x?rate=N)")
+    print("       aster-bench feed-client URL [--seconds S]   (the AsterKit client alone, for profiling)")
     exit(64)
 }
 if mode == "feed-server" {
     try await FeedBench.serve()
     exit(0)
 }
+if mode == "feed-client" {
+    guard let url = CommandLine.arguments.first(where: { $0.hasPrefix("ws://") }) else {
+        print("usage: aster-bench feed-client ws://127.0.0.1:PORT/ws/btcusdt@aggTrade?rate=N [--seconds S]")
+        exit(64)
+    }
+    var interval: Duration?
+    if let i = CommandLine.arguments.firstIndex(of: "--delivery-us"), i + 1 < CommandLine.arguments.count,
+       let us = Int(CommandLine.arguments[i + 1]) { interval = .microseconds(us) }
+    let r = try await FeedBench.asterKit(url: url, seconds: seconds, deliveryInterval: interval)
+    print("\(format(r.framesPerSecond)) frames/s | p50 \(FeedBench.ms(r.p50)) | p99 \(FeedBench.ms(r.p99)) | CPU \(FeedBench.us(r.cpuMicrosPerFrame)) per frame | missed \(r.missed)")
+    exit(0)
+}
 if mode == "feed" {
     var soak = 300.0
     if let i = CommandLine.arguments.firstIndex(of: "--soak-seconds"), i + 1 < CommandLine.arguments.count,
        let s = Double(CommandLine.arguments[i + 1]), s >= 0 { soak = s }
-    try await FeedBench.run(seconds: max(seconds, 3), soakSeconds: soak)
+    var rates = [10_000, 50_000, 150_000]
+    if let i = CommandLine.arguments.firstIndex(of: "--rates"), i + 1 < CommandLine.arguments.count {
+        let parsed = CommandLine.arguments[i + 1].split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
+        if !parsed.isEmpty { rates = parsed }
+    }
+    try await FeedBench.run(seconds: max(seconds, 3), soakSeconds: soak, rates: rates)
     exit(0)
 }
 if mode == "book" {
