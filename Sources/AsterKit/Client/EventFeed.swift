@@ -9,15 +9,18 @@ import Synchronization
 /// the client's `statistics`). The socket reader never waits for a consumer, so a slow consumer
 /// only ever loses its own oldest elements: it never delays the other consumers or the
 /// connection. Elements arrive in batches (everything one socket read produced): the consumer
-/// crosses one async boundary per batch, not per element. Iteration ends when the client's
-/// `run()` returns or the consumer's task is cancelled.
+/// crosses one async boundary per batch, not per element, and is woken only when it waits for
+/// more (a consumer still busy with the last batch finds the next one waiting). Iteration ends
+/// when the client's `run()` returns or the consumer's task is cancelled.
 ///
 /// ```swift
 /// for await trade in client.aggregateTrades(bufferLimit: 1_000) { print(trade.price) }
 /// ```
 public struct EventFeed<Element: Sendable>: AsyncSequence, Sendable {
     public typealias Failure = Never
-    let buffer: FeedBuffer<Element>
+    @usableFromInline let buffer: FeedBuffer<Element>
+
+    init(buffer: FeedBuffer<Element>) { self.buffer = buffer }
 
     /// Elements this consumer lost because its buffer was full.
     public var dropped: Int { buffer.dropped }
@@ -25,6 +28,7 @@ public struct EventFeed<Element: Sendable>: AsyncSequence, Sendable {
     public func makeAsyncIterator() -> Iterator { Iterator(buffer: buffer, owner: Owner(buffer: buffer)) }
 
     /// Ends the feed when the last copy of its iterator goes away (a consumer that stops early).
+    @usableFromInline
     final class Owner: Sendable {
         let buffer: FeedBuffer<Element>
         init(buffer: FeedBuffer<Element>) { self.buffer = buffer }
@@ -32,33 +36,58 @@ public struct EventFeed<Element: Sendable>: AsyncSequence, Sendable {
     }
 
     /// Takes a whole batch from the shared buffer, then hands it out element by element.
+    ///
+    /// Inlinable, so the per-element part is specialised for `Element` in the consumer's module.
     public struct Iterator: AsyncIteratorProtocol {
-        let buffer: FeedBuffer<Element>
-        let owner: Owner
-        var local: Deque<Element> = []
+        @usableFromInline let buffer: FeedBuffer<Element>
+        @usableFromInline let owner: Owner
+        /// The batch being handed out; its storage goes back to the buffer for the next batch.
+        @usableFromInline var local: Deque<Element> = []
 
+        init(buffer: FeedBuffer<Element>, owner: Owner) {
+            self.buffer = buffer
+            self.owner = owner
+        }
+
+        @inlinable
         public mutating func next() async -> Element? {
             if let element = local.popFirst() { return element }
-            guard let batch = await buffer.take() else { return nil }
-            local = batch
+            guard await buffer.take(into: &local, isolation: nil) else { return nil }
             return local.popFirst()
         }
 
+        @inlinable
         public mutating func next(isolation actor: isolated (any Actor)?) async -> Element? {
             if let element = local.popFirst() { return element }
-            guard let batch = await buffer.take() else { return nil }
-            local = batch
+            guard await buffer.take(into: &local, isolation: actor) else { return nil }
             return local.popFirst()
         }
     }
 }
 
-/// The bounded, drop-oldest buffer behind one ``EventFeed``: producers append whole batches
-/// under one lock; the single consumer takes everything waiting at once.
+/// Where a feed's collector puts the elements it takes out of a batch of events (see
+/// ``EventFeeds/feed(bufferLimit:collecting:)``).
+public struct FeedSink<Element: Sendable>: Sendable {
+    var items: Deque<Element> = []
+
+    /// Appends one element for the consumer.
+    public mutating func append(_ element: Element) { items.append(element) }
+
+    /// Appends elements for the consumer, in order.
+    public mutating func append<S: Sequence>(contentsOf elements: S) where S.Element == Element {
+        items.append(contentsOf: elements)
+    }
+}
+
+/// The bounded, drop-oldest buffer behind one ``EventFeed``: producers collect whole batches into
+/// it under one lock; the single consumer takes everything waiting at once, swapping in the empty
+/// storage of the batch it has finished (so steady-state delivery allocates nothing).
+@usableFromInline
 final class FeedBuffer<Element: Sendable>: Sendable {
     private struct State {
-        var items: Deque<Element> = []
-        var waiter: CheckedContinuation<Deque<Element>?, Never>?
+        var sink = FeedSink<Element>()
+        /// The consumer, suspended until elements arrive or the feed ends.
+        var waiter: UnsafeContinuation<Void, Never>?
         var finished = false
         var dropped = 0
     }
@@ -79,56 +108,68 @@ final class FeedBuffer<Element: Sendable>: Sendable {
     var dropped: Int { state.withLock { $0.dropped } }
 
     /// Whether more than half the buffer waits for the consumer.
-    var isBacklogged: Bool { state.withLock { !$0.finished && $0.items.count > limit / 2 } }
+    var isBacklogged: Bool { state.withLock { !$0.finished && $0.sink.items.count > limit / 2 } }
 
-    /// Appends elements, dropping the oldest beyond the limit; wakes the consumer.
-    func append<S: Sequence>(contentsOf elements: S) where S.Element == Element {
+    /// Lets `collect` append what it takes out of `batch`, dropping the oldest beyond the limit;
+    /// wakes the consumer if it waits and anything was added.
+    func append<Batch: Sendable>(_ batch: Batch, collecting collect: @Sendable (Batch, inout FeedSink<Element>) -> Void) {
         var lost = 0
-        let resume: (CheckedContinuation<Deque<Element>?, Never>, Deque<Element>)? = state.withLock { s in
+        let waiter: UnsafeContinuation<Void, Never>? = state.withLock { s in
             guard !s.finished else { return nil }
-            s.items.append(contentsOf: elements)
-            if s.items.count > limit {
-                lost = s.items.count - limit
-                s.items.removeFirst(lost)
+            let before = s.sink.items.count
+            collect(batch, &s.sink)
+            let count = s.sink.items.count
+            guard count != before else { return nil }
+            if count > limit {
+                lost = count - limit
+                s.sink.items.removeFirst(lost)
                 s.dropped += lost
             }
-            guard let waiter = s.waiter, !s.items.isEmpty else { return nil }
-            s.waiter = nil
-            defer { s.items = [] }
-            return (waiter, s.items)
+            defer { s.waiter = nil }
+            return s.waiter
         }
         if lost > 0 { onDrop(lost) }
-        if let (waiter, items) = resume { waiter.resume(returning: items) }
+        waiter?.resume()
     }
 
-    /// Everything waiting, or `nil` once finished and drained (or cancelled).
-    func take() async -> Deque<Element>? {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Deque<Element>?, Never>) in
-                let ready: Deque<Element>?? = state.withLock { s in
-                    if !s.items.isEmpty {
-                        defer { s.items = [] }
-                        return .some(s.items)
-                    }
-                    if s.finished || Task.isCancelled { return .some(nil) }
-                    s.waiter = continuation
-                    return .none
+    /// Moves everything waiting into `local` (which must be empty; its storage is kept for the
+    /// next batch), waiting until something arrives. `false` once finished and drained (or
+    /// cancelled).
+    @usableFromInline
+    func take(into local: inout Deque<Element>, isolation: isolated (any Actor)?) async -> Bool {
+        while true {
+            let ready: Bool? = state.withLock { s in
+                if !s.sink.items.isEmpty {
+                    swap(&local, &s.sink.items)
+                    return true
                 }
-                if let ready { continuation.resume(returning: ready) }
+                if s.finished || Task.isCancelled { return false }
+                return nil
             }
-        } onCancel: {
-            finish()
+            if let ready { return ready }
+            await withTaskCancellationHandler {
+                await withUnsafeContinuation(isolation: isolation) { (continuation: UnsafeContinuation<Void, Never>) in
+                    let now = state.withLock { s -> Bool in
+                        if !s.sink.items.isEmpty || s.finished || Task.isCancelled { return true }
+                        s.waiter = continuation
+                        return false
+                    }
+                    if now { continuation.resume() }
+                }
+            } onCancel: {
+                finish()
+            }
         }
     }
 
     /// Ends the feed: the consumer gets what is waiting, then `nil`.
     func finish() {
-        let waiter = state.withLock { s -> CheckedContinuation<Deque<Element>?, Never>? in
+        let waiter = state.withLock { s -> UnsafeContinuation<Void, Never>? in
             s.finished = true
             defer { s.waiter = nil }
             return s.waiter
         }
-        waiter?.resume(returning: nil)
+        waiter?.resume()
         onGone.withLock { f in
             defer { f = nil }
             return f
@@ -136,9 +177,9 @@ final class FeedBuffer<Element: Sendable>: Sendable {
     }
 }
 
-/// The registry of consumers. Each consumer is a closure that picks its kind out of a batch of
-/// events and appends the picked elements to its own buffer in one step. Called from the
-/// connections' event loops, registered from any thread.
+/// The registry of consumers. Each consumer is a closure that collects its kind out of a batch of
+/// events into its own buffer in one step. Called from the connections' event loops, registered
+/// from any thread.
 final class FanOut<Event: Sendable>: Sendable {
     struct Consumer: Sendable {
         let deliver: @Sendable ([Event]) -> Void
@@ -159,10 +200,10 @@ final class FanOut<Event: Sendable>: Sendable {
 
     var count: Int { state.withLock { $0.consumers.count } }
 
-    /// Registers a consumer of `Element`, picked out of each event by `pick`, which hands each
-    /// element (none, one, or several for the all-market arrays) to the sink it is given.
+    /// Registers a consumer of `Element`: `collect` takes the elements out of each batch of
+    /// events (none, one, or several per event) and appends them to the consumer's buffer.
     func feed<Element: Sendable>(
-        bufferLimit: Int, _ pick: @escaping @Sendable (Event, (Element) -> Void) -> Void
+        bufferLimit: Int, _ collect: @escaping @Sendable ([Event], inout FeedSink<Element>) -> Void
     ) -> EventFeed<Element> {
         let total = self
         let id: UInt64 = state.withLock { s in
@@ -173,11 +214,7 @@ final class FanOut<Event: Sendable>: Sendable {
             limit: bufferLimit, onDrop: { total.totalDropped.add($0, ordering: .relaxed) },
             onGone: { [weak self] in _ = self?.state.withLock { $0.consumers.removeValue(forKey: id) } })
         let consumer = Consumer(
-            deliver: { events in
-                var picked: [Element] = []
-                for event in events { pick(event) { picked.append($0) } }
-                if !picked.isEmpty { buffer.append(contentsOf: picked) }
-            },
+            deliver: { events in buffer.append(events, collecting: collect) },
             finish: { buffer.finish() },
             backlogged: { buffer.isBacklogged })
         let registered = state.withLock { s in

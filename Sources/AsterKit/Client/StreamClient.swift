@@ -151,9 +151,9 @@ public final class StreamClient: Service, EventFeeds {
     // MARK: Observing
 
     public func feed<Element: Sendable>(
-        bufferLimit: Int?, _ pick: @escaping @Sendable (StreamEvent, (Element) -> Void) -> Void
+        bufferLimit: Int?, collecting collect: @escaping @Sendable ([StreamEvent], inout FeedSink<Element>) -> Void
     ) -> EventFeed<Element> {
-        hub.makeFeed(bufferLimit: bufferLimit, pick)
+        hub.makeFeed(bufferLimit: bufferLimit, collect)
     }
 
     public func rawFrames(bufferLimit: Int? = nil) -> EventFeed<RawFrame> { hub.makeRawFeed(bufferLimit: bufferLimit) }

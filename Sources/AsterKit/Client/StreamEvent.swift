@@ -100,9 +100,11 @@ public struct StreamConfiguration: Sendable {
     /// After sending its close frame, the client discards frames until the server's close for at
     /// most this long, then closes the socket.
     public var closeTimeout: Duration
-    /// A socket read's frames wait at most this long for more before going to the consumers
-    /// (256 go at once): one consumer wake-up for many frames at low rates. Zero: every read at
-    /// once.
+    /// How long frames may wait to be read together when they arrive densely. Below about
+    /// 20,000 frames a second every socket read is decoded and delivered at once; above it a
+    /// connection reads its socket at most once per this interval, so each wake-up (of its event
+    /// loop and of the consumers) carries many frames and none waits longer than this. Zero:
+    /// always read at once.
     public var deliveryInterval: Duration = .microseconds(500)
     /// Strings never to show in a reason or a log line (a listen key in the URL, say).
     public var redacting: [String] = []

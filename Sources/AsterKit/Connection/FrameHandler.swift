@@ -2,9 +2,9 @@ import Foundation
 import NIOCore
 import NIOWebSocket
 
-/// Runs on the connection's event loop: decodes frames where they arrive, batches them per socket
-/// read, answers pings, sends its own pings, watches for silence and dead peers, and closes with
-/// the websocket handshake.
+/// Runs on the connection's event loop: joins fragmented messages, decodes frames where they
+/// arrive, batches them per socket read, answers pings, sends its own pings, watches for silence
+/// and dead peers, and closes with the websocket handshake.
 final class FrameHandler: ChannelDuplexHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundIn = WebSocketFrame
@@ -14,7 +14,11 @@ final class FrameHandler: ChannelDuplexHandler {
     private let settings: ConnectionSettings
     private let callbacks: ConnectionCallbacks
     private let decoder = EventDecoder()
-    private var batch: [ReceivedFrame] = []
+    private var batch = FrameBatch()
+    private var rawBatch: [RawFrame] = []
+    /// The opcode and data so far of a fragmented message.
+    private var fragmentOpcode: WebSocketOpcode?
+    private var fragments = ByteBuffer()
     private var frames = 0
     private var bytes = 0
     private var decodeErrors = 0
@@ -26,13 +30,16 @@ final class FrameHandler: ChannelDuplexHandler {
     private var rollover: Scheduled<Void>?
     private var context: ChannelHandlerContext?
     private var batchFlags: (raw: Bool, hash: Bool)?
-    private var firstUnflushed: NIODeadline?
-    private var pendingFlush: Scheduled<Void>?
+    private var pacer: ReadPacer
+    /// When the next socket read may start (paced reads), and the read waiting for it.
+    private var readAllowedAt: NIODeadline?
+    private var heldRead: Scheduled<Void>?
 
     init(connection: WebSocketConnection, settings: ConnectionSettings, callbacks: ConnectionCallbacks) {
         self.connection = connection
         self.settings = settings
         self.callbacks = callbacks
+        self.pacer = ReadPacer(interval: .nanoseconds(settings.deliveryInterval.nanosecondsClamped), now: .now())
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -57,8 +64,8 @@ final class FrameHandler: ChannelDuplexHandler {
     }
 
     private func stopTimers() {
-        pendingFlush?.cancel()
-        pendingFlush = nil
+        heldRead?.cancel()
+        heldRead = nil
         timer?.cancel()
         timer = nil
         rollover?.cancel()
@@ -97,6 +104,11 @@ final class FrameHandler: ChannelDuplexHandler {
         guard !closeSent, let context else { return }
         closeSent = true
         stopTimers()
+        if readAllowedAt != nil {
+            // Discard what still arrives as fast as it comes, until the server's close.
+            readAllowedAt = nil
+            context.read()
+        }
         var data = context.channel.allocator.buffer(capacity: 2)
         data.write(webSocketErrorCode: code)
         let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: data)
@@ -106,16 +118,28 @@ final class FrameHandler: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         switch frame.opcode {
-        case .text:
-            guard !closeSent else { return }
-            receive(text: frame.unmaskedData)
-        case .binary:
-            guard !closeSent else { return }
-            lastData = .now()
-            frames += 1
-            bytes += frame.length
-            decodeErrors += 1
-            batch.append(ReceivedFrame(event: .decodeFailure(DecodingFailure(.binaryFrame, offset: 0)), stream: nil, hash: 0))
+        case .text, .binary:
+            guard fragmentOpcode == nil else {
+                return fail(context: context, "protocol error: a new message began inside a fragmented one")
+            }
+            if frame.fin {
+                guard !closeSent else { return }
+                receive(opcode: frame.opcode, frame.unmaskedData)
+            } else {
+                fragmentOpcode = frame.opcode
+                fragments.clear()
+                append(fragment: frame, context: context)
+            }
+        case .continuation:
+            guard let opcode = fragmentOpcode else {
+                return fail(context: context, "protocol error: a continuation frame without a message")
+            }
+            append(fragment: frame, context: context)
+            if frame.fin, fragmentOpcode != nil {
+                fragmentOpcode = nil
+                if !closeSent { receive(opcode: opcode, fragments) }
+                fragments = ByteBuffer()  // a large message's storage is not kept
+            }
         case .ping:
             pingSentAt = nil  // the peer is alive
             guard !closeSent else { return }
@@ -143,21 +167,50 @@ final class FrameHandler: ChannelDuplexHandler {
         }
     }
 
-    private func receive(text data: ByteBuffer) {
+    /// Adds a fragment to the message being joined; a message larger than the frame limit fails
+    /// the connection.
+    private func append(fragment frame: WebSocketFrame, context: ChannelHandlerContext) {
+        guard fragments.readableBytes + frame.length <= settings.maxFrameSize else {
+            fragmentOpcode = nil
+            fragments = ByteBuffer()
+            return fail(context: context, "message larger than \(settings.maxFrameSize) bytes")
+        }
+        var data = frame.unmaskedData
+        fragments.writeBuffer(&data)
+    }
+
+    /// The raw and hash flags of the current batch, asked once per batch, not per frame.
+    private var flags: (raw: Bool, hash: Bool) {
+        get {
+            if let batchFlags { return batchFlags }
+            let flags = (raw: callbacks.wantsRaw(), hash: callbacks.hashing())
+            batchFlags = flags
+            return flags
+        }
+    }
+
+    private func receive(opcode: WebSocketOpcode, _ data: ByteBuffer) {
         frames += 1
         bytes += data.readableBytes
-        // Asked once per batch, not per frame.
-        let flags = batchFlags ?? (raw: callbacks.wantsRaw(), hash: callbacks.hashing())
-        batchFlags = flags
-        if flags.raw {
-            callbacks.raw(RawFrame(text: String(buffer: data), receivedAt: Int64(Date().timeIntervalSince1970 * 1000),
-                                   connection: connection.id))
+        let flags = self.flags
+        guard opcode == .text else {
+            lastData = .now()
+            decodeErrors += 1
+            batch.events.append(.decodeFailure(DecodingFailure(.binaryFrame, offset: 0)))
+            if flags.hash { batch.hashes.append(0) }
+            return
         }
-        let hash = flags.hash ? data.withUnsafeReadableBytes { raw in
-            var hasher = Hasher()
-            hasher.combine(bytes: raw)
-            return hasher.finalize()
-        } : 0
+        if flags.raw {
+            rawBatch.append(RawFrame(text: String(buffer: data), receivedAt: Int64(Date().timeIntervalSince1970 * 1000),
+                                     connection: connection.id))
+        }
+        if flags.hash {
+            batch.hashes.append(data.withUnsafeReadableBytes { raw in
+                var hasher = Hasher()
+                hasher.combine(bytes: raw)
+                return hasher.finalize()
+            })
+        }
         let decoded: Result<StreamMessage, DecodingFailure> = data.withUnsafeReadableBytes { raw in
             do throws(DecodingFailure) {
                 return .success(try decoder.decode(bytes: raw.bindMemory(to: UInt8.self)))
@@ -168,45 +221,44 @@ final class FrameHandler: ChannelDuplexHandler {
         switch decoded {
         case .success(let message):
             connection.resolve(message.event)
-            batch.append(ReceivedFrame(event: .message(message), stream: message.stream, hash: hash))
+            batch.events.append(.message(message))
         case .failure(let failure):
             decodeErrors += 1
             settings.logger.warning("undecodable frame", metadata: ["error": "\(failure)"])
-            batch.append(ReceivedFrame(event: .decodeFailure(failure), stream: nil, hash: hash))
+            batch.events.append(.decodeFailure(failure))
         }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        let now = NIODeadline.now()
         if frames > 0 {
-            lastData = .now()
+            lastData = now
             connection.receivedFrames.store(true, ordering: .relaxed)
         }
-        // A batch goes out at once when it is large or has waited `deliveryInterval`; otherwise
-        // it waits that long for more frames (one consumer wake-up for many frames at low rates).
-        let interval = settings.deliveryInterval
-        if batch.count >= 256 || interval == .zero {
-            flush()
-        } else if !batch.isEmpty {
-            let now = NIODeadline.now()
-            let first = firstUnflushed ?? now
-            firstUnflushed = first
-            let due = first + .nanoseconds(interval.nanosecondsClamped)
-            if now >= due {
-                flush()
-            } else if pendingFlush == nil {
-                let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-                pendingFlush = context.eventLoop.scheduleTask(deadline: due) { bound.value.flush() }
-            }
-        } else {
-            flush()
-        }
+        // Everything this read brought goes to the consumers at once; when frames arrive densely
+        // the next read waits (see ``ReadPacer``), so each read and each wake-up carries many.
+        readAllowedAt = closeSent ? nil : pacer.readCompleted(frames: frames, at: now)
+        flush()
         context.fireChannelReadComplete()
     }
 
+    /// Holds the channel's next socket read until the pacer allows it.
+    func read(context: ChannelHandlerContext) {
+        guard let at = readAllowedAt, heldRead == nil, NIODeadline.now() < at else {
+            if heldRead == nil { context.read() }
+            return
+        }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        heldRead = context.eventLoop.scheduleTask(deadline: at) { bound.value.releaseRead() }
+    }
+
+    private func releaseRead() {
+        heldRead = nil
+        readAllowedAt = nil
+        context?.read()
+    }
+
     private func flush() {
-        pendingFlush?.cancel()
-        pendingFlush = nil
-        firstUnflushed = nil
         batchFlags = nil
         if frames > 0 || decodeErrors > 0 {
             settings.counters.add(frames: frames, bytes: bytes, decodeErrors: decodeErrors, at: .now)
@@ -214,10 +266,15 @@ final class FrameHandler: ChannelDuplexHandler {
             bytes = 0
             decodeErrors = 0
         }
+        if !rawBatch.isEmpty {
+            callbacks.raw(rawBatch)
+            rawBatch.removeAll(keepingCapacity: true)
+        }
         guard !batch.isEmpty else { return }
-        let out = batch
-        batch.removeAll(keepingCapacity: true)
-        callbacks.deliver(connection.id, out)
+        // Lent, not copied: the consumers copy out what they keep, so the storage is reused.
+        callbacks.deliver(connection.id, batch)
+        batch.events.removeAll(keepingCapacity: true)
+        batch.hashes.removeAll(keepingCapacity: true)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

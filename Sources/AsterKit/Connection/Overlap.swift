@@ -29,7 +29,8 @@ struct Overlap: Sendable {
     var isTakenOver: Bool { takenOver != nil }
 
     /// What to deliver of a batch from `id`, and whether the overlap was just proven.
-    mutating func receive(from id: ConnectionID, _ frames: [ReceivedFrame]) -> ([StreamEvent], Bool) {
+    mutating func receive(from id: ConnectionID, _ batch: FrameBatch) -> ([StreamEvent], Bool) {
+        let frames = batch.frames
         var out: [StreamEvent] = []
         if takenOver != nil {
             guard id == new else { return ([], false) }
@@ -73,7 +74,19 @@ struct Overlap: Sendable {
     }
 }
 
-extension ReceivedFrame {
+/// One frame of a batch with its hash, as the overlap keeps it.
+struct ReceivedFrame: Sendable {
+    var event: StreamEvent
+    var hash: Int
+
     var isMessage: Bool { if case .message = event { true } else { false } }
-    var key: String { stream ?? "" }
+    /// The stream it belongs to ("" when unknown).
+    var key: String { if case .message(let m) = event { m.stream ?? "" } else { "" } }
+}
+
+extension FrameBatch {
+    /// Each event with its hash (0 when the batch was not hashed).
+    var frames: [ReceivedFrame] {
+        events.indices.map { ReceivedFrame(event: events[$0], hash: $0 < hashes.count ? hashes[$0] : 0) }
+    }
 }

@@ -137,7 +137,7 @@ final class Shard: Sendable {
             rolloverDue: { [weak self] id in self?.signal(.rolloverDue(id)) },
             hashing: { [weak self] in self?.hashing.load(ordering: .relaxed) ?? false },
             wantsRaw: { hub.wantsRaw },
-            raw: { frame in hub.raw.deliver([frame]) })
+            raw: { frames in hub.raw.deliver(frames) })
         let connection = try await WebSocketConnection.connect(id: id, url: url(for: carried), settings: settings,
                                                                callbacks: callbacks)
         return (connection, carried)
@@ -328,7 +328,7 @@ final class Shard: Sendable {
     /// Takes a batch from a connection's event loop. Outside a rollover the primary's frames go
     /// straight on; during one, the successor's are held until the old connection has delivered
     /// everything sent before the successor subscribed, so each stream stays in server order.
-    private func deliver(from id: ConnectionID, _ frames: [ReceivedFrame]) {
+    private func deliver(from id: ConnectionID, _ frames: FrameBatch) {
         var proven: ConnectionID?
         state.withLock { s in
             if s.overlap != nil {
@@ -341,7 +341,7 @@ final class Shard: Sendable {
                 }
                 hub.deliver(out)
             } else if s.primary?.connection.id == id || s.opening == id {
-                hub.deliver(frames.map(\.event))
+                hub.deliver(frames.events)
             }
         }
         if let proven { signal(.overlapProven(proven)) }

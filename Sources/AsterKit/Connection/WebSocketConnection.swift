@@ -7,26 +7,29 @@ import NIOSSL
 import NIOWebSocket
 import Synchronization
 
-/// One frame as a connection hands it over: the event, the stream it belongs to, and (while a
-/// rollover overlap is under way) a hash of the raw frame for de-duplication.
-struct ReceivedFrame: Sendable {
-    var event: StreamEvent
-    var stream: String?
-    var hash: Int
+/// What a connection hands over at once: the events of the frames one or more socket reads
+/// produced, in order, and (while a rollover overlap is under way) a hash of each raw frame for
+/// de-duplication.
+struct FrameBatch: Sendable {
+    var events: [StreamEvent] = []
+    /// One per event while hashing; empty otherwise.
+    var hashes: [Int] = []
+
+    var isEmpty: Bool { events.isEmpty }
 }
 
-/// What a connection reports to its owner. Both are called on the connection's event loop.
+/// What a connection reports to its owner. All are called on the connection's event loop.
 struct ConnectionCallbacks: Sendable {
-    /// Everything one socket read produced, in order.
-    var deliver: @Sendable (ConnectionID, [ReceivedFrame]) -> Void
+    /// Everything one or more socket reads produced, in order.
+    var deliver: @Sendable (ConnectionID, FrameBatch) -> Void
     /// The connection reached its rollover age.
     var rolloverDue: @Sendable (ConnectionID) -> Void
     /// Whether frames should carry a hash now (a rollover overlap is under way).
     var hashing: @Sendable () -> Bool
     /// Whether anyone reads raw frames now.
     var wantsRaw: @Sendable () -> Bool
-    /// Takes one raw frame.
-    var raw: @Sendable (RawFrame) -> Void
+    /// Takes the raw frames of a batch, in order.
+    var raw: @Sendable ([RawFrame]) -> Void
 }
 
 /// Settings one websocket connection runs with.
@@ -96,10 +99,8 @@ final class WebSocketConnection: Sendable {
                         channel.eventLoop.makeCompletedFuture {
                             guard let connection = box.withLock({ $0 }) else { throw ConnectionError("no connection") }
                             let handler = FrameHandler(connection: connection, settings: settings, callbacks: callbacks)
-                            try channel.pipeline.syncOperations.addHandlers(
-                                NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1 << 16,
-                                                            maxAccumulatedFrameSize: settings.maxFrameSize),
-                                handler)
+                            // The frame handler joins fragmented messages itself (one handler hop per frame).
+                            try channel.pipeline.syncOperations.addHandler(handler)
                             promise.succeed()
                         }
                     }

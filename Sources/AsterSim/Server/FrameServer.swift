@@ -18,17 +18,22 @@ public struct FrameServer: Sendable {
     public var frames: [String]
     /// Close the connection after the frames instead of holding it open.
     public var closeAfterFrames: Bool
+    /// Send each frame longer than this many bytes as a fragmented message (a text frame and
+    /// continuation frames of at most this size); `nil` sends every frame whole.
+    public var fragmentSize: Int?
 
     /// Creates a server.
-    public init(frames: [String], closeAfterFrames: Bool = false) {
+    public init(frames: [String], closeAfterFrames: Bool = false, fragmentSize: Int? = nil) {
         self.frames = frames
         self.closeAfterFrames = closeAfterFrames
+        self.fragmentSize = fragmentSize.map { max(1, $0) }
     }
 
     /// Starts on an ephemeral loopback port, runs `body` with the port, then stops.
     public func run<T: Sendable>(_ body: @escaping @Sendable (Int) async throws -> T) async throws -> T {
         let frames = self.frames
         let closeAfter = closeAfterFrames
+        let fragmentSize = self.fragmentSize
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "AsterSim.FrameServer")
         logger.logLevel = .error
@@ -38,7 +43,18 @@ public struct FrameServer: Sendable {
                 let path = request.path ?? ""
                 guard path.hasPrefix("/ws/") || path.hasPrefix("/stream") else { return .dontUpgrade }
                 return .upgrade([:]) { inbound, outbound, _ in
-                    for frame in frames { try await outbound.write(.text(frame)) }
+                    for frame in frames {
+                        guard let size = fragmentSize, frame.utf8.count > size else {
+                            try await outbound.write(.text(frame))
+                            continue
+                        }
+                        var buffer = ByteBuffer(string: frame)
+                        try await outbound.withTextMessageWriter { write in
+                            while let piece = buffer.readSlice(length: min(size, buffer.readableBytes)), piece.readableBytes > 0 {
+                                try await write(piece)
+                            }
+                        }
+                    }
                     if closeAfter { return }
                     for try await message in inbound.messages(maxSize: 1 << 20) {
                         guard case .text(let text) = message else { continue }
