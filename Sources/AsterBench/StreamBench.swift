@@ -13,10 +13,10 @@ enum StreamBench {
         return out
     }
 
-    static func run(seconds: Double) async throws {
+    static func run(seconds: Double, rates: [Int] = [20_000, 100_000, 600_000]) async throws {
         print("\nStream benchmark: simulator → client on loopback, \(streams().count) streams (aggTrade, bookTicker, depth@100ms x 10 symbols, !bookTicker)")
         print("order-flow rate | client | frames/s | latency p50 | p99 | RSS before → after")
-        for rate in [20_000, 100_000, 600_000] {
+        for rate in rates {
             let server = SimServer(configuration: SimConfiguration(seed: 11, rate: rate))
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             let serverTask = Task { try await server.run { continuation.yield($0) } }
@@ -35,6 +35,25 @@ enum StreamBench {
             serverTask.cancel()
             _ = try? await serverTask.value
         }
+    }
+
+    /// The simulator's market engine alone (no sockets): how long one 10 ms tick of `rate`
+    /// order-flow actions a second takes, and the frames it produces for the benchmark's streams.
+    static func engine(rate: Int, seconds: Double) {
+        let wanted = Set(streams().map(\.name))
+        var engine = SimEngine(seed: 11, now: 1_764_000_000_000)
+        var now: Int64 = 1_764_000_000_000
+        var frames = 0, ticks = 0
+        let start = FeedBench.cpuSeconds()
+        while FeedBench.cpuSeconds() - start < seconds {
+            now += 10
+            frames += engine.advance(to: now, steps: rate / 100, isWanted: wanted.contains).count
+            ticks += 1
+        }
+        let cpu = FeedBench.cpuSeconds() - start
+        let perTick = cpu / Double(ticks)
+        print(String(format: "engine alone at %d/s: %.2f ms CPU per 10 ms tick (%.0f%% of one core), %.0f frames per tick, %@ frames/s when ticks keep time",
+                     rate, perTick * 1e3, perTick / 0.01 * 100, Double(frames) / Double(ticks), format(Double(frames) / Double(ticks) * 100)))
     }
 
     static func swiftClient(base: String, seconds: Double) async throws -> (rate: Double, p50: Int64, p99: Int64, rss: String) {

@@ -111,15 +111,22 @@ if let i = CommandLine.arguments.firstIndex(of: "--seconds"), i + 1 < CommandLin
    let s = Double(CommandLine.arguments[i + 1]), s > 0 { seconds = s }
 
 let mode = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("--") && Double($0) == nil } ?? "all"
-guard ["all", "decode", "book", "stream", "feed", "feed-server", "feed-client"].contains(mode) else {
+guard ["all", "decode", "book", "stream", "feed", "feed-server", "feed-client", "sim-engine"].contains(mode) else {
     print("usage: aster-bench [decode|book|stream|feed|all] [--seconds S] [--soak-seconds S] [--rates R1,R2,…]")
     print("       aster-bench feed-server            (prints PORT n; serves /ws/x?rate=N)")
     print("       aster-bench feed-client URL [--seconds S]   (the AsterKit client alone, for profiling)")
+    print("       aster-bench sim-engine [--rates R] [--seconds S]   (the simulator's market engine alone)")
     exit(64)
 }
 if mode == "feed-server" {
     try await FeedBench.serve()
     exit(0)
+}
+/// The rates of `--rates R1,R2,…`, or `defaults`.
+func rates(or defaults: [Int]) -> [Int] {
+    guard let i = CommandLine.arguments.firstIndex(of: "--rates"), i + 1 < CommandLine.arguments.count else { return defaults }
+    let parsed = CommandLine.arguments[i + 1].split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
+    return parsed.isEmpty ? defaults : parsed
 }
 if mode == "feed-client" {
     guard let url = CommandLine.arguments.first(where: { $0.hasPrefix("ws://") }) else {
@@ -137,20 +144,19 @@ if mode == "feed" {
     var soak = 300.0
     if let i = CommandLine.arguments.firstIndex(of: "--soak-seconds"), i + 1 < CommandLine.arguments.count,
        let s = Double(CommandLine.arguments[i + 1]), s >= 0 { soak = s }
-    var rates = [10_000, 50_000, 150_000]
-    if let i = CommandLine.arguments.firstIndex(of: "--rates"), i + 1 < CommandLine.arguments.count {
-        let parsed = CommandLine.arguments[i + 1].split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
-        if !parsed.isEmpty { rates = parsed }
-    }
-    try await FeedBench.run(seconds: max(seconds, 3), soakSeconds: soak, rates: rates)
+    try await FeedBench.run(seconds: max(seconds, 3), soakSeconds: soak, rates: rates(or: [10_000, 50_000, 150_000]))
     exit(0)
 }
 if mode == "book" {
     BookBench.run(seconds: seconds)
     exit(0)
 }
+if mode == "sim-engine" {
+    for rate in rates(or: [600_000]) { StreamBench.engine(rate: rate, seconds: seconds) }
+    exit(0)
+}
 if mode == "stream" {
-    try await StreamBench.run(seconds: max(seconds, 3))
+    try await StreamBench.run(seconds: max(seconds, 3), rates: rates(or: [20_000, 100_000, 600_000]))
     exit(0)
 }
 let kinds = makeFrames()

@@ -85,4 +85,44 @@ struct ExactDecimalTests {
         #expect(dec("1.23456").formatted(fractionDigits: 2) == "1.23")
         #expect(dec("1.5").formatted(fractionDigits: 0) == "2")
     }
+
+    @Test("JSONWriter writes decimals and integers digit by digit exactly as their descriptions")
+    func writerDigits() {
+        var random = SystemRandomNumberGenerator()
+        var values: [ExactDecimal] = [.zero, dec("0.001"), dec("-0.5"), dec("7403.9"), dec("100"), dec("0.000000000000000001"),
+                                      ExactDecimal(mantissa: .max, scale: 18), ExactDecimal(mantissa: .min, scale: 0),
+                                      ExactDecimal(mantissa: .min, scale: 18), ExactDecimal(mantissa: 15, scale: 1)]
+        for _ in 0..<2_000 {
+            values.append(ExactDecimal(mantissa: Int64.random(in: -1_000_000_000_000...1_000_000_000_000, using: &random),
+                                       scale: Int.random(in: 0...18, using: &random)))
+        }
+        for value in values {
+            var w = JSONWriter()
+            w.beginArray()
+            w.decimal(value)
+            w.int(value.mantissa)
+            w.endArray()
+            #expect(w.text == "[\"\(value.description)\",\(value.mantissa)]")
+        }
+    }
+
+    @Test("fit normalises exactly: the value is kept and no trailing zero is left, on both sides of 64 bits")
+    func fitNormalises() {
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let zeros = Int.random(in: 0...6, using: &random)
+            let base = Int64.random(in: -999_999_999_999...999_999_999_999, using: &random)
+            let wide = Int128(base) * Int128(ExactDecimal.pow10(zeros))
+            let scale = Int.random(in: 0...18, using: &random)
+            let value = ExactDecimal.fit(wide, scale: scale)
+            #expect(Int128(value.mantissa) * Int128(ExactDecimal.pow10(scale - Int(value.scale))) == wide)
+            #expect(value.scale == 0 || value.mantissa % 10 != 0)
+        }
+        // Beyond 64 bits it rounds half-even to fit.
+        #expect(ExactDecimal.fit(Int128(ExactDecimal.pow10(18)) * 10 + 5, scale: 19) == ExactDecimal(1))
+        #expect(ExactDecimal.fit(Int128(ExactDecimal.pow10(18)) * 10 + 15, scale: 19) == dec("1.000000000000000002"))
+        #expect(dec("2.5").rounded(scale: 0) == dec("2") && dec("3.5").rounded(scale: 0) == dec("4"))
+        #expect(dec("-2.5").rounded(scale: 0) == dec("-2") && dec("-2.51").rounded(scale: 0) == dec("-3"))
+        #expect(dec("1.23456789").rounded(scale: 4) == dec("1.2346") && dec("-0.00005").rounded(scale: 4) == dec("-0"))
+    }
 }

@@ -74,8 +74,13 @@ extension ExactDecimal {
     public func rounded(scale target: Int) -> ExactDecimal {
         let t = max(0, target)
         guard Int(scale) > t else { return self }
-        let divisor = Int128(Self.pow10(Int(scale) - t))
-        return Self.fit(Self.roundHalfEven(Int128(mantissa), dividingBy: divisor), scale: t)
+        // 64-bit division suffices: the mantissa and 10^(scale - t) both fit an Int64.
+        let divisor = Self.pow10(Int(scale) - t)
+        var q = mantissa / divisor
+        let r = mantissa % divisor
+        let twice = r.magnitude * 2
+        if twice > divisor.magnitude || (twice == divisor.magnitude && q % 2 != 0) { q += mantissa < 0 ? -1 : 1 }
+        return Self.fit(Int128(q), scale: t)
     }
 
     /// The value moved onto the grid of multiples of `step` (price grouping, tick rounding).

@@ -73,6 +73,16 @@ public struct ExactDecimal: Sendable, Hashable {
 
     /// Reduces a wide mantissa to a normalised value, rounding half-even when it does not fit.
     static func fit(_ wide: Int128, scale: Int) -> ExactDecimal {
+        // Most results fit 64 bits and need no rounding: normalise them with 64-bit division.
+        if scale <= Int(maxScale), let narrow = Int64(exactly: wide), narrow != .min {
+            var m = narrow
+            var s = scale
+            while s > 0 && m % 10 == 0 {
+                m /= 10
+                s -= 1
+            }
+            return ExactDecimal(normalizedMantissa: m, scale: UInt8(s))
+        }
         var m = wide
         var s = scale
         while s > 0 && m % 10 == 0 {

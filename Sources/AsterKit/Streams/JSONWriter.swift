@@ -71,7 +71,8 @@ public struct JSONWriter: Sendable {
     /// An integer value.
     public mutating func int(_ value: Int64) {
         separator()
-        bytes.append(contentsOf: String(value).utf8)
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        digits(value.magnitude)
     }
 
     /// A boolean value.
@@ -88,7 +89,43 @@ public struct JSONWriter: Sendable {
 
     /// A decimal, as a JSON string in canonical form (exact; never a JSON number).
     public mutating func decimal(_ value: ExactDecimal) {
-        string(value.description)
+        // Written digit by digit, exactly as `value.description` (no string built per number).
+        separator()
+        bytes.append(UInt8(ascii: "\""))
+        if value.mantissa < 0 { bytes.append(UInt8(ascii: "-")) }
+        let magnitude = value.mantissa.magnitude
+        let scale = Int(value.scale)
+        if scale == 0 {
+            digits(magnitude)
+        } else {
+            let unit = UInt64(ExactDecimal.pow10(scale))
+            digits(magnitude / unit)
+            bytes.append(UInt8(ascii: "."))
+            digits(magnitude % unit, width: scale)
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends the decimal digits of `value`, left-padded with zeros to `width`.
+    private mutating func digits(_ value: UInt64, width: Int = 1) {
+        var count = 1
+        var rest = value / 10
+        while rest > 0 {
+            count += 1
+            rest /= 10
+        }
+        count = max(count, width)
+        let end = bytes.count + count
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+        bytes.withUnsafeMutableBufferPointer { out in
+            var v = value
+            var i = end - 1
+            while v > 0 {
+                out[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+                i -= 1
+            }
+        }
     }
 
     /// Raw, already valid JSON.

@@ -22,6 +22,9 @@ public struct SimEngine: Sendable {
     private var funding: [SimFunding]
     /// Each market's per-trade stream names, built once (not per trade).
     private let tradeStreams: [(aggTrade: String, tradePro: String)]
+    /// Each market's diff depth streams per speed (100 ms, 250 ms, 500 ms): the diff stream,
+    /// then the partial depths of 5, 10 and 20 levels.
+    private let depthStreams: [[[String]]]
     /// Each market's fair price a second ago (for liquidations).
     private var lastFair: [Double]
     private var lastEmit: [String: Int64] = [:]
@@ -41,11 +44,17 @@ public struct SimEngine: Sendable {
         let start = now - Int64(warmUpMinutes) * 60_000
         self.now = start
         stats = symbols.map { SimStatistics(price: $0.startPrice, openTime: now - 86_400_000) }
-        klines = symbols.map { _ in KlineInterval.allCases.map { SimKline(interval: $0, current: nil) } }
+        klines = symbols.map { _ in KlineInterval.allCases.map { SimKline(interval: $0) } }
         lastTop = symbols.map { _ in (nil, nil) }
         funding = symbols.map { SimFunding(symbol: $0) }
         lastFair = symbols.map { _ in 0 }
         tradeStreams = symbols.map { ($0.name.lowercased() + "@aggTrade", $0.name.lowercased() + "@tradepro") }
+        depthStreams = symbols.map { symbol in
+            Self.depthSpeeds.map { speed in
+                let lower = symbol.name.lowercased()
+                return ["\(lower)@depth\(speed.suffix)"] + [5, 10, 20].map { "\(lower)@depth\($0)\(speed.suffix)" }
+            }
+        }
         for i in funding.indices {
             // A settled past: thirty intervals of funding near the interest rate.
             let period = funding[i].period
@@ -178,6 +187,8 @@ public struct SimEngine: Sendable {
         now = max(now, time)
         var out: [SimOutgoing] = []
         for i in markets.indices {
+            // Book changes are kept only for the depth speeds someone listens to.
+            markets[i].setDiffChannels(recording: depthStreams[i].map { $0.contains(where: isWanted) })
             markets[i].moveFair(to: now, random: &random)
             // A paused market (no steps) keeps its book still.
             if steps > 0 { pendingTrades += markets[i].requote(random: &random, now: now).map { (i, $0) } }
@@ -196,9 +207,11 @@ public struct SimEngine: Sendable {
             guard !trades.isEmpty else { continue }
             let lower = markets[i].symbol.name.lowercased()
             for t in trades {
-                stats[i].record(t)
+                let notional = (t.price * t.quantity).rounded(scale: 8)
+                stats[i].record(t, notional: notional)
                 for k in klines[i].indices {
-                    if let closed = klines[i][k].record(t), isWanted("\(lower)@kline_\(closed.interval.wireValue)") {
+                    if let closed = klines[i][k].record(t, notional: notional),
+                       isWanted("\(lower)@kline_\(closed.interval.wireValue)") {
                         let e = KlineEvent(eventTime: now, symbol: closed.symbol, kline: closed)
                         out.append(SimOutgoing(stream: "\(lower)@kline_\(closed.interval.wireValue)", payload: SimPayload.kline(e)))
                     }
@@ -233,19 +246,23 @@ public struct SimEngine: Sendable {
         }
     }
 
+    /// The diff depth speeds: channel, period (ms) and stream-name suffix.
+    private static let depthSpeeds: [(channel: Int, period: Int64, suffix: String)] = [
+        (0, 100, "@100ms"), (1, 250, ""), (2, 500, "@500ms"),
+    ]
+
     private mutating func emitDepth(into out: inout [SimOutgoing], _ isWanted: (String) -> Bool) {
-        for (channel, period, suffix) in [(0, Int64(100), "@100ms"), (1, Int64(250), ""), (2, Int64(500), "@500ms")]
-        where due(period, "depth\(channel)") {
+        for (channel, period, _) in Self.depthSpeeds where due(period, "depth\(channel)") {
             for i in markets.indices {
                 guard let diff = markets[i].flushDepth(channel: channel, eventTime: now) else { continue }
-                let lower = markets[i].symbol.name.lowercased()
-                if isWanted("\(lower)@depth\(suffix)") {
-                    out.append(SimOutgoing(stream: "\(lower)@depth\(suffix)", payload: SimPayload.depth(diff)))
+                let names = depthStreams[i][channel]
+                if isWanted(names[0]) {
+                    out.append(SimOutgoing(stream: names[0], payload: SimPayload.depth(diff)))
                 }
-                for levels in [5, 10, 20] where isWanted("\(lower)@depth\(levels)\(suffix)") {
+                for (levels, name) in zip([5, 10, 20], names.dropFirst()) where isWanted(name) {
                     let payload = SimPayload.depth(diff, bids: Array(markets[i].bids.top(levels)),
                                                    asks: Array(markets[i].asks.top(levels)))
-                    out.append(SimOutgoing(stream: "\(lower)@depth\(levels)\(suffix)", payload: payload))
+                    out.append(SimOutgoing(stream: name, payload: payload))
                 }
             }
         }

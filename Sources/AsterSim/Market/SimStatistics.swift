@@ -22,13 +22,14 @@ struct SimStatistics: Sendable {
         self.openTime = openTime
     }
 
-    mutating func record(_ t: AggregateTrade) {
+    /// Folds a trade in (`notional`: its price times quantity to 8 decimals).
+    mutating func record(_ t: AggregateTrade, notional: ExactDecimal) {
         last = t.price
         lastQuantity = t.quantity
         high = max(high, t.price)
         low = min(low, t.price)
         volume += t.quantity
-        quoteVolume += (t.price * t.quantity).rounded(scale: 8)
+        quoteVolume += notional
         if firstTradeId < 0 { firstTradeId = t.firstTradeId }
         lastTradeId = t.lastTradeId
         count += 1
@@ -54,44 +55,55 @@ struct SimStatistics: Sendable {
 /// The open candle of one interval, built from trades.
 struct SimKline: Sendable {
     let interval: KlineInterval
-    var current: Kline?
+    /// The open candle's fields, updated in place per trade (meaningful while `isOpen`).
+    private var candle: Kline
+    private var isOpen = false
     /// Closed candles, oldest first (at most 1,500), for `GET /fapi/v1/klines`.
     var history: [Kline] = []
 
-    /// Folds a trade in; returns the candle that closed, if the trade opened a new one.
-    mutating func record(_ t: AggregateTrade) -> Kline? {
+    init(interval: KlineInterval) {
+        self.interval = interval
+        candle = Kline(openTime: 0, closeTime: 0, symbol: "", interval: interval, firstTradeId: 0, lastTradeId: 0,
+                       open: .zero, close: .zero, high: .zero, low: .zero, volume: .zero, trades: 0, isClosed: false,
+                       quoteVolume: .zero)
+    }
+
+    /// The open candle, if any trade opened one.
+    var current: Kline? { isOpen ? candle : nil }
+
+    /// Folds a trade in (`notional`: its price times quantity to 8 decimals, computed once per
+    /// trade for every interval); returns the candle that closed, if the trade opened a new one.
+    mutating func record(_ t: AggregateTrade, notional: ExactDecimal) -> Kline? {
         let length = interval.milliseconds ?? 60_000
         let openTime = t.tradeTime / length * length
-        var closed: Kline?
-        if var k = current, k.openTime != openTime {
-            k.isClosed = true
-            closed = k
-            history.append(k)
-            if history.count > 1_500 { history.removeFirst(history.count - 1_500) }
-            current = nil
-        }
-        let notional = (t.price * t.quantity).rounded(scale: 8)
-        if var k = current {
-            k.high = max(k.high, t.price)
-            k.low = min(k.low, t.price)
-            k.close = t.price
-            k.volume += t.quantity
-            k.quoteVolume += notional
+        if isOpen && candle.openTime == openTime {
+            if t.price > candle.high { candle.high = t.price }
+            if t.price < candle.low { candle.low = t.price }
+            candle.close = t.price
+            candle.volume += t.quantity
+            candle.quoteVolume += notional
             if !t.buyerIsMaker {
-                k.takerBuyVolume = (k.takerBuyVolume ?? .zero) + t.quantity
-                k.takerBuyQuoteVolume = (k.takerBuyQuoteVolume ?? .zero) + notional
+                candle.takerBuyVolume = (candle.takerBuyVolume ?? .zero) + t.quantity
+                candle.takerBuyQuoteVolume = (candle.takerBuyQuoteVolume ?? .zero) + notional
             }
-            k.trades += 1
-            k.lastTradeId = t.lastTradeId
-            current = k
-        } else {
-            current = Kline(
-                openTime: openTime, closeTime: openTime + length - 1, symbol: t.symbol, interval: interval,
-                firstTradeId: t.firstTradeId, lastTradeId: t.lastTradeId, open: t.price, close: t.price,
-                high: t.price, low: t.price, volume: t.quantity, trades: 1, isClosed: false, quoteVolume: notional,
-                takerBuyVolume: t.buyerIsMaker ? .zero : t.quantity,
-                takerBuyQuoteVolume: t.buyerIsMaker ? .zero : notional)
+            candle.trades += 1
+            candle.lastTradeId = t.lastTradeId
+            return nil
         }
+        var closed: Kline?
+        if isOpen {
+            candle.isClosed = true
+            closed = candle
+            history.append(candle)
+            if history.count > 1_500 { history.removeFirst(history.count - 1_500) }
+        }
+        isOpen = true
+        candle = Kline(
+            openTime: openTime, closeTime: openTime + length - 1, symbol: t.symbol, interval: interval,
+            firstTradeId: t.firstTradeId, lastTradeId: t.lastTradeId, open: t.price, close: t.price,
+            high: t.price, low: t.price, volume: t.quantity, trades: 1, isClosed: false, quoteVolume: notional,
+            takerBuyVolume: t.buyerIsMaker ? .zero : t.quantity,
+            takerBuyQuoteVolume: t.buyerIsMaker ? .zero : notional)
         return closed
     }
 }

@@ -27,6 +27,8 @@ public struct SimSymbolMarket: Sendable {
     public private(set) var recentTrades: [AggregateTrade] = []
     /// One diff chain per depth speed (100 ms, 250 ms, 500 ms): each has its own `U`/`u`/`pu`.
     private var channels = [DiffChannel](repeating: DiffChannel(lastEmitted: 1_000), count: 3)
+    /// Which diff chains record book changes (all by default; see ``setDiffChannels(recording:)``).
+    private var recording = [true, true, true]
     private var nextAggregateId: Int64 = 1
     private var nextTradeId: Int64 = 1
     private var fairTime: Int64?
@@ -68,7 +70,21 @@ public struct SimSymbolMarket: Sendable {
         updateId += 1
         let q = quantity.isNegative ? ExactDecimal.zero : quantity
         if bid { bids.set(price, q) } else { asks.set(price, q) }
-        for i in channels.indices { channels[i].record(id: updateId, bid: bid, price: price, quantity: q) }
+        for i in channels.indices where recording[i] {
+            channels[i].record(id: updateId, bid: bid, price: price, quantity: q)
+        }
+    }
+
+    /// Says which diff chains (100 ms, 250 ms, 500 ms) someone listens to. A chain nobody
+    /// listens to records nothing (the book's changes cost one diff per listened speed, not
+    /// three); when it is listened to again it starts afresh at the current update id, so its
+    /// first diff's `pu` is the id the chain restarted at and every later one chains on exactly.
+    public mutating func setDiffChannels(recording wanted: [Bool]) {
+        for i in channels.indices {
+            let now = i < wanted.count ? wanted[i] : false
+            if now && !recording[i] { channels[i] = DiffChannel(lastEmitted: updateId) }
+            recording[i] = now
+        }
     }
 
     /// Moves the fair price on to `now`: one log-normal step for the time passed, with a
@@ -206,7 +222,8 @@ public struct SimSymbolMarket: Sendable {
     ///   - channel: 0, 1 or 2 for the 100 ms, 250 ms and 500 ms streams; each chains on its own.
     ///   - eventTime: the event time to stamp.
     public mutating func flushDepth(channel: Int = 1, eventTime: Int64) -> DepthUpdate? {
-        channels[channel].flush(symbol: symbol.name, lastId: updateId, eventTime: eventTime)
+        guard recording[channel] else { return nil }
+        return channels[channel].flush(symbol: symbol.name, lastId: updateId, eventTime: eventTime)
     }
 
     /// `u` of the last diff emitted on `channel`.

@@ -2,12 +2,12 @@ import Synchronization
 
 /// Routes the engine's payloads to the websocket connections that subscribed to them.
 ///
-/// Each connection owns a bounded outbox (an `AsyncStream`); a connection that cannot keep up
-/// loses its oldest frames and the loss is counted, so one slow client never slows the market.
+/// Each connection owns a bounded ``SimOutbox``; a connection that cannot keep up loses its
+/// oldest frames and the loss is counted, so one slow client never slows the market.
 final class SimHub: Sendable {
     struct Subscriber {
         var state: SubscriptionState
-        let outbox: AsyncStream<SimFrame>.Continuation
+        let outbox: SimOutbox
     }
 
     private struct State {
@@ -30,16 +30,16 @@ final class SimHub: Sendable {
     }
 
     /// Registers a connection; returns its id and outbox.
-    func connect(_ subscription: SubscriptionState, buffer: Int = 50_000) -> (id: Int, outbox: AsyncStream<SimFrame>) {
-        let (stream, continuation) = AsyncStream.makeStream(of: SimFrame.self, bufferingPolicy: .bufferingNewest(buffer))
+    func connect(_ subscription: SubscriptionState, buffer: Int = 50_000) -> (id: Int, outbox: SimOutbox) {
+        let outbox = SimOutbox(limit: buffer)
         let id = state.withLock { s in
             let id = s.nextId
             s.nextId += 1
-            s.subscribers[id] = Subscriber(state: subscription, outbox: continuation)
+            s.subscribers[id] = Subscriber(state: subscription, outbox: outbox)
             for name in subscription.streams { s.byStream[name, default: []].insert(id) }
             return id
         }
-        return (id, stream)
+        return (id, outbox)
     }
 
     /// Replaces a connection's subscriptions.
@@ -74,13 +74,13 @@ final class SimHub: Sendable {
     func send(_ id: Int, _ text: String) {
         state.withLock { s in
             guard !s.stalled else { return }
-            _ = s.subscribers[id]?.outbox.yield(.text(text))
+            s.subscribers[id]?.outbox.append(.text(text))
         }
     }
 
     /// Sends a frame to every connection.
     func broadcast(_ frame: SimFrame) {
-        state.withLock { s in s.subscribers.values.forEach { _ = $0.outbox.yield(frame) } }
+        state.withLock { s in s.subscribers.values.forEach { $0.outbox.append(frame) } }
     }
 
     /// Stops (or resumes) all traffic to clients while keeping their sockets open.
@@ -92,11 +92,13 @@ final class SimHub: Sendable {
     /// Frames sent and dropped so far.
     var counts: (sent: Int, dropped: Int) { state.withLock { ($0.sent, $0.dropped) } }
 
-    /// Delivers payloads to their subscribers, wrapping them for combined connections.
+    /// Delivers payloads to their subscribers, wrapping them for combined connections; each
+    /// connection gets its share of the batch in one step (one wake-up of its writer).
     func publish(_ batch: [SimOutgoing]) {
         guard !batch.isEmpty else { return }
         state.withLock { s in
             guard !s.stalled else { return }
+            var perConnection: [Int: [SimFrame]] = [:]
             for item in batch {
                 guard let ids = s.byStream[item.stream] else { continue }
                 var wrapped: String?
@@ -109,8 +111,14 @@ final class SimHub: Sendable {
                     } else {
                         text = item.payload
                     }
-                    if case .dropped = sub.outbox.yield(.text(text)) { s.dropped += 1 } else { s.sent += 1 }
+                    perConnection[id, default: []].append(.text(text))
                 }
+            }
+            for (id, frames) in perConnection {
+                guard let sub = s.subscribers[id] else { continue }
+                let dropped = sub.outbox.append(contentsOf: frames)
+                s.dropped += dropped
+                s.sent += frames.count - dropped
             }
         }
     }

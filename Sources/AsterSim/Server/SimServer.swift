@@ -209,30 +209,39 @@ public final class SimServer: Sendable {
         let config = configuration
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
+                // Everything waiting goes out with one flush; the next batch waits until it is written.
                 var sent = 0
-                for await frame in outbox {
-                    switch frame {
-                    case .text(let text): try await outbound.write(.text(text))
-                    case .binary(let bytes): try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
-                    case .close(let code, let reason):
-                        try await outbound.close(.init(codeNumber: Int(code)), reason: reason)
-                        return
-                    case .drop:
-                        try await channel.close()
-                        return
-                    }
-                    sent += 1
-                    if config.garbageEvery > 0 && sent % config.garbageEvery == 0 {
-                        switch Self.garbage[(sent / config.garbageEvery) % Self.garbage.count] {
-                        case .text(let text): try await outbound.write(.text(text))
-                        case .binary(let bytes): try await outbound.write(.binary(ByteBuffer(bytes: bytes)))
-                        default: break
+                while let frames = await outbox.take() {
+                    var out: [WebSocketFrame] = []
+                    out.reserveCapacity(frames.count)
+                    for frame in frames {
+                        switch frame {
+                        case .text(let text): out.append(Self.frame(text))
+                        case .binary(let bytes): out.append(WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes)))
+                        case .close(let code, let reason):
+                            try await Self.write(out, on: channel)
+                            try await outbound.close(.init(codeNumber: Int(code)), reason: reason)
+                            return
+                        case .drop:
+                            try await Self.write(out, on: channel)
+                            try await channel.close()
+                            return
+                        }
+                        sent += 1
+                        if config.garbageEvery > 0 && sent % config.garbageEvery == 0 {
+                            switch Self.garbage[(sent / config.garbageEvery) % Self.garbage.count] {
+                            case .text(let text): out.append(Self.frame(text))
+                            case .binary(let bytes): out.append(WebSocketFrame(fin: true, opcode: .binary, data: ByteBuffer(bytes: bytes)))
+                            default: break
+                            }
+                        }
+                        if config.dropEvery > 0 && sent % config.dropEvery == 0 {
+                            try await Self.write(out, on: channel)
+                            try await channel.close()
+                            return
                         }
                     }
-                    if config.dropEvery > 0 && sent % config.dropEvery == 0 {
-                        try await channel.close()
-                        return
-                    }
+                    try await Self.write(out, on: channel)
                 }
             }
             group.addTask {
@@ -266,6 +275,25 @@ public final class SimServer: Sendable {
             try await group.next()
             group.cancelAll()
         }
+    }
+
+    private static func frame(_ text: String) -> WebSocketFrame {
+        WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text))
+    }
+
+    /// Writes frames to a websocket connection with one flush (the hop to its event loop and the
+    /// system call are per batch, not per frame); returns once they are written to the socket,
+    /// so a slow client holds its own writer back, never the market.
+    private static func write(_ frames: [WebSocketFrame], on channel: any Channel) async throws {
+        guard !frames.isEmpty else { return }
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        channel.eventLoop.execute {
+            for (i, frame) in frames.enumerated() {
+                channel.write(frame, promise: i == frames.count - 1 ? written : nil)
+            }
+            channel.flush()
+        }
+        try await written.futureResult.get()
     }
 
     private func driveMarket() async throws {
