@@ -89,9 +89,9 @@ struct ExactDecimalTests {
     @Test("JSONWriter writes decimals and integers digit by digit exactly as their descriptions")
     func writerDigits() {
         var random = SystemRandomNumberGenerator()
-        var values: [ExactDecimal] = [.zero, dec("0.001"), dec("-0.5"), dec("7403.9"), dec("100"), dec("0.000000000000000001"),
-                                      ExactDecimal(mantissa: .max, scale: 18), ExactDecimal(mantissa: .min, scale: 0),
-                                      ExactDecimal(mantissa: .min, scale: 18), ExactDecimal(mantissa: 15, scale: 1)]
+        var values: [ExactDecimal] = [.zero, dec("0.001"), dec("-0.5"), dec("7403.9"), dec("100"), ExactDecimal(mantissa: 1, scale: 18),
+                                      ExactDecimal(mantissa: .max, scale: 18), ExactDecimal(mantissa: .min + 1, scale: 0),
+                                      ExactDecimal(mantissa: .min + 1, scale: 18), ExactDecimal(mantissa: 15, scale: 1)]
         for _ in 0..<2_000 {
             values.append(ExactDecimal(mantissa: Int64.random(in: -1_000_000_000_000...1_000_000_000_000, using: &random),
                                        scale: Int.random(in: 0...18, using: &random)))
@@ -120,7 +120,8 @@ struct ExactDecimalTests {
         }
         // Beyond 64 bits it rounds half-even to fit.
         #expect(ExactDecimal.fit(Int128(ExactDecimal.pow10(18)) * 10 + 5, scale: 19) == ExactDecimal(1))
-        #expect(ExactDecimal.fit(Int128(ExactDecimal.pow10(18)) * 10 + 15, scale: 19) == dec("1.000000000000000002"))
+        #expect(ExactDecimal.fit(Int128(ExactDecimal.pow10(18)) * 10 + 15, scale: 19)
+                == ExactDecimal(mantissa: 1_000_000_000_000_000_002, scale: 18))
         #expect(dec("2.5").rounded(scale: 0) == dec("2") && dec("3.5").rounded(scale: 0) == dec("4"))
         #expect(dec("-2.5").rounded(scale: 0) == dec("-2") && dec("-2.51").rounded(scale: 0) == dec("-3"))
         #expect(dec("1.23456789").rounded(scale: 4) == dec("1.2346") && dec("-0.00005").rounded(scale: 4) == dec("-0"))

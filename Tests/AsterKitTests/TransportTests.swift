@@ -60,25 +60,26 @@ struct TransportTests {
         let start = NIODeadline.uptimeNanoseconds(1_000_000_000)
         var pacer = ReadPacer(interval: .microseconds(500), now: start)
         var now = start
-        // 10k frames/s: ten frames a millisecond, read as they come.
-        for _ in 0..<20 {
+        // 10k frames/s: ten frames a millisecond, read as they come, even when a late burst
+        // brings three milliseconds' worth at once.
+        for tick in 0..<100 {
             now = now + .milliseconds(1)
-            #expect(pacer.readCompleted(frames: 10, at: now) == nil)
+            #expect(pacer.readCompleted(frames: tick % 25 == 24 ? 30 : 10, at: now) == nil)
         }
         // 50k frames/s: after one measuring window, the next read waits one interval.
         var paced: NIODeadline?
-        for _ in 0..<10 {
+        for _ in 0..<40 {
             now = now + .microseconds(500)
             paced = pacer.readCompleted(frames: 25, at: now)
         }
         #expect(pacer.paced && paced == now + .microseconds(500))
         // 15k frames/s keeps the pacing (hysteresis); 5k frames/s ends it.
-        for _ in 0..<10 {
+        for _ in 0..<40 {
             now = now + .milliseconds(1)
             _ = pacer.readCompleted(frames: 15, at: now)
         }
         #expect(pacer.paced)
-        for _ in 0..<10 {
+        for _ in 0..<40 {
             now = now + .milliseconds(1)
             paced = pacer.readCompleted(frames: 5, at: now)
         }

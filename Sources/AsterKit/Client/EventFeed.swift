@@ -68,7 +68,9 @@ public struct EventFeed<Element: Sendable>: AsyncSequence, Sendable {
 /// Where a feed's collector puts the elements it takes out of a batch of events (see
 /// ``EventFeeds/feed(bufferLimit:collecting:)``).
 public struct FeedSink<Element: Sendable>: Sendable {
-    var items: Deque<Element> = []
+    @usableFromInline var items: Deque<Element> = []
+
+    @usableFromInline init() {}
 
     /// Appends one element for the consumer.
     public mutating func append(_ element: Element) { items.append(element) }
@@ -84,15 +86,16 @@ public struct FeedSink<Element: Sendable>: Sendable {
 /// storage of the batch it has finished (so steady-state delivery allocates nothing).
 @usableFromInline
 final class FeedBuffer<Element: Sendable>: Sendable {
-    private struct State {
-        var sink = FeedSink<Element>()
+    @usableFromInline
+    struct State {
+        @usableFromInline var sink = FeedSink<Element>()
         /// The consumer, suspended until elements arrive or the feed ends.
-        var waiter: UnsafeContinuation<Void, Never>?
-        var finished = false
+        @usableFromInline var waiter: UnsafeContinuation<Void, Never>?
+        @usableFromInline var finished = false
         var dropped = 0
     }
 
-    private let state = Mutex(State())
+    @usableFromInline let state = Mutex(State())
     private let limit: Int
     /// Called with the number of elements dropped (the client's total).
     private let onDrop: @Sendable (Int) -> Void
@@ -134,8 +137,8 @@ final class FeedBuffer<Element: Sendable>: Sendable {
 
     /// Moves everything waiting into `local` (which must be empty; its storage is kept for the
     /// next batch), waiting until something arrives. `false` once finished and drained (or
-    /// cancelled).
-    @usableFromInline
+    /// cancelled). Inlinable, so it is specialised for `Element` in the consumer's module.
+    @inlinable
     func take(into local: inout Deque<Element>, isolation: isolated (any Actor)?) async -> Bool {
         while true {
             let ready: Bool? = state.withLock { s in
@@ -163,6 +166,7 @@ final class FeedBuffer<Element: Sendable>: Sendable {
     }
 
     /// Ends the feed: the consumer gets what is waiting, then `nil`.
+    @usableFromInline
     func finish() {
         let waiter = state.withLock { s -> UnsafeContinuation<Void, Never>? in
             s.finished = true

@@ -12,8 +12,9 @@ struct ReadPacer: Sendable {
     /// Frames per second from which reads are paced.
     /// (Measured on loopback: below it a paced read costs more wake-ups than it saves.)
     static let denseRate = 20_000
-    /// How long the rate is measured before the mode may change.
-    static let window = TimeAmount.milliseconds(2)
+    /// How long the rate is measured before the mode may change (long enough that a server's
+    /// burst after a short stall does not switch a 10k/s feed to paced reads).
+    static let window = TimeAmount.milliseconds(10)
 
     let interval: TimeAmount
     /// Whether reads are paced now.
