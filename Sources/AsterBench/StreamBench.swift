@@ -13,10 +13,13 @@ enum StreamBench {
         return out
     }
 
-    static func run(seconds: Double, rates: [Int] = [20_000, 100_000, 600_000]) async throws {
+    static func run(seconds: Double, rates: [Int] = [20_000, 100_000, 600_000, 1_000_000]) async throws {
         print("\nStream benchmark: simulator → client on loopback, \(streams().count) streams (aggTrade, bookTicker, depth@100ms x 10 symbols, !bookTicker)")
         print("order-flow rate | client | frames/s | latency p50 | p99 | RSS before → after")
         for rate in rates {
+            let model = engine(rate: rate, seconds: 0.5)
+            print(String(format: "%d/s | the model offers %@ frames/s (engine alone: %.2f ms CPU per 10 ms tick)",
+                         rate, format(model.framesPerSecond), model.cpuPerTick * 1e3))
             let server = SimServer(configuration: SimConfiguration(seed: 11, rate: rate))
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             let serverTask = Task { try await server.run { continuation.yield($0) } }
@@ -37,23 +40,22 @@ enum StreamBench {
         }
     }
 
-    /// The simulator's market engine alone (no sockets): how long one 10 ms tick of `rate`
-    /// order-flow actions a second takes, and the frames it produces for the benchmark's streams.
-    static func engine(rate: Int, seconds: Double) {
+    /// The simulator's market engine alone (no sockets): CPU per 10 ms tick of `rate` order-flow
+    /// actions a second, and the frames the model offers to the benchmark's streams per second
+    /// (what a server whose ticks keep time delivers).
+    static func engine(rate: Int, seconds: Double) -> (cpuPerTick: Double, framesPerSecond: Double) {
         let wanted = Set(streams().map(\.name))
         var engine = SimEngine(seed: 11, now: 1_764_000_000_000)
         var now: Int64 = 1_764_000_000_000
         var frames = 0, ticks = 0
         let start = FeedBench.cpuSeconds()
-        while FeedBench.cpuSeconds() - start < seconds {
+        while FeedBench.cpuSeconds() - start < seconds || ticks < 100 {
             now += 10
             frames += engine.advance(to: now, steps: rate / 100, isWanted: wanted.contains).count
             ticks += 1
         }
         let cpu = FeedBench.cpuSeconds() - start
-        let perTick = cpu / Double(ticks)
-        print(String(format: "engine alone at %d/s: %.2f ms CPU per 10 ms tick (%.0f%% of one core), %.0f frames per tick, %@ frames/s when ticks keep time",
-                     rate, perTick * 1e3, perTick / 0.01 * 100, Double(frames) / Double(ticks), format(Double(frames) / Double(ticks) * 100)))
+        return (cpu / Double(ticks), Double(frames) / Double(ticks) * 100)
     }
 
     static func swiftClient(base: String, seconds: Double) async throws -> (rate: Double, p50: Int64, p99: Int64, rss: String) {
