@@ -18,7 +18,7 @@ enum StreamBench {
         print("order-flow rate | client | frames/s | latency p50 | p99 | RSS before → after")
         for rate in rates {
             let model = engine(rate: rate, seconds: 0.5)
-            print(String(format: "%d/s | the model offers %@ frames/s (engine alone: %.2f ms CPU per 10 ms tick)",
+            print(String(format: "%d/s | the market engine alone offers %@ frames/s, %.2f ms CPU per 10 ms tick (the demo account's trades come on top)",
                          rate, format(model.framesPerSecond), model.cpuPerTick * 1e3))
             let server = SimServer(configuration: SimConfiguration(seed: 11, rate: rate))
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
@@ -40,9 +40,10 @@ enum StreamBench {
         }
     }
 
-    /// The simulator's market engine alone (no sockets): CPU per 10 ms tick of `rate` order-flow
-    /// actions a second, and the frames the model offers to the benchmark's streams per second
-    /// (what a server whose ticks keep time delivers).
+    /// The simulator's market engine alone (no sockets, no demo account): CPU per 10 ms tick of
+    /// `rate` order-flow actions a second, and the frames a second the market model offers to
+    /// the benchmark's streams (what a server whose ticks keep time delivers, plus the demo
+    /// account's trades).
     static func engine(rate: Int, seconds: Double) -> (cpuPerTick: Double, framesPerSecond: Double) {
         let wanted = Set(streams().map(\.name))
         var engine = SimEngine(seed: 11, now: 1_764_000_000_000)

@@ -93,7 +93,13 @@ final class FeedBuffer<Element: Sendable>: Sendable {
         @usableFromInline var waiter: UnsafeContinuation<Void, Never>?
         @usableFromInline var finished = false
         var dropped = 0
+        /// How many elements the consumer took last time (its storage comes back with the next take).
+        @usableFromInline var lastTaken = 0
     }
+
+    /// Storage of batches up to this size is reused; a larger one is released once consumed, so
+    /// a burst does not keep its memory for the life of the feed.
+    @usableFromInline static var recycledCapacity: Int { 4_096 }
 
     @usableFromInline let state = Mutex(State())
     private let limit: Int
@@ -144,6 +150,8 @@ final class FeedBuffer<Element: Sendable>: Sendable {
             let ready: Bool? = state.withLock { s in
                 if !s.sink.items.isEmpty {
                     swap(&local, &s.sink.items)
+                    if s.lastTaken > Self.recycledCapacity { s.sink.items = [] }
+                    s.lastTaken = local.count
                     return true
                 }
                 if s.finished || Task.isCancelled { return false }

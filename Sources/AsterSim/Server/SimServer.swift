@@ -240,6 +240,11 @@ public final class SimServer: Sendable {
                             try await channel.close()
                             return
                         }
+                        if out.count >= 1_024 {
+                            // A long backlog goes out in chunks, so its buffers are not all made at once.
+                            try await Self.write(out, on: channel)
+                            out.removeAll(keepingCapacity: true)
+                        }
                     }
                     try await Self.write(out, on: channel)
                 }
