@@ -56,8 +56,8 @@ struct DashboardModelTests {
         let model = DashboardModel(mode: .demo, symbol: "BTCUSDT")
         guard case .kline(let live) = try decode(try fixture("kline")).event else { throw Unexpected() }
         await model.apply(.kline(live), receivedAt: 0)
-        func candle(_ t: Int64) -> Kline {
-            var k = live.kline
+        func candle(_ t: Int64) -> Candle {
+            var k = Candle(live.kline)
             k.openTime = t
             k.close = dec("9")
             return k

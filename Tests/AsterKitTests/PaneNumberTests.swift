@@ -9,8 +9,8 @@ import Testing
 func awkwardSnapshot() async throws -> DashboardSnapshot {
     let model = DashboardModel(mode: .demo, symbol: "BTCUSDT", account: true)
     do {
-        await model.setSymbolInfo([SymbolInfo(symbol: "BTCUSDT", status: "TRADING", tickSize: dec("0.1"), stepSize: dec("0.001")),
-                                   SymbolInfo(symbol: "ETHUSDT", status: "TRADING", tickSize: dec("0.01"), stepSize: dec("0.001"))])
+        await model.setSymbolInfo([symbolInfo("BTCUSDT", tick: "0.1", step: "0.001"),
+                                   symbolInfo("ETHUSDT", tick: "0.01", step: "0.001")])
     }
     guard case .tickers(let tickers) = try decode(try fixture("tickerArr")).event,
           case .aggregateTrade(let trade) = try decode(try fixture("aggTrade")).event,

@@ -215,7 +215,8 @@ public actor DashboardModel {
                                      quoteVolume: t.quoteVolume)
     }
 
-    private func fold(_ k: Kline) {
+    private func fold(_ kline: Kline) {
+        let k = Candle(kline)
         if let last = state.klines.last, last.openTime == k.openTime {
             state.klines[state.klines.count - 1] = k
         } else if state.klines.last.map({ $0.openTime < k.openTime }) ?? true {
@@ -378,7 +379,7 @@ public actor DashboardModel {
 
     /// Past klines from REST: kept when they are still for the chart's symbol and interval;
     /// candles already received live win over the same candle from REST.
-    public func seedKlines(symbol: String, interval: KlineInterval, _ history: [Kline]) {
+    public func seedKlines(symbol: String, interval: KlineInterval, _ history: [Candle]) {
         guard symbol == state.symbol, interval == state.interval else { return }
         let live = state.klines
         let firstLive = live.first?.openTime ?? .max

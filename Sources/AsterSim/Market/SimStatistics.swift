@@ -78,8 +78,8 @@ struct SimKline: Sendable {
             k.volume += t.quantity
             k.quoteVolume += notional
             if !t.buyerIsMaker {
-                k.takerBuyVolume = (k.takerBuyVolume ?? .zero) + t.quantity
-                k.takerBuyQuoteVolume = (k.takerBuyQuoteVolume ?? .zero) + notional
+                k.takerBuyVolume += t.quantity
+                k.takerBuyQuoteVolume += notional
             }
             k.trades += 1
             k.lastTradeId = t.lastTradeId

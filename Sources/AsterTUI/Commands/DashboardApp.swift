@@ -161,7 +161,7 @@ struct DashboardApp {
             if effect == .loadSymbolInfo, let rest {
                 Task {
                     do {
-                        await model.setSymbolInfo(try await rest.exchangeInfo())
+                        await model.setSymbolInfo(try await rest.exchangeInfo().symbols)
                         await model.noteREST("exchangeInfo", error: nil)
                     } catch {
                         logger.warning("exchangeInfo failed", metadata: ["error": "\(error)"])
