@@ -45,7 +45,7 @@ final class RESTFixtureServer: Sendable {
         }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "fixture-server")
-        logger.logLevel = .error
+        logger.logLevel = .critical  // cancelling the server at the end logs an error
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
