@@ -29,9 +29,10 @@ struct RESTDecodingErrorTests {
     /// `exchangeFilters` is not read: no exchange filter is documented.
     static let notRead: Set<String> = ["exchangeFilters"]
     /// `autoAssetExchange` may be absent: it is `null` in the spec's own example (but a wrong type is still an error).
-    static let nullable: Set<String> = ["assets[0].autoAssetExchange"]
+    static let nullable: Set<String> = ["assets[0].autoAssetExchange", "assets[1].autoAssetExchange", "assets[2].autoAssetExchange"]
 
-    /// Every key path of `value` down to scalars and string arrays, with the name an error gives it.
+    /// Every key path of `value` (into every object of arrays of objects) down to scalars and
+    /// string arrays, with the name an error gives it.
     static func fieldPaths(_ value: Any, name: String = "", errorName: String = "") -> [(path: [Any], errorName: String)] {
         var out: [(path: [Any], errorName: String)] = []
         if let object = value as? [String: Any] {
@@ -40,9 +41,11 @@ struct RESTDecodingErrorTests {
                 out.append(([key], childName))
                 for sub in fieldPaths(child, errorName: childName) { out.append(([key] + sub.path, sub.errorName)) }
             }
-        } else if let array = value as? [Any], let first = array.first, first is [String: Any] {
-            for sub in fieldPaths(first, errorName: "") {
-                out.append(([0] + sub.path, "\(errorName)[0].\(sub.errorName)"))
+        } else if let array = value as? [Any] {
+            for (i, element) in array.enumerated() where element is [String: Any] {
+                for sub in fieldPaths(element, errorName: "") {
+                    out.append(([i] + sub.path, "\(errorName)[\(i)].\(sub.errorName)"))
+                }
             }
         }
         return out
@@ -114,6 +117,7 @@ struct RESTDecodingErrorTests {
             }
         }
         #expect(checked >= 2, "\(name) has fields")
+        if name == "exchangeInfo" { #expect(checked > 100, "every filter's fields are swept") }
     }
 
     @Test("a symbol without one of its seven filters is an error naming the symbol and the filter")
