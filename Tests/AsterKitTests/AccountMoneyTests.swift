@@ -283,6 +283,17 @@ struct LiquidationTests {
             #expect(p.liquidationPrice == byHand)
             let info = try await client.account()
             #expect(info.totalMaintenanceMargin > .zero)
+            // The margin call's maintenance margin is the bracket's, at its own mark price.
+            let user = UserDataStream(account: client, webSocketBase: "ws://127.0.0.1:\(port)")
+            let calls = user.marginCalls()
+            let running = Task { try await user.run() }
+            var iterator = calls.makeAsyncIterator()
+            let call = try #require(await iterator.next())
+            let leg = try #require(call.positions.first)
+            #expect(leg.symbol == "BTCUSDT" && leg.positionSide == .both)
+            #expect(leg.maintenanceMargin == btc.maintenanceMargin(notional: leg.positionAmount.magnitude * leg.markPrice)?.rounded(scale: 8))
+            running.cancel()
+            _ = await running.result
             _ = server
         }
     }
