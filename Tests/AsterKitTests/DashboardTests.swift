@@ -169,6 +169,15 @@ struct DashboardRenderTests {
         }
     }
 
+    @Test("the compact layout shows the chart beside the book from 80x22 on, not below")
+    func compactChart() async throws {
+        let s = try await filledSnapshot()
+        let wide = DashboardRenderer(layout: .compact).render(s, width: 84, height: 24).lines.joined(separator: "\n")
+        #expect(wide.contains("Chart BTCUSDT") && wide.contains("Book BTCUSDT") && wide.contains("Trades BTCUSDT"))
+        let narrow = DashboardRenderer(layout: .compact).render(s, width: 70, height: 24).lines.joined(separator: "\n")
+        #expect(!narrow.contains("Chart") && narrow.contains("Book BTCUSDT"))
+    }
+
     @Test("a 40x10 single pane is legible")
     func tmuxPane() async throws {
         let grid = DashboardRenderer(layout: .single(.book)).render(try await filledSnapshot(), width: 40, height: 10)
