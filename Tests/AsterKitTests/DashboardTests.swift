@@ -210,6 +210,29 @@ struct DashboardRenderTests {
                 && text.contains("Margin ratio"), "\(text)")
     }
 
+    @Test("the account pane shows hedge-mode sides on their own rows and the liquidation price from the brackets")
+    func accountPaneLiquidation() async throws {
+        let model = DashboardModel(mode: .demo, symbol: "BTCUSDT", account: true)
+        let info = AccountInformation(updateTime: 1000, totalWalletBalance: 1000, totalUnrealizedProfit: .zero, totalMarginBalance: 1000,
+                                      availableBalance: 1000, assets: [AssetBalance(asset: "USDT", walletBalance: 1000)], positions: [
+            PositionInfo(symbol: "ETHUSDT", positionAmount: 10, entryPrice: 2000, unrealizedProfit: .zero, leverage: 20, positionSide: .long),
+            PositionInfo(symbol: "ETHUSDT", positionAmount: -4, entryPrice: 2100, unrealizedProfit: .zero, leverage: 20, positionSide: .short),
+        ])
+        let brackets = SymbolBrackets(symbol: "ETHUSDT", brackets: [
+            LeverageBracket(bracket: 1, initialLeverage: 75, notionalFloor: 0, notionalCap: 10_000, maintenanceMarginRatio: dec("0.0065"), cumulative: 0),
+            LeverageBracket(bracket: 2, initialLeverage: 50, notionalFloor: 10_000, notionalCap: 100_000, maintenanceMarginRatio: dec("0.01"), cumulative: 35),
+        ])
+        var account = AccountState(account: info, openOrders: [], brackets: [brackets], at: 1000)
+        account.mark("ETHUSDT", price: 1_950)
+        await model.updateAccount(LiveAccount.Status(state: account, connection: .connected, synced: true))
+        let text = DashboardRenderer(layout: .single(.account)).render(await model.snapshot(now: 20), width: 100, height: 12)
+            .lines.joined(separator: "\n")
+        // (1000 + 35 − 20000 + 8400) / (0.1 + 0.026 − 10 + 4) = 1798.604… at the pane's two decimals.
+        let lp = try #require(account.openPositions.first?.liquidationPrice)
+        #expect(lp.rounded(scale: 2) == dec("1798.60"))
+        #expect(text.contains("Liq") && text.contains("1798.60") && text.contains("long") && text.contains("short"), "\(text)")
+    }
+
     @Test("too small says so")
     func tooSmall() async throws {
         let grid = DashboardRenderer(layout: .full).render(try await filledSnapshot(), width: 25, height: 5)
