@@ -47,7 +47,8 @@ public struct MarkPriceUpdate: Sendable, Hashable {
         }
         self.init(
             eventTime: try required(E, "E", r), symbol: try required(s, "s", r), markPrice: try required(p, "p", r),
-            indexPrice: try required(i, "i", r), estimatedSettlePrice: try required(P, "P", r), fundingRate: try required(rate, "r", r),
+            indexPrice: try required(i, "i", r), estimatedSettlePrice: try required(P, "P", r),
+            fundingRate: try required(rate, "r", r),
             nextFundingTime: try required(T, "T", r))
     }
 }

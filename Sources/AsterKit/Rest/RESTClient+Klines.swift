@@ -14,7 +14,8 @@ extension RESTClient {
     /// ```
     public func klines(symbol: String, interval: KlineInterval, startTime: Int64? = nil, endTime: Int64? = nil,
                        limit: Int? = nil, version: APIVersion = .v1) async throws(RESTError) -> [Candle] {
-        let (json, path) = try await market("klines", version, Self.klineQuery("symbol", symbol, interval, startTime, endTime, limit))
+        let query = Self.klineQuery("symbol", symbol, interval, startTime, endTime, limit)
+        let (json, path) = try await market("klines", version, query)
         return try JSONRow.rows(json, path: path) { r throws(RESTError) in try Candle(r) }
     }
 

@@ -71,7 +71,8 @@ extension RESTClient {
     ///   - symbol: e.g. `BTCUSDT`.
     ///   - limit: 5, 10, 20, 50, 100, 500 or 1000 levels a side.
     ///   - version: `.v1` (default) or `.v3` paths.
-    public func depth(symbol: String, limit: Int = 1000, version: APIVersion = .v1) async throws(RESTError) -> DepthSnapshot {
+    public func depth(symbol: String, limit: Int = 1000,
+                      version: APIVersion = .v1) async throws(RESTError) -> DepthSnapshot {
         let path = version.prefix + "/depth"
         let body = try await get(path, query: [("symbol", symbol.uppercased()), ("limit", String(limit))])
         do {
@@ -92,8 +93,10 @@ extension RESTClient {
     ///   - symbol: e.g. `BTCUSDT`.
     ///   - limit: at most 1,000; the server's default (500) when `nil`.
     ///   - version: `.v1` (default) or `.v3` paths.
-    public func trades(symbol: String, limit: Int? = nil, version: APIVersion = .v1) async throws(RESTError) -> [MarketTrade] {
-        let (json, path) = try await market("trades", version, [("symbol", symbol.uppercased()), ("limit", limit.map(String.init))])
+    public func trades(symbol: String, limit: Int? = nil,
+                       version: APIVersion = .v1) async throws(RESTError) -> [MarketTrade] {
+        let query = [("symbol", symbol.uppercased()), ("limit", limit.map(String.init))]
+        let (json, path) = try await market("trades", version, query)
         return try JSONFields.list(json, path: path) { f throws(RESTError) in try MarketTrade(f) }
     }
 
