@@ -90,6 +90,15 @@ struct HedgeModeTests {
         #expect(s.summaryLines.contains { $0.hasPrefix("BTCUSDT  LONG") })
     }
 
+    @Test("ACCOUNT_CONFIG_UPDATE: `ai.d` switches hedge mode; an absent `ai.j` leaves multi-assets mode as it was")
+    func configUpdate() throws {
+        var s = AccountState(account: snapshot(wallet: 1_000, []), openOrders: [], at: 1_000)
+        s.apply(try EventDecoder().decode(#"{"e":"ACCOUNT_CONFIG_UPDATE","E":2000,"T":2000,"ai":{"j":true}}"#).event)
+        #expect(s.multiAssetsMode == true && !s.hedgeMode)
+        s.apply(try EventDecoder().decode(#"{"e":"ACCOUNT_CONFIG_UPDATE","E":3000,"T":3000,"ai":{"d":true}}"#).event)
+        #expect(s.multiAssetsMode == true && s.hedgeMode)
+    }
+
     @Test("a hedge-mode account on the simulator: LONG and SHORT of one symbol equal the server's positions, from snapshot and deltas")
     func againstSimulator() async throws {
         var configuration = SimConfiguration(seed: 61, rate: 4_000)

@@ -259,7 +259,11 @@ public struct AccountState: Sendable, Hashable {
                 leverages[l.symbol] = Int(l.leverage)
                 for key in positions.keys where key.symbol == l.symbol { positions[key]?.leverage = Int(l.leverage) }
             }
-            if let info = c.accountInfo { multiAssetsMode = info.multiAssetsMode }
+            if let info = c.accountInfo {
+                // Each of `ai`'s fields is optional: an absent one changes nothing.
+                if let j = info.multiAssetsMode { multiAssetsMode = j }
+                if let d = info.dualSidePosition { hedgeMode = d }
+            }
             touch(c.eventTime)
             return true
         default:
