@@ -25,7 +25,7 @@ mount --bind "$repo" "$root/src"
 cp /etc/resolv.conf "$root/etc/"
 # Swift packages resolve from the machine's local copies, as on the host.
 git config --global --get-regexp '^url\.' | while read -r key value; do
-  chroot "$root" git config --system "$key" "$value"
+  chroot "$root" git config --system --add "$key" "$value"
 done
 chroot "$root" git config --system safe.directory '*'
 
