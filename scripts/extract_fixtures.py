@@ -2,8 +2,11 @@
 """Copy the payload examples of the Aster futures API documents into test fixtures.
 
 The documents' examples are JavaScript-ish (comments, trailing commas, a missing comma, single
-quotes, a full-width comma). This script cleans each one into strict JSON, checks it parses,
-and writes Tests/AsterKitTests/Fixtures/<name>.json. Run from the repository root:
+quotes, a full-width comma, a tab inside the "0" string of the index and mark price klines). This
+script cleans each one into strict JSON (nothing else changes: every key and value stays as
+printed), checks it parses, and writes Tests/AsterKitTests/Fixtures/<name>.json. The market-data
+answers are taken from the V3 document and checked to be identical in V1. Run from the repository
+root:
 
     python3 scripts/extract_fixtures.py ../shared/reference
 """
@@ -100,6 +103,9 @@ for name, doc, heading, index in WANTED:
 
 rest = out / "rest"
 rest.mkdir(exist_ok=True)
+MARKET = 20  # the first REST entries are the public market-data answers, printed alike in both documents
+for name, heading, index in REST[:MARKET]:
+    assert clean(blocks(docs["v1"], heading)[index]) == clean(blocks(docs["v3"], heading)[index]), name
 for name, heading, index in REST:
     value = clean(blocks(docs["v3"], heading)[index])
     (rest / f"{name}.json").write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n")

@@ -337,7 +337,11 @@ struct AccountStateTests {
         #expect((object["positions"] as? [[String: Any]])?.first?["unrealizedPnL"] as? String == "30")
         // Maintenance 3 × 90 × 0.4 % = 1.08 over a margin balance of 1035.
         #expect(object["marginRatio"] as? String == "0.001043")
-        #expect(s.summaryLines.contains { $0.hasPrefix("position BTCUSDT  -3 @ 100  PnL 30") })
+        let lines = s.summaryLines
+        let header = try #require(lines.firstIndex { $0.hasPrefix("Symbol") })
+        #expect(lines[header].split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+                == "Symbol Side Size Entry Mark Liquidation Unrealized PnL ROE % Leverage")
+        #expect(lines[header + 1].split(separator: " ").joined(separator: " ").hasPrefix("BTCUSDT SHORT 3 100 90 - 30"))
     }
 
     @Test("unrealised PnL follows the mark price")

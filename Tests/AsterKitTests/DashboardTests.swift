@@ -56,8 +56,8 @@ struct DashboardModelTests {
         let model = DashboardModel(mode: .demo, symbol: "BTCUSDT")
         guard case .kline(let live) = try decode(try fixture("kline")).event else { throw Unexpected() }
         await model.apply(.kline(live), receivedAt: 0)
-        func candle(_ t: Int64) -> Kline {
-            var k = live.kline
+        func candle(_ t: Int64) -> Candle {
+            var k = Candle(live.kline)
             k.openTime = t
             k.close = dec("9")
             return k
@@ -169,6 +169,15 @@ struct DashboardRenderTests {
         }
     }
 
+    @Test("the compact layout shows the chart beside the book from 80x22 on, not below")
+    func compactChart() async throws {
+        let s = try await filledSnapshot()
+        let wide = DashboardRenderer(layout: .compact).render(s, width: 84, height: 24).lines.joined(separator: "\n")
+        #expect(wide.contains("Chart BTCUSDT") && wide.contains("Book BTCUSDT") && wide.contains("Trades BTCUSDT"))
+        let narrow = DashboardRenderer(layout: .compact).render(s, width: 70, height: 24).lines.joined(separator: "\n")
+        #expect(!narrow.contains("Chart") && narrow.contains("Book BTCUSDT"))
+    }
+
     @Test("a 40x10 single pane is legible")
     func tmuxPane() async throws {
         let grid = DashboardRenderer(layout: .single(.book)).render(try await filledSnapshot(), width: 40, height: 10)
@@ -192,13 +201,36 @@ struct DashboardRenderTests {
         var account = AccountState(account: info, openOrders: [], at: 1000)
         account.apply(try decode(#"{"e":"ACCOUNT_UPDATE","E":2000,"T":2000,"a":{"m":"ORDER","B":[{"a":"USDT","wb":"1200","cw":"1200","bc":"0"}],"P":[{"s":"BTCUSDT","pa":"0.5","ep":"7000","cr":"0","up":"0","mt":"cross","iw":"0","ps":"BOTH"}]}}"#).event)
         account.apply(try decode(try fixture("marginCall")).event)
-        await model.updateAccount(LiveAccount.Status(state: account, connection: .connected, marginCallAt: 10))
+        await model.updateAccount(LiveAccount.Status(state: account, connection: .connected, marginCallAt: 10, synced: true))
         let s = await model.snapshot(now: 20)
-        #expect(s.account?.state?.positions["BTCUSDT"]?.unrealizedPnL == (dec("11794.15") - dec("7000")) * dec("0.5"))
+        #expect(s.account?.state?.positions[PositionKey("BTCUSDT")]?.unrealizedPnL == (dec("11794.15") - dec("7000")) * dec("0.5"))
         grid = DashboardRenderer(layout: .single(.account)).render(s, width: 40, height: 10)
         let text = grid.lines.joined(separator: "\n")
         #expect(text.contains("MARGIN CALL ETHUSDT") && text.contains("1200.00") && text.contains("+2397.08") && text.contains("long")
                 && text.contains("Margin ratio"), "\(text)")
+    }
+
+    @Test("the account pane shows hedge-mode sides on their own rows and the liquidation price from the brackets")
+    func accountPaneLiquidation() async throws {
+        let model = DashboardModel(mode: .demo, symbol: "BTCUSDT", account: true)
+        let info = AccountInformation(updateTime: 1000, totalWalletBalance: 1000, totalUnrealizedProfit: .zero, totalMarginBalance: 1000,
+                                      availableBalance: 1000, assets: [AssetBalance(asset: "USDT", walletBalance: 1000)], positions: [
+            PositionInfo(symbol: "ETHUSDT", positionAmount: 10, entryPrice: 2000, unrealizedProfit: .zero, leverage: 20, positionSide: .long),
+            PositionInfo(symbol: "ETHUSDT", positionAmount: -4, entryPrice: 2100, unrealizedProfit: .zero, leverage: 20, positionSide: .short),
+        ])
+        let brackets = SymbolBrackets(symbol: "ETHUSDT", brackets: [
+            LeverageBracket(bracket: 1, initialLeverage: 75, notionalFloor: 0, notionalCap: 10_000, maintenanceMarginRatio: dec("0.0065"), cumulative: 0),
+            LeverageBracket(bracket: 2, initialLeverage: 50, notionalFloor: 10_000, notionalCap: 100_000, maintenanceMarginRatio: dec("0.01"), cumulative: 35),
+        ])
+        var account = AccountState(account: info, openOrders: [], brackets: [brackets], at: 1000)
+        account.mark("ETHUSDT", price: 1_950)
+        await model.updateAccount(LiveAccount.Status(state: account, connection: .connected, synced: true))
+        let text = DashboardRenderer(layout: .single(.account)).render(await model.snapshot(now: 20), width: 100, height: 12)
+            .lines.joined(separator: "\n")
+        // (1000 + 35 − 20000 + 8400) / (0.1 + 0.026 − 10 + 4) = 1798.604… at the pane's two decimals.
+        let lp = try #require(account.openPositions.first?.liquidationPrice)
+        #expect(lp.rounded(scale: 2) == dec("1798.60"))
+        #expect(text.contains("Liq") && text.contains("1798.60") && text.contains("long") && text.contains("short"), "\(text)")
     }
 
     @Test("too small says so")

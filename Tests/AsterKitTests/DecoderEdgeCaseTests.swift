@@ -19,16 +19,24 @@ struct DecoderEdgeCaseTests {
 
     @Test("missing optional fields decode; missing required ones name the field")
     func optionalFields() throws {
-        let minimal = #"{"e":"ORDER_TRADE_UPDATE","E":1,"o":{"s":"BTCUSDT","S":"BUY","o":"LIMIT","q":"1","x":"NEW","X":"NEW","i":5}}"#
+        // Only the fields the spec always sends: no commission (N, n), no close-all (cp), no trailing stop (AP, cr).
+        let minimal = Self.order()
         guard case .orderTradeUpdate(let o) = try decode(minimal).event else { throw Unexpected() }
         #expect(o.commission == nil && o.commissionAsset == nil && o.activationPrice == nil && o.callbackRate == nil)
-        #expect(o.closePosition == nil && o.stopPrice == nil && o.realizedProfit == nil)
+        #expect(o.closePosition == nil && o.stopPrice == .zero && o.realizedProfit == .zero)
+        // What the spec always sends is required: before, a missing one became LIMIT, GTC, BOTH or zero.
+        let noType = minimal.replacingOccurrences(of: #""f":"GTC","#, with: "")
+        #expect(throws: DecodingFailure(.missingField("o.f"), offset: noType.utf8.count - 1, eventType: "ORDER_TRADE_UPDATE")) {
+            try decode(noType)
+        }
         let noCross = #"{"e":"MARGIN_CALL","E":5,"p":[]}"#
         guard case .marginCall(let mc) = try decode(noCross).event else { throw Unexpected() }
         #expect(mc.crossWalletBalance == nil && mc.positions.isEmpty)
-        let fundingOnly = #"{"e":"ACCOUNT_UPDATE","E":1,"T":1,"a":{"m":"FUNDING_FEE","B":[{"a":"USDT","wb":"1","cw":"1"}]}}"#
+        let fundingOnly = #"{"e":"ACCOUNT_UPDATE","E":1,"T":1,"a":{"m":"FUNDING_FEE","B":[{"a":"USDT","wb":"1","cw":"1","bc":"0"}]}}"#
         guard case .accountUpdate(let au) = try decode(fundingOnly).event else { throw Unexpected() }
-        #expect(au.positions.isEmpty && au.reason == .fundingFee && au.balances[0].balanceChange == nil)
+        #expect(au.positions.isEmpty && au.reason == .fundingFee && au.balances[0].balanceChange == .zero)
+        let noChange = fundingOnly.replacingOccurrences(of: #","bc":"0""#, with: "")
+        #expect(throws: DecodingFailure.self) { try decode(noChange) }
 
         let noPrice = #"{"e":"aggTrade","E":1,"s":"BTCUSDT","a":1,"q":"1","f":1,"l":1,"T":1,"m":true}"#
         let error = #expect(throws: DecodingFailure.self) { try decode(noPrice) }
@@ -36,9 +44,22 @@ struct DecoderEdgeCaseTests {
         #expect(error?.description.contains("aggTrade") == true)
     }
 
+    /// An `ORDER_TRADE_UPDATE` with every field the spec always sends; `values` replace some.
+    static func order(_ values: [String: String] = [:]) -> String {
+        let fields: [(String, String)] = [
+            ("s", #""BTCUSDT""#), ("c", #""c1""#), ("S", #""BUY""#), ("o", #""LIMIT""#), ("f", #""GTC""#), ("q", #""1""#),
+            ("p", #""100""#), ("ap", #""0""#), ("sp", #""0""#), ("x", #""NEW""#), ("X", #""NEW""#), ("i", "5"), ("l", #""0""#),
+            ("z", #""0""#), ("L", #""0""#), ("T", "1"), ("t", "0"), ("b", #""100""#), ("a", #""0""#), ("m", "false"),
+            ("R", "false"), ("wt", #""CONTRACT_PRICE""#), ("ot", #""LIMIT""#), ("ps", #""BOTH""#), ("rp", #""0""#),
+        ]
+        let inner = fields.map { #""\#($0.0)":\#(values[$0.0] ?? $0.1)"# }.joined(separator: ",")
+        return #"{"e":"ORDER_TRADE_UPDATE","E":1,"T":1,"o":{\#(inner)}}"#
+    }
+
     @Test("unknown enum values are kept, not fatal")
     func unknownEnums() throws {
-        let text = #"{"e":"ORDER_TRADE_UPDATE","E":1,"o":{"s":"X","S":"HOLD","o":"ICEBERG","f":"GTD","q":"1","x":"REPLACED","X":"PENDING","i":1,"wt":"LAST_PRICE","ps":"MIDDLE"}}"#
+        let text = Self.order(["s": #""X""#, "S": #""HOLD""#, "o": #""ICEBERG""#, "f": #""GTD""#, "x": #""REPLACED""#,
+                               "X": #""PENDING""#, "wt": #""LAST_PRICE""#, "ps": #""MIDDLE""#])
         guard case .orderTradeUpdate(let o) = try decode(text).event else { throw Unexpected() }
         #expect(o.side == .unknown("HOLD") && o.orderType == .unknown("ICEBERG") && o.timeInForce == .unknown("GTD"))
         #expect(o.executionType == .unknown("REPLACED") && o.status == .unknown("PENDING"))
@@ -68,7 +89,7 @@ struct DecoderEdgeCaseTests {
 
     @Test("escaped strings and unicode decode")
     func escapes() throws {
-        let text = #"{"e":"ORDER_TRADE_UPDATE","E":1,"o":{"s":"BTCUSDT","c":"a\"b\\c\u00e9\ud83d\ude00","S":"BUY","o":"LIMIT","q":"1","x":"NEW","X":"NEW","i":1}}"#
+        let text = Self.order(["c": #""a\"b\\c\u00e9\ud83d\ude00""#])
         guard case .orderTradeUpdate(let o) = try decode(text).event else { throw Unexpected() }
         #expect(o.clientOrderId == "a\"b\\cé😀")
     }
@@ -98,7 +119,7 @@ struct DecoderEdgeCaseTests {
     func emptyArrays() throws {
         #expect(try decode("[]").event == .batch([]))
         #expect(try decode(#"{"stream":"!ticker@arr","data":[]}"#).event == .batch([]))
-        let depth = #"{"e":"depthUpdate","E":1,"s":"BTCUSDT","U":1,"u":2,"pu":0,"b":[],"a":[]}"#
+        let depth = #"{"e":"depthUpdate","E":1,"T":1,"s":"BTCUSDT","U":1,"u":2,"pu":0,"b":[],"a":[]}"#
         guard case .depth(let d) = try decode(depth).event else { throw Unexpected() }
         #expect(d.bids.isEmpty && d.asks.isEmpty)
         #expect(AsterEvent.batch([]).jsonLines(stream: nil).isEmpty)

@@ -64,6 +64,14 @@ struct ExactDecimalTests {
         #expect(dec("0.014") * dec("9910") == dec("138.74"))
         #expect(dec("1").divided(by: dec("3"), scale: 4) == dec("0.3333"))
         #expect(dec("2").divided(by: dec("0")) == nil)
+        // Either sign of dividend and divisor rounds half-even towards the true quotient (a
+        // negative divisor used to round the wrong way: 1 / −3 gave −0.32).
+        #expect(dec("1").divided(by: dec("-3"), scale: 2) == dec("-0.33"))
+        #expect(dec("-2").divided(by: dec("3"), scale: 2) == dec("-0.67"))
+        #expect(dec("-2").divided(by: dec("-3"), scale: 2) == dec("0.67"))
+        #expect(dec("1").divided(by: dec("-8"), scale: 2) == dec("-0.12"))
+        #expect(dec("-3").divided(by: dec("-8"), scale: 2) == dec("0.38"))
+        #expect(dec("-18965").divided(by: dec("-9.9"), scale: 8) == dec("1915.65656566"))
         #expect(dec("-1.25").magnitude == dec("1.25"))
         #expect(dec("2.345").rounded(scale: 2) == dec("2.34"))
         #expect(dec("2.355").rounded(scale: 2) == dec("2.36"))

@@ -8,7 +8,7 @@ import Testing
 @Suite("Order book manager: re-bridging, per-connection resync, stopping", .serialized, .timeLimit(.minutes(3)))
 struct OrderBookManagerTests {
     func diff(_ U: Int64, _ u: Int64, _ pu: Int64) -> DepthUpdate {
-        DepthUpdate(eventTime: 0, transactionTime: nil, symbol: "BTCUSDT", firstUpdateId: U, finalUpdateId: u,
+        DepthUpdate(eventTime: 0, transactionTime: 0, symbol: "BTCUSDT", firstUpdateId: U, finalUpdateId: u,
                     previousFinalUpdateId: pu, bids: [], asks: [])
     }
 

@@ -61,7 +61,7 @@ struct OrderBookUnitTests {
     }
 
     func diff(_ U: Int64, _ u: Int64, _ pu: Int64, bids: [(String, String)] = [], asks: [(String, String)] = []) -> DepthUpdate {
-        DepthUpdate(eventTime: 0, transactionTime: nil, symbol: "BTCUSDT", firstUpdateId: U, finalUpdateId: u,
+        DepthUpdate(eventTime: 0, transactionTime: 0, symbol: "BTCUSDT", firstUpdateId: U, finalUpdateId: u,
                     previousFinalUpdateId: pu, bids: bids.map { PriceLevel(price: dec($0.0), quantity: dec($0.1)) },
                     asks: asks.map { PriceLevel(price: dec($0.0), quantity: dec($0.1)) })
     }
@@ -232,7 +232,7 @@ struct RESTClientTests {
             server.faults { $0.restFailures = Array(repeating: (500, nil), count: 5) }
             await #expect(throws: RESTError.self) { try await rest.ping() }
             let info = try await rest.exchangeInfo()
-            #expect(info.first { $0.symbol == "BTCUSDT" }?.tickSize == dec("0.1"))
+            #expect(info.symbol("BTCUSDT")?.tickSize == dec("0.1"))
             let premium = try await rest.premiumIndex(symbol: "ETHUSDT")
             #expect(premium.count == 1 && premium[0].markPrice > .zero)
             #expect(try await rest.tickers24h().count == 10)

@@ -9,8 +9,8 @@ import Testing
 func awkwardSnapshot() async throws -> DashboardSnapshot {
     let model = DashboardModel(mode: .demo, symbol: "BTCUSDT", account: true)
     do {
-        await model.setSymbolInfo([SymbolInfo(symbol: "BTCUSDT", status: "TRADING", tickSize: dec("0.1"), stepSize: dec("0.001")),
-                                   SymbolInfo(symbol: "ETHUSDT", status: "TRADING", tickSize: dec("0.01"), stepSize: dec("0.001"))])
+        await model.setSymbolInfo([symbolInfo("BTCUSDT", tick: "0.1", step: "0.001"),
+                                   symbolInfo("ETHUSDT", tick: "0.01", step: "0.001")])
     }
     guard case .tickers(let tickers) = try decode(try fixture("tickerArr")).event,
           case .aggregateTrade(let trade) = try decode(try fixture("aggTrade")).event,
@@ -69,7 +69,7 @@ func awkwardSnapshot() async throws -> DashboardSnapshot {
                           time: 1, updateTime: 1)
     var account = AccountState(account: info, openOrders: [order], at: 1000)
     account.apply(try decode(#"{"e":"ACCOUNT_UPDATE","E":2000,"T":2000,"a":{"m":"ORDER","B":[{"a":"USDT","wb":"12345.67","cw":"12345.67","bc":"0"}],"P":[{"s":"BTCUSDT","pa":"-0.011","ep":"97252.9","cr":"0","up":"0","mt":"cross","iw":"0","ps":"BOTH"},{"s":"ETHUSDT","pa":"2.5","ep":"3401.25","cr":"0","up":"0","mt":"cross","iw":"0","ps":"BOTH"}]}}"#).event)
-    await model.updateAccount(LiveAccount.Status(state: account, connection: .connected))
+    await model.updateAccount(LiveAccount.Status(state: account, connection: .connected, synced: true))
     return await model.snapshot(now: 1_700_000_100_000)
 }
 

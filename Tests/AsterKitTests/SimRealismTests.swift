@@ -32,7 +32,7 @@ struct SimRealismTests {
     @Test("index within a few bp of the mark; funding 0.01 % per 8 h, 0.005 % per 4 h, settled on each symbol's interval")
     func indexAndFunding() {
         for m in Self.engine.markPrices() {
-            let index = m.indexPrice ?? .zero
+            let index = m.indexPrice
             let gap = ((m.markPrice - index).magnitude.divided(by: index, scale: 8) ?? 1).doubleValue
             #expect(gap < 0.0008, "\(m.symbol) mark \(m.markPrice) index \(index)")
             #expect(m.fundingRate.magnitude <= ExactDecimal(mantissa: 3, scale: 4), "\(m.symbol) \(m.fundingRate)")

@@ -11,6 +11,7 @@ struct SpecPayloadTests {
         for name in allFixtureNames {
             let message = try decode(try fixture(name))
             if case .unknown = message.event { Issue.record("\(name) decoded as unknown") }
+            #expect(message.skippedElements.isEmpty, "\(name): \(message.skippedElements)")
         }
     }
 
@@ -34,6 +35,7 @@ struct SpecPayloadTests {
         guard case .markPrices(let all) = try decode(try fixture("markPriceArr")).event else { throw Unexpected() }
         #expect(all.count == 1)
         #expect(all[0].markPrice == dec("11185.87786614") && all[0].fundingRate == dec("0.0003"))
+        #expect(all[0].indexPrice == dec("11784.62659091") && all[0].estimatedSettlePrice == dec("11784.25641265"))
     }
 
     @Test func kline() throws {
@@ -104,7 +106,8 @@ struct SpecPayloadTests {
         #expect(message.stream == "btcusdt@tradepro")
         guard case .tradePro(let t) = message.event else { throw Unexpected() }
         #expect(t.tradeId == 128884613 && t.price == dec("73685.5") && t.quantity == dec("0.297"))
-        #expect(t.participants == ["hidden", "hidden"] && t.transactionHash?.hasPrefix("0X000") == true)
+        #expect(t.participants == ["hidden", "hidden"] && t.transactionHash.hasPrefix("0X000"))
+        #expect(t.transactionTime == 1773751963079 && t.eventTime == 1773751963081)
     }
 
     @Test func listenKeyExpired() throws {
@@ -163,7 +166,9 @@ struct SpecPayloadTests {
         guard case .announcement(let a) = try decode(try fixture(name)).event else { throw Unexpected() }
         #expect(a.eventTime == nil && a.contents.count == 2)
         #expect(a.primary?.category == category && a.contents["zh"]?.content == "<p>测试内容</p>")
-        #expect(a.contents["en"]?.link?.hasPrefix("https://asterdex") == true)
+        #expect(a.contents["en"]?.link.hasPrefix("https://asterdex") == true)
+        #expect(a.contents["en"]?.subtitle == "sub title" || a.contents["en"]?.subtitle == "sub content")
+        #expect(a.contents["zh"]?.title.isEmpty == false && a.contents["en"]?.isRead == false)
     }
 
     @Test func replies() throws {

@@ -66,7 +66,7 @@ struct BookCursorTests {
     @Test("with the book focused, ↑↓ move a cursor across the spread and read out size, notional and distance from mid")
     func cursor() async throws {
         let model = DashboardModel(mode: .demo, symbol: "BTCUSDT")
-        await model.setSymbolInfo([SymbolInfo(symbol: "BTCUSDT", status: "TRADING", tickSize: dec("0.01"), stepSize: dec("0.000001"))])
+        await model.setSymbolInfo([symbolInfo("BTCUSDT", tick: "0.01", step: "0.000001")])
         await model.apply(try decode(try fixture("depthPartial")).event, receivedAt: 0)
         _ = await model.perform(KeyMap.standard.action(for: .tab, searching: false)!)
         #expect(await model.snapshot(now: 0).paneFocus == .book)

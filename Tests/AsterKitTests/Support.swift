@@ -22,6 +22,23 @@ func decode(_ text: String) throws -> StreamMessage {
     try EventDecoder().decode(text)
 }
 
+/// A trading symbol of `exchangeInfo` with this tick and step (the other rules as the spec's example).
+func symbolInfo(_ symbol: String, tick: String, step: String) -> SymbolInfo {
+    SymbolInfo(
+        symbol: symbol, pair: symbol, contractType: .perpetual, deliveryDate: 4133404800000, onboardDate: 1598252400000,
+        status: .trading, maintenanceMarginPercent: dec("2.5"), requiredMarginPercent: dec("5"),
+        baseAsset: String(symbol.dropLast(4)), quoteAsset: "USDT", marginAsset: "USDT", pricePrecision: Int(dec(tick).scale),
+        quantityPrecision: Int(dec(step).scale), baseAssetPrecision: 8, quotePrecision: 8, underlyingType: "COIN",
+        underlyingSubTypes: [], settlePlan: 0, triggerProtect: dec("0.05"),
+        filters: SymbolFilters(
+            price: .init(minPrice: dec(tick), maxPrice: dec("1000000"), tickSize: dec(tick)),
+            lotSize: .init(minQuantity: dec(step), maxQuantity: dec("1000000"), stepSize: dec(step)),
+            marketLotSize: .init(minQuantity: dec(step), maxQuantity: dec("1000000"), stepSize: dec(step)),
+            maxOrders: 200, maxAlgoOrders: 100, minNotional: dec("5"),
+            percentPrice: .init(multiplierUp: dec("1.05"), multiplierDown: dec("0.95"), multiplierDecimal: 4)),
+        orderTypes: [.limit, .market], timeInForce: [.gtc], liquidationFee: dec("0.01"), marketTakeBound: dec("0.3"))
+}
+
 /// Shorthand for an exact decimal literal in tests.
 func dec(_ text: String) -> ExactDecimal {
     try! ExactDecimal(parsing: text)

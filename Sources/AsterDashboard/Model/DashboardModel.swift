@@ -105,20 +105,30 @@ public actor DashboardModel {
     private var marks: [String: ExactDecimal] = [:]
 
     /// Takes the account as ``LiveAccount`` reconciled it, marked to the latest mark prices.
+    /// While the account is not synced (a snapshot pending or failing), the pane gets no numbers
+    /// but "syncing account…", never the last, possibly stale, state.
     public func updateAccount(_ status: LiveAccount.Status) {
         guard state.account != nil else { return }
-        var account = status.state
+        var account = status.synced ? status.state : nil
         for (symbol, price) in marks { account?.mark(symbol, price: price) }
         state.account?.state = account
         state.account?.marginCallAt = status.marginCallAt
-        let text: String
-        switch status.connection {
-        case _ where status.lastError != nil: text = "account: \(status.lastError!)"
-        case .connected, .keptAlive, .subscribed: text = account == nil ? "loading account…" : "live"
-        default: text = "user stream: \(status.connection)"
-        }
-        state.account?.status = text
+        state.account?.status = Self.accountStatus(status)
         if let account { observeAccountAlerts(account, now: clock) }
+    }
+
+    /// The account's state in words.
+    static func accountStatus(_ status: LiveAccount.Status) -> String {
+        switch status.connection {
+        case .connected, .keptAlive, .subscribed:
+            if status.synced { return "live" }
+            var text = "syncing account…"
+            if status.syncAttempts > 1 { text += " (attempt \(status.syncAttempts))" }
+            if let error = status.lastError { text += " last error: \(error)" }
+            return text
+        default:
+            return "user stream: \(status.connection)" + (status.lastError.map { " (\($0))" } ?? "")
+        }
     }
 
     /// A REST request's outcome: a failure is shown in the status bar with its reason until the
@@ -215,7 +225,8 @@ public actor DashboardModel {
                                      quoteVolume: t.quoteVolume)
     }
 
-    private func fold(_ k: Kline) {
+    private func fold(_ kline: Kline) {
+        let k = Candle(kline)
         if let last = state.klines.last, last.openTime == k.openTime {
             state.klines[state.klines.count - 1] = k
         } else if state.klines.last.map({ $0.openTime < k.openTime }) ?? true {
@@ -378,7 +389,7 @@ public actor DashboardModel {
 
     /// Past klines from REST: kept when they are still for the chart's symbol and interval;
     /// candles already received live win over the same candle from REST.
-    public func seedKlines(symbol: String, interval: KlineInterval, _ history: [Kline]) {
+    public func seedKlines(symbol: String, interval: KlineInterval, _ history: [Candle]) {
         guard symbol == state.symbol, interval == state.interval else { return }
         let live = state.klines
         let firstLive = live.first?.openTime ?? .max

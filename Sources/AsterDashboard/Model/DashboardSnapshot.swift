@@ -84,7 +84,7 @@ public struct DashboardSnapshot: Sendable {
     public var grouping: ExactDecimal?
     public var trades: [AggregateTrade] = []
     public var largeTrade: ExactDecimal?
-    public var klines: [Kline] = []
+    public var klines: [Candle] = []
     public var interval: KlineInterval = .oneMinute
     public var chartStyle: ChartStyle = .candles
     /// The watchlist group shown (`nil`: every symbol).

@@ -16,6 +16,9 @@ public struct DashboardLayout: Sendable, Hashable {
         }
     }
 
+    /// From this size on, the compact layout shows the chart beside the book.
+    static let compactChartSize = (width: 80, height: 22)
+
     /// Lays out `mode` in `width`x`height`; a too-small full or compact layout falls back to a
     /// smaller one; `nil` when even that does not fit.
     public static func make(_ mode: LayoutMode, width: Int, height: Int, account: Bool) -> DashboardLayout? {
@@ -33,13 +36,18 @@ public struct DashboardLayout: Sendable, Hashable {
             let body = Rect(x: 0, y: 1, width: width, height: height - 2)
             let left = max(24, width * 3 / 10)
             let bookHeight = body.height * 6 / 10
-            return DashboardLayout(
-                status: status, footer: Rect(x: 0, y: height - 1, width: width, height: 1),
-                panes: [
-                    .watchlist: Rect(x: 0, y: body.y, width: left, height: body.height),
-                    .book: Rect(x: left, y: body.y, width: width - left, height: bookHeight),
-                    .trades: Rect(x: left, y: body.y + bookHeight, width: width - left, height: body.height - bookHeight),
-                ])
+            var panes: [Pane: Rect] = [
+                .watchlist: Rect(x: 0, y: body.y, width: left, height: body.height),
+                .book: Rect(x: left, y: body.y, width: width - left, height: bookHeight),
+                .trades: Rect(x: left, y: body.y + bookHeight, width: width - left, height: body.height - bookHeight),
+            ]
+            if width >= Self.compactChartSize.width, height >= Self.compactChartSize.height {
+                // Room for a chart: the book and the chart side by side above the tape.
+                let bookWidth = (width - left) / 2
+                panes[.book] = Rect(x: left, y: body.y, width: bookWidth, height: bookHeight)
+                panes[.chart] = Rect(x: left + bookWidth, y: body.y, width: width - left - bookWidth, height: bookHeight)
+            }
+            return DashboardLayout(status: status, footer: Rect(x: 0, y: height - 1, width: width, height: 1), panes: panes)
         case .full:
             let body = Rect(x: 0, y: 1, width: width, height: height - 2)
             // Narrower watchlist and book at the minimum width, so the tape keeps price and size.

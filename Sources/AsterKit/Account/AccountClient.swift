@@ -43,7 +43,7 @@ public final class AccountClient: Sendable {
     /// The V3 nonce (microseconds) last used: each request's is larger than the one before.
     private let lastNonce = Mutex<Int64>(0)
 
-    private var isV3: Bool { if case .agent = credentials { true } else { false } }
+    var isV3: Bool { if case .agent = credentials { true } else { false } }
 
     /// A fresh V3 nonce: the current time in microseconds (server-corrected), strictly increasing.
     public func nonce() -> Int64 {
@@ -54,27 +54,36 @@ public final class AccountClient: Sendable {
         }
     }
 
-    /// Signs `parameters` as the credentials require and sends the request.
+    /// Signs `parameters` as the credentials require and sends the request, signing every attempt
+    /// afresh (a new `timestamp`, or a new `nonce`), so a retry is never refused as a replay
+    /// (`-4225`) or as too old for `recvWindow` (`-1021`). Only idempotent requests are retried
+    /// (GET by default; see ``RESTClient/RetryRule``): a POST or DELETE is attempted once.
     ///
     /// V1: `recvWindow` and `timestamp` are appended, then the HMAC `signature` (with the
     /// `X-MBX-APIKEY` header). V3: `nonce`, `user` and `signer` are appended, then the EIP-712
     /// `signature` of the whole url-encoded string.
-    public func signed(_ method: HTTPMethod, _ path: String, _ parameters: [(String, String)] = []) async throws -> [UInt8] {
+    public func signed(_ method: HTTPMethod, _ path: String, _ parameters: [(String, String)] = [],
+                       retry: RESTClient.RetryRule? = nil) async throws -> [UInt8] {
         switch credentials {
         case .hmac(let key, let secret):
-            let total = RESTClient.encode(parameters + [("recvWindow", String(recvWindow)), ("timestamp", String(timestamp()))])
-            return try await rest.send(method, path, query: HMACSigner(secret: secret).signed(total), headers: [("X-MBX-APIKEY", key)])
+            let signer = HMACSigner(secret: secret)
+            return try await rest.send(method, path, retry: retry) { _ in
+                let total = RESTClient.encode(parameters + [("recvWindow", String(self.recvWindow)), ("timestamp", String(self.timestamp()))])
+                return (signer.signed(total), [("X-MBX-APIKEY", key)])
+            }
         case .agent(let user, let signerAddress, let privateKey):
             let signer = try AgentSigner(privateKey: privateKey)
-            let total = RESTClient.encode(parameters + [("nonce", String(nonce())), ("user", user), ("signer", signerAddress)])
-            return try await rest.send(method, path, query: signer.signed(total))
+            return try await rest.send(method, path, retry: retry) { _ in
+                let total = RESTClient.encode(parameters + [("nonce", String(self.nonce())), ("user", user), ("signer", signerAddress)])
+                return (signer.signed(total), [])
+            }
         }
     }
 
     /// A `USER_STREAM` call: the API key header alone in V1, a full signature in V3.
-    private func keyed(_ method: HTTPMethod, _ path: String) async throws -> [UInt8] {
-        guard case .hmac(let key, _) = credentials else { return try await signed(method, path) }
-        return try await rest.send(method, path, query: "", headers: [("X-MBX-APIKEY", key)])
+    private func keyed(_ method: HTTPMethod, _ path: String, retry: RESTClient.RetryRule? = nil) async throws -> [UInt8] {
+        guard case .hmac(let key, _) = credentials else { return try await signed(method, path, retry: retry) }
+        return try await rest.send(method, path, query: "", headers: [("X-MBX-APIKEY", key)], retry: retry)
     }
 
     private var listenKeyPath: String { isV3 ? "/fapi/v3/listenKey" : "/fapi/v1/listenKey" }
@@ -90,26 +99,9 @@ public final class AccountClient: Sendable {
     }
 
     /// `PUT /fapi/v1/listenKey`: extends the active key by 60 minutes.
-    public func keepAliveListenKey() async throws { _ = try await keyed(.PUT, listenKeyPath) }
+    /// Retried like a GET: extending a key twice is harmless.
+    public func keepAliveListenKey() async throws { _ = try await keyed(.PUT, listenKeyPath, retry: .idempotent) }
 
     /// `DELETE /fapi/v1/listenKey`: closes the user stream.
     public func closeListenKey() async throws { _ = try await keyed(.DELETE, listenKeyPath) }
-
-    /// `GET /fapi/v4/account` (V3: `/fapi/v3/accountWithJoinMargin`), signed.
-    public func account() async throws -> AccountInformation {
-        let path = isV3 ? "/fapi/v3/accountWithJoinMargin" : "/fapi/v4/account"
-        return try AccountInformation(try RESTClient.object(try await signed(.GET, path), path), path: path)
-    }
-
-    /// `GET /fapi/v1/openOrders` (V3: `/fapi/v3/openOrders`), signed, of one symbol or all.
-    public func openOrders(symbol: String? = nil) async throws -> [OpenOrder] {
-        let path = isV3 ? "/fapi/v3/openOrders" : "/fapi/v1/openOrders"
-        let body = try await signed(.GET, path, symbol.map { [("symbol", $0.uppercased())] } ?? [])
-        guard let list = try? JSONSerialization.jsonObject(with: Data(body)) as? [[String: Any]] else {
-            throw RESTError(kind: .invalidResponse("expected a JSON array"), path: path)
-        }
-        var orders: [OpenOrder] = []
-        for o in list { orders.append(try OpenOrder(o, path: path)) }
-        return orders
-    }
 }

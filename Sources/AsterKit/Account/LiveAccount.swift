@@ -4,8 +4,13 @@ import ServiceLifecycle
 /// The account kept live: the user data stream (listen keys handled), a REST snapshot every
 /// time it (re)connects, and every delta reconciled in between, so a listen-key renewal or a
 /// reconnect never leaves a gap: whatever happened while no stream was open is in the next
-/// snapshot, and what arrives while a snapshot is in flight is applied on top of it (older
-/// changes are ignored per balance, position and order).
+/// snapshot.
+///
+/// A snapshot that fails is retried with backoff until it succeeds (or the stream reconnects,
+/// which starts a fresh one). Until then the status says the account is not synced
+/// (``Status/synced`` is `false`): a consumer shows "syncing", not the last numbers. Events that
+/// arrive meanwhile are kept, and applied in event-time order on top of the snapshot when it
+/// lands (what the snapshot already includes is ignored per balance, position and order).
 ///
 /// ```swift
 /// let live = LiveAccount(account: accountClient, webSocketBase: AsterEndpoint.productionWebSocket)
@@ -15,18 +20,27 @@ import ServiceLifecycle
 public actor LiveAccount: Service {
     /// What ``updates()`` delivers: the account (once snapshotted) and the stream's state.
     public struct Status: Sendable, Hashable {
+        /// The reconciled account: `nil` until the first snapshot. While ``synced`` is `false`
+        /// it is the last synced state, kept for reference only.
         public var state: AccountState?
         public var connection: ConnectionState
         /// Why the last snapshot failed, if it did (never contains a secret).
         public var lastError: String?
         /// Local time (ms) of the last margin call received.
         public var marginCallAt: Int64?
+        /// `true` once a snapshot of the current connection has landed.
+        public var synced: Bool
+        /// Snapshot attempts of the current synchronisation (1 on the first try).
+        public var syncAttempts: Int
 
-        public init(state: AccountState? = nil, connection: ConnectionState, lastError: String? = nil, marginCallAt: Int64? = nil) {
+        public init(state: AccountState? = nil, connection: ConnectionState, lastError: String? = nil, marginCallAt: Int64? = nil,
+                    synced: Bool = false, syncAttempts: Int = 0) {
             self.state = state
             self.connection = connection
             self.lastError = lastError
             self.marginCallAt = marginCallAt
+            self.synced = synced
+            self.syncAttempts = syncAttempts
         }
     }
 
@@ -34,6 +48,8 @@ public actor LiveAccount: Service {
     public nonisolated let account: AccountClient
     /// The user data stream.
     public nonisolated let stream: UserDataStream
+    /// Delays between failed snapshot attempts.
+    public nonisolated let backoff: Backoff
     /// The reconciled account; `nil` until the first snapshot.
     public private(set) var state: AccountState?
     /// The user stream's latest state.
@@ -42,35 +58,54 @@ public actor LiveAccount: Service {
     public private(set) var snapshots = 0
     /// Why the last snapshot failed, if it did.
     public private(set) var lastError: String?
+    /// Whether the current connection's snapshot has landed.
+    public private(set) var synced = false
+    private var syncAttempts = 0
+    private var syncGeneration = 0
+    private var syncRequests: AsyncStream<Int>.Continuation?
     private var pending: [AsterEvent] = []
-    private var snapshotting = false
+    private var brackets: [SymbolBrackets] = []
     private var marks: [String: ExactDecimal] = [:]
     private var watchers: [Int: AsyncStream<Status>.Continuation] = [:]
     private var marginCallAt: Int64?
     private var nextWatcher = 0
+    /// Events kept while unsynced, at most.
+    public static let pendingLimit = 10_000
 
     /// Creates the monitor; nothing happens until ``run()``.
     public init(account: AccountClient, webSocketBase: String, keepAliveInterval: Duration = .seconds(1_800),
-                configuration: StreamConfiguration = .init()) {
+                configuration: StreamConfiguration = .init(), backoff: Backoff = Backoff(initial: .milliseconds(500), maximum: .seconds(30))) {
         self.account = account
+        self.backoff = backoff
         self.stream = UserDataStream(account: account, webSocketBase: webSocketBase, keepAliveInterval: keepAliveInterval,
                                      configuration: configuration)
     }
 
     /// Follows the account until cancelled or gracefully shut down; returns once the user data
-    /// stream has stopped (its listen key deleted).
+    /// stream has stopped (its listen key deleted) and no snapshot is in flight.
     public func run() async throws {
         let events = stream.events()
+        let (requests, continuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
+        syncRequests = continuation
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.stream.run() }
-            for await event in events { await handle(event) }
+            await withTaskGroup(of: Void.self) { sync in
+                sync.addTask { for await generation in requests { await self.synchronize(generation) } }
+                for await event in events { handle(event) }
+                continuation.finish()
+                sync.cancelAll()
+            }
             try await group.waitForAll()
         }
+        syncRequests = nil
         for w in watchers.values { w.finish() }
     }
 
     /// The status now.
-    public var status: Status { Status(state: state, connection: connection, lastError: lastError, marginCallAt: marginCallAt) }
+    public var status: Status {
+        Status(state: state, connection: connection, lastError: lastError, marginCallAt: marginCallAt, synced: synced,
+               syncAttempts: syncAttempts)
+    }
 
     /// Every change (snapshots, applied deltas, connection states); only the newest is kept
     /// when the consumer lags.
@@ -93,46 +128,83 @@ public actor LiveAccount: Service {
     }
 
     /// Handles one event of the user data stream (``run()`` calls this; exposed for tests).
-    public func handle(_ event: StreamEvent) async {
+    public func handle(_ event: StreamEvent) {
         switch event {
         case .state(let update):
             connection = update.state
+            if case .connected = update.state { requestSync() }
             publish()
-            if case .connected = update.state { await resnapshot() }
         case .message(let m) where m.event.isUserEvent:
             if case .marginCall = m.event { marginCallAt = Int64(Date().timeIntervalSince1970 * 1000) }
-            if state == nil || snapshotting {
-                pending.append(m.event)
-                if pending.count > 10_000 { pending.removeFirst(pending.count - 10_000) }
-            }
-            if state != nil {
+            if synced, state != nil {
                 state?.apply(m.event)
-                publish()
+            } else {
+                pending.append(m.event)
+                if pending.count > Self.pendingLimit { pending.removeFirst(pending.count - Self.pendingLimit) }
             }
+            publish()
         default: break
         }
     }
 
-    /// Takes a REST snapshot and re-applies what arrived meanwhile.
+    /// Asks for a fresh snapshot (the stream (re)connected): the state is unsynced until it lands.
+    private func requestSync() {
+        syncGeneration += 1
+        synced = false
+        syncAttempts = 0
+        syncRequests?.yield(syncGeneration)
+    }
+
+    /// Takes snapshots until one lands or a newer request supersedes this one.
+    private func synchronize(_ generation: Int) async {
+        var attempt = 0
+        while !Task.isCancelled, generation == syncGeneration {
+            attempt += 1
+            syncAttempts = attempt
+            do {
+                try await snapshot(generation)
+                return
+            } catch {
+                guard generation == syncGeneration else { return }
+                lastError = "\(error)"
+                publish()
+            }
+            do { try await Task.sleep(for: backoff.delay(attempt: attempt, random: Double.random(in: 0...1))) } catch { return }
+        }
+    }
+
+    /// One snapshot attempt: account, open orders and brackets, then what arrived meanwhile.
+    private func snapshot(_ generation: Int) async throws {
+        try? await account.synchronizeTime()
+        let time = account.timestamp()
+        async let info = account.account()
+        async let orders = account.openOrders()
+        // Brackets change rarely: keep the last ones when this read fails.
+        if let fresh = try? await account.leverageBrackets(), !fresh.isEmpty { brackets = fresh }
+        var fresh = AccountState(account: try await info, openOrders: try await orders, brackets: brackets, at: time)
+        guard generation == syncGeneration else { return }
+        for e in pending.sorted(by: { Self.eventTime($0) < Self.eventTime($1) }) { fresh.apply(e) }
+        pending = []
+        for (symbol, price) in marks { fresh.mark(symbol, price: price) }
+        state = fresh
+        synced = true
+        snapshots += 1
+        lastError = nil
+        publish()
+    }
+
+    /// Takes a REST snapshot now (the stream's `connected` state does this by itself).
     public func resnapshot() async {
-        snapshotting = true
-        defer { snapshotting = false }
-        do {
-            try? await account.synchronizeTime()
-            let time = account.timestamp()
-            async let info = account.account()
-            async let orders = account.openOrders()
-            var fresh = AccountState(account: try await info, openOrders: try await orders, at: time)
-            for e in pending { fresh.apply(e) }
-            pending = []
-            for (symbol, price) in marks { fresh.mark(symbol, price: price) }
-            state = fresh
-            snapshots += 1
-            lastError = nil
-            publish()
-        } catch {
-            lastError = "\(error)"
-            publish()
+        requestSync()
+    }
+
+    static func eventTime(_ event: AsterEvent) -> Int64 {
+        switch event {
+        case .accountUpdate(let u): u.eventTime
+        case .orderTradeUpdate(let o): o.eventTime
+        case .marginCall(let m): m.eventTime
+        case .accountConfigUpdate(let c): c.eventTime
+        default: 0
         }
     }
 

@@ -299,6 +299,7 @@ extension StreamStatistics {
             frames += p.frames
             bytes += p.bytes
             decodeErrors += p.decodeErrors
+            skippedElements += p.skippedElements
             dropped += p.dropped
             reconnects += p.reconnects
             rollovers += p.rollovers

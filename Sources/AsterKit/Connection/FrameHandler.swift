@@ -22,6 +22,7 @@ final class FrameHandler: ChannelDuplexHandler {
     private var frames = 0
     private var bytes = 0
     private var decodeErrors = 0
+    private var skippedElements = 0
     private var closeSent = false
     private var lastData = NIODeadline.now()
     private var pingSentAt: NIODeadline?
@@ -220,6 +221,12 @@ final class FrameHandler: ChannelDuplexHandler {
         }
         switch decoded {
         case .success(let message):
+            if let first = message.skippedElements.first {
+                skippedElements += message.skippedElements.count
+                settings.logger.warning("array elements skipped", metadata: [
+                    "count": "\(message.skippedElements.count)", "first": "\(first)",
+                ])
+            }
             connection.resolve(message.event)
             batch.events.append(.message(message))
         case .failure(let failure):
@@ -261,10 +268,12 @@ final class FrameHandler: ChannelDuplexHandler {
     private func flush() {
         batchFlags = nil
         if frames > 0 || decodeErrors > 0 {
-            settings.counters.add(frames: frames, bytes: bytes, decodeErrors: decodeErrors, at: .now)
+            settings.counters.add(frames: frames, bytes: bytes, decodeErrors: decodeErrors,
+                                  skippedElements: skippedElements, at: .now)
             frames = 0
             bytes = 0
             decodeErrors = 0
+            skippedElements = 0
         }
         if !rawBatch.isEmpty {
             callbacks.raw(rawBatch)

@@ -8,6 +8,9 @@ public struct StreamStatistics: Sendable, Hashable {
     public var bytes: Int = 0
     /// Frames that failed to decode (counted and logged, never fatal).
     public var decodeErrors: Int = 0
+    /// Elements of array payloads (`!ticker@arr`, …) left out because they did not decode, while
+    /// the rest of their frame was delivered (see ``StreamMessage/skippedElements``).
+    public var skippedElements: Int = 0
     /// Events dropped because a consumer fell behind its bounded buffer.
     public var dropped: Int = 0
     /// Reconnects so far.
@@ -51,11 +54,12 @@ public final class StreamCounters: Sendable {
     func touch(at instant: ContinuousClock.Instant) { state.withLock { $0.lastFrameAt = instant } }
 
     /// Adds what one socket read brought.
-    func add(frames: Int, bytes: Int, decodeErrors: Int, at instant: ContinuousClock.Instant) {
+    func add(frames: Int, bytes: Int, decodeErrors: Int, skippedElements: Int = 0, at instant: ContinuousClock.Instant) {
         state.withLock {
             $0.frames += frames
             $0.bytes += bytes
             $0.decodeErrors += decodeErrors
+            $0.skippedElements += skippedElements
             if frames > 0 { $0.lastFrameAt = instant }
         }
     }

@@ -4,8 +4,8 @@ public struct BookTicker: Sendable, Hashable {
     public var updateId: Int64
     /// Event time (ms).
     public var eventTime: Int64
-    /// Transaction time (`T`, ms), when sent.
-    public var transactionTime: Int64?
+    /// Transaction time (`T`, ms).
+    public var transactionTime: Int64
     /// Symbol, upper case.
     public var symbol: String
     /// Best bid price (`b`).
@@ -19,7 +19,7 @@ public struct BookTicker: Sendable, Hashable {
 
     /// Creates a book ticker.
     public init(
-        updateId: Int64, eventTime: Int64, transactionTime: Int64?, symbol: String, bidPrice: ExactDecimal,
+        updateId: Int64, eventTime: Int64, transactionTime: Int64, symbol: String, bidPrice: ExactDecimal,
         bidQuantity: ExactDecimal, askPrice: ExactDecimal, askQuantity: ExactDecimal
     ) {
         self.updateId = updateId
@@ -50,7 +50,7 @@ public struct BookTicker: Sendable, Hashable {
             }
         }
         self.init(
-            updateId: try required(u, "u", r), eventTime: E ?? T ?? 0, transactionTime: T,
+            updateId: try required(u, "u", r), eventTime: try required(E, "E", r), transactionTime: try required(T, "T", r),
             symbol: try required(s, "s", r), bidPrice: try required(b, "b", r), bidQuantity: try required(B, "B", r),
             askPrice: try required(a, "a", r), askQuantity: try required(A, "A", r))
     }

@@ -17,8 +17,8 @@ public struct PriceLevel: Sendable, Hashable {
 public struct DepthUpdate: Sendable, Hashable {
     /// Event time (ms).
     public var eventTime: Int64
-    /// Transaction time (`T`, ms), when sent.
-    public var transactionTime: Int64?
+    /// Transaction time (`T`, ms).
+    public var transactionTime: Int64
     /// Symbol, upper case.
     public var symbol: String
     /// First update id in the event (`U`).
@@ -34,7 +34,7 @@ public struct DepthUpdate: Sendable, Hashable {
 
     /// Creates a depth update.
     public init(
-        eventTime: Int64, transactionTime: Int64?, symbol: String, firstUpdateId: Int64, finalUpdateId: Int64,
+        eventTime: Int64, transactionTime: Int64, symbol: String, firstUpdateId: Int64, finalUpdateId: Int64,
         previousFinalUpdateId: Int64, bids: [PriceLevel], asks: [PriceLevel]
     ) {
         self.eventTime = eventTime
@@ -65,9 +65,9 @@ public struct DepthUpdate: Sendable, Hashable {
             }
         }
         self.init(
-            eventTime: try required(E, "E", r), transactionTime: T, symbol: try required(s, "s", r),
+            eventTime: try required(E, "E", r), transactionTime: try required(T, "T", r), symbol: try required(s, "s", r),
             firstUpdateId: try required(U, "U", r), finalUpdateId: try required(u, "u", r),
-            previousFinalUpdateId: pu ?? -1, bids: b ?? [], asks: a ?? [])
+            previousFinalUpdateId: try required(pu, "pu", r), bids: try required(b, "b", r), asks: try required(a, "a", r))
     }
 }
 

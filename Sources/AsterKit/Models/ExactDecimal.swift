@@ -101,12 +101,15 @@ public struct ExactDecimal: Sendable, Hashable {
         return ExactDecimal(normalizedMantissa: Int64(m), scale: UInt8(s))
     }
 
+    /// `m / d` rounded half-even, for either sign of `m` and `d`.
     static func roundHalfEven(_ m: Int128, dividingBy d: Int128) -> Int128 {
         var q = m / d
         let r = m % d
         let twice = (r < 0 ? -r : r) * 2
-        if twice > d || (twice == d && q % 2 != 0) {
-            q += m < 0 ? -1 : 1
+        let size = d < 0 ? -d : d
+        if twice > size || (twice == size && q % 2 != 0) {
+            // Away from zero, in the direction of the true quotient.
+            q += (m < 0) != (d < 0) ? -1 : 1
         }
         return q
     }

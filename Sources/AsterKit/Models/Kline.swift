@@ -1,4 +1,4 @@
-/// One candlestick as carried by a `kline` event (`k`).
+/// One candlestick as carried by a `kline` event (`k`); every field is required (`B` is ignored).
 public struct Kline: Sendable, Hashable {
     /// Start time (`t`, ms).
     public var openTime: Int64
@@ -29,16 +29,16 @@ public struct Kline: Sendable, Hashable {
     /// Quote asset volume (`q`).
     public var quoteVolume: ExactDecimal
     /// Taker buy base asset volume (`V`).
-    public var takerBuyVolume: ExactDecimal?
+    public var takerBuyVolume: ExactDecimal
     /// Taker buy quote asset volume (`Q`).
-    public var takerBuyQuoteVolume: ExactDecimal?
+    public var takerBuyQuoteVolume: ExactDecimal
 
     /// Creates a kline.
     public init(
         openTime: Int64, closeTime: Int64, symbol: String, interval: KlineInterval, firstTradeId: Int64,
         lastTradeId: Int64, open: ExactDecimal, close: ExactDecimal, high: ExactDecimal, low: ExactDecimal,
         volume: ExactDecimal, trades: Int64, isClosed: Bool, quoteVolume: ExactDecimal,
-        takerBuyVolume: ExactDecimal? = nil, takerBuyQuoteVolume: ExactDecimal? = nil
+        takerBuyVolume: ExactDecimal, takerBuyQuoteVolume: ExactDecimal
     ) {
         self.openTime = openTime
         self.closeTime = closeTime
@@ -85,11 +85,12 @@ public struct Kline: Sendable, Hashable {
             }
         }
         self.init(
-            openTime: try required(t, "t", r), closeTime: try required(T, "T", r), symbol: try required(s, "s", r),
-            interval: try required(i, "i", r), firstTradeId: f ?? -1, lastTradeId: L ?? -1,
-            open: try required(o, "o", r), close: try required(c, "c", r), high: try required(h, "h", r),
-            low: try required(l, "l", r), volume: try required(v, "v", r), trades: n ?? 0,
-            isClosed: try required(x, "x", r), quoteVolume: q ?? .zero, takerBuyVolume: V, takerBuyQuoteVolume: Q)
+            openTime: try required(t, "k.t", r), closeTime: try required(T, "k.T", r), symbol: try required(s, "k.s", r),
+            interval: try required(i, "k.i", r), firstTradeId: try required(f, "k.f", r),
+            lastTradeId: try required(L, "k.L", r), open: try required(o, "k.o", r), close: try required(c, "k.c", r),
+            high: try required(h, "k.h", r), low: try required(l, "k.l", r), volume: try required(v, "k.v", r),
+            trades: try required(n, "k.n", r), isClosed: try required(x, "k.x", r), quoteVolume: try required(q, "k.q", r),
+            takerBuyVolume: try required(V, "k.V", r), takerBuyQuoteVolume: try required(Q, "k.Q", r))
     }
 }
 
@@ -120,7 +121,6 @@ public struct KlineEvent: Sendable, Hashable {
             default: try r.skipValue()
             }
         }
-        let kline = try required(k, "k", r)
-        self.init(eventTime: try required(E, "E", r), symbol: s ?? kline.symbol, kline: kline)
+        self.init(eventTime: try required(E, "E", r), symbol: try required(s, "s", r), kline: try required(k, "k", r))
     }
 }

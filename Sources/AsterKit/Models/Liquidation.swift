@@ -87,9 +87,11 @@ public struct Liquidation: Sendable, Hashable {
             }
         }
         self.init(
-            eventTime: 0, symbol: try required(s, "s", r), side: try required(S, "S", r),
-            orderType: o ?? .limit, timeInForce: f ?? .ioc, quantity: try required(q, "q", r),
-            price: try required(p, "p", r), averagePrice: ap ?? .zero, status: try required(X, "X", r),
-            lastFilledQuantity: l ?? .zero, filledQuantity: z ?? .zero, tradeTime: T ?? 0)
+            eventTime: 0, symbol: try required(s, "o.s", r), side: try required(S, "o.S", r),
+            orderType: try required(o, "o.o", r), timeInForce: try required(f, "o.f", r),
+            quantity: try required(q, "o.q", r), price: try required(p, "o.p", r),
+            averagePrice: try required(ap, "o.ap", r), status: try required(X, "o.X", r),
+            lastFilledQuantity: try required(l, "o.l", r), filledQuantity: try required(z, "o.z", r),
+            tradeTime: try required(T, "o.T", r))
     }
 }

@@ -7,9 +7,9 @@ public struct MarkPriceUpdate: Sendable, Hashable {
     /// Mark price (`p`).
     public var markPrice: ExactDecimal
     /// Index price (`i`).
-    public var indexPrice: ExactDecimal?
+    public var indexPrice: ExactDecimal
     /// Estimated settle price (`P`), meaningful in the last hour before settlement.
-    public var estimatedSettlePrice: ExactDecimal?
+    public var estimatedSettlePrice: ExactDecimal
     /// Funding rate (`r`).
     public var fundingRate: ExactDecimal
     /// Next funding time (`T`, ms).
@@ -17,8 +17,8 @@ public struct MarkPriceUpdate: Sendable, Hashable {
 
     /// Creates an update.
     public init(
-        eventTime: Int64, symbol: String, markPrice: ExactDecimal, indexPrice: ExactDecimal?,
-        estimatedSettlePrice: ExactDecimal?, fundingRate: ExactDecimal, nextFundingTime: Int64
+        eventTime: Int64, symbol: String, markPrice: ExactDecimal, indexPrice: ExactDecimal,
+        estimatedSettlePrice: ExactDecimal, fundingRate: ExactDecimal, nextFundingTime: Int64
     ) {
         self.eventTime = eventTime
         self.symbol = symbol
@@ -38,8 +38,8 @@ public struct MarkPriceUpdate: Sendable, Hashable {
             case .E_: E = try r.readInt64()
             case .s: s = try r.readString()
             case .p: p = try r.readDecimal()
-            case .i: i = r.consumeNull() ? nil : try r.readDecimal()
-            case .P_: P = r.consumeNull() ? nil : try r.readDecimal()
+            case .i: i = try r.readDecimal()
+            case .P_: P = try r.readDecimal()
             case .r: rate = try r.readDecimal()
             case .T_: T = try r.readInt64()
             default: try r.skipValue()
@@ -47,7 +47,8 @@ public struct MarkPriceUpdate: Sendable, Hashable {
         }
         self.init(
             eventTime: try required(E, "E", r), symbol: try required(s, "s", r), markPrice: try required(p, "p", r),
-            indexPrice: i, estimatedSettlePrice: P, fundingRate: try required(rate, "r", r),
+            indexPrice: try required(i, "i", r), estimatedSettlePrice: try required(P, "P", r),
+            fundingRate: try required(rate, "r", r),
             nextFundingTime: try required(T, "T", r))
     }
 }

@@ -93,8 +93,9 @@ public struct Ticker: Sendable, Hashable {
             eventTime: try required(E, "E", r), symbol: try required(s, "s", r),
             priceChange: try required(p, "p", r), priceChangePercent: try required(P, "P", r),
             weightedAveragePrice: try required(w, "w", r), lastPrice: try required(c, "c", r),
-            lastQuantity: Q ?? .zero, openPrice: try required(o, "o", r), highPrice: try required(h, "h", r),
+            lastQuantity: try required(Q, "Q", r), openPrice: try required(o, "o", r), highPrice: try required(h, "h", r),
             lowPrice: try required(l, "l", r), volume: try required(v, "v", r), quoteVolume: try required(q, "q", r),
-            openTime: O ?? 0, closeTime: C ?? 0, firstTradeId: F ?? -1, lastTradeId: L ?? -1, tradeCount: n ?? 0)
+            openTime: try required(O, "O", r), closeTime: try required(C, "C", r), firstTradeId: try required(F, "F", r),
+            lastTradeId: try required(L, "L", r), tradeCount: try required(n, "n", r))
     }
 }

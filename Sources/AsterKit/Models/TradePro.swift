@@ -3,7 +3,7 @@ public struct TradePro: Sendable, Hashable {
     /// Event time (ms).
     public var eventTime: Int64
     /// Transaction time (`T`, ms).
-    public var transactionTime: Int64?
+    public var transactionTime: Int64
     /// Symbol, upper case.
     public var symbol: String
     /// Trade id (`t`).
@@ -13,14 +13,14 @@ public struct TradePro: Sendable, Hashable {
     /// Quantity (`q`).
     public var quantity: ExactDecimal
     /// Transaction hash (`h`).
-    public var transactionHash: String?
+    public var transactionHash: String
     /// Participant addresses (`m`): taker first, then maker (may read `hidden`).
     public var participants: [String]
 
     /// Creates a trade.
     public init(
-        eventTime: Int64, transactionTime: Int64?, symbol: String, tradeId: Int64, price: ExactDecimal,
-        quantity: ExactDecimal, transactionHash: String?, participants: [String]
+        eventTime: Int64, transactionTime: Int64, symbol: String, tradeId: Int64, price: ExactDecimal,
+        quantity: ExactDecimal, transactionHash: String, participants: [String]
     ) {
         self.eventTime = eventTime
         self.transactionTime = transactionTime
@@ -34,7 +34,7 @@ public struct TradePro: Sendable, Hashable {
 
     init(reader r: inout JSONReader) throws(DecodingFailure) {
         var E: Int64?, T: Int64?, s: String?, t: Int64?, p: ExactDecimal?, q: ExactDecimal?, h: String?
-        var m: [String] = []
+        var m: [String]?
         try r.beginObject()
         while let key = try r.nextKey() {
             switch key {
@@ -44,15 +44,15 @@ public struct TradePro: Sendable, Hashable {
             case .t: t = try r.readInt64()
             case .p: p = try r.readDecimal()
             case .q: q = try r.readDecimal()
-            case .h: h = r.consumeNull() ? nil : try r.readString()
+            case .h: h = try r.readString()
             case .m: m = try r.readStringArray()
             default: try r.skipValue()
             }
         }
         self.init(
-            eventTime: try required(E, "E", r), transactionTime: T, symbol: try required(s, "s", r),
+            eventTime: try required(E, "E", r), transactionTime: try required(T, "T", r), symbol: try required(s, "s", r),
             tradeId: try required(t, "t", r), price: try required(p, "p", r), quantity: try required(q, "q", r),
-            transactionHash: h, participants: m)
+            transactionHash: try required(h, "h", r), participants: try required(m, "m", r))
     }
 }
 

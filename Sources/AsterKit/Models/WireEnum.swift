@@ -150,3 +150,20 @@ public enum UpdateReason: WireEnum {
         ("AUTO_EXCHANGE", .autoExchange),
     ]
 }
+
+/// Contract type of a symbol (`exchangeInfo` `contractType`).
+public enum ContractType: WireEnum {
+    case perpetual
+    case unknown(String)
+    public static let knownValues: [(wire: String, value: ContractType)] = [("PERPETUAL", .perpetual)]
+}
+
+/// Trading status of a symbol (`exchangeInfo` `status`).
+public enum ContractStatus: WireEnum {
+    case pendingTrading, trading, preSettle, settling, close
+    case unknown(String)
+    public static let knownValues: [(wire: String, value: ContractStatus)] = [
+        ("PENDING_TRADING", .pendingTrading), ("TRADING", .trading), ("PRE_SETTLE", .preSettle),
+        ("SETTLING", .settling), ("CLOSE", .close),
+    ]
+}

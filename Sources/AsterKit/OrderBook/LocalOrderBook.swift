@@ -6,12 +6,19 @@ public struct DepthSnapshot: Sendable, Hashable {
     public var bids: [PriceLevel]
     /// Asks, best first.
     public var asks: [PriceLevel]
+    /// Message output time (`E`, ms) of a REST `depth` answer; `nil` for a local book's snapshot.
+    public var messageTime: Int64?
+    /// Transaction time (`T`, ms) of a REST `depth` answer; `nil` for a local book's snapshot.
+    public var transactionTime: Int64?
 
     /// Creates a snapshot.
-    public init(lastUpdateId: Int64, bids: [PriceLevel], asks: [PriceLevel]) {
+    public init(lastUpdateId: Int64, bids: [PriceLevel], asks: [PriceLevel], messageTime: Int64? = nil,
+                transactionTime: Int64? = nil) {
         self.lastUpdateId = lastUpdateId
         self.bids = bids
         self.asks = asks
+        self.messageTime = messageTime
+        self.transactionTime = transactionTime
     }
 }
 

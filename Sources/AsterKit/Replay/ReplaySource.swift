@@ -176,6 +176,10 @@ public struct ReplaySource: Sendable {
                     batch.append(.decodeFailure(error))
                     return
                 }
+                if !message.skippedElements.isEmpty {
+                    hub.counters.add(frames: 0, bytes: 0, decodeErrors: 0, skippedElements: message.skippedElements.count,
+                                     at: .now)
+                }
                 if let factor, let time = receivedAt ?? message.event.firstEventTime {
                     let origin = firstTime ?? time
                     firstTime = origin

@@ -11,6 +11,8 @@ import Foundation
 struct JSONFields {
     let object: [String: Any]
     let path: String
+    /// Where this object sits in the answer (`symbols[BTCUSDT].`), put before field names in errors.
+    var context = ""
 
     init(object: [String: Any], path: String) {
         self.object = object
@@ -92,10 +94,10 @@ struct JSONFields {
     static func isBool(_ n: NSNumber) -> Bool { String(cString: n.objCType) == "c" }
 
     func missing(_ key: String) -> RESTError {
-        RESTError(kind: .invalidResponse("missing field \"\(key)\""), path: path)
+        RESTError(kind: .invalidResponse("missing field \"\(context)\(key)\""), path: path)
     }
 
     func malformed(_ key: String) -> RESTError {
-        RESTError(kind: .invalidResponse("malformed field \"\(key)\""), path: path)
+        RESTError(kind: .invalidResponse("malformed field \"\(context)\(key)\""), path: path)
     }
 }

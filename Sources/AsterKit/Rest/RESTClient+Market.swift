@@ -1,127 +1,141 @@
 import Foundation
+import NIOHTTP1
 
-/// A symbol's trading rules from `exchangeInfo`.
-public struct SymbolInfo: Sendable, Hashable {
-    public var symbol: String
-    public var status: String
-    public var tickSize: ExactDecimal
-    public var stepSize: ExactDecimal
-}
-
-/// Mark price and funding from `premiumIndex`.
-public struct PremiumIndex: Sendable, Hashable {
-    public var symbol: String
-    public var markPrice: ExactDecimal
-    public var indexPrice: ExactDecimal
-    public var lastFundingRate: ExactDecimal
-    public var nextFundingTime: Int64
-    public var time: Int64
-}
-
+/// The public market-data endpoints, typed and exact, at the V1 paths or, with `version: .v3`,
+/// the V3 ones (the V3 document lists every market endpoint at `/fapi/v3/…`, same answers).
+///
+/// Decoding is strict: a field the spec always sends is required, and its absence or a malformed
+/// value throws a ``RESTError`` of kind `.invalidResponse` naming the endpoint and the field
+/// (`/fapi/v1/exchangeInfo: invalid response: missing field "symbols[BTCUSDT].filters[LOT_SIZE].stepSize"`);
+/// nothing is read as a silent zero.
+///
+/// ```swift
+/// let rest = RESTClient(baseURL: AsterEndpoint.productionREST)
+/// let info = try await rest.exchangeInfo()
+/// let candles = try await rest.klines(symbol: "BTCUSDT", interval: .oneHour, limit: 24, version: .v3)
+/// ```
 extension RESTClient {
-    /// `GET /fapi/v1/ping`.
-    public func ping() async throws(RESTError) {
-        _ = try await get("/fapi/v1/ping")
+    /// Which path family a public market-data call uses.
+    public enum APIVersion: Sendable, Hashable, CaseIterable {
+        /// `/fapi/v1/…` (the default).
+        case v1
+        /// `/fapi/v3/…`.
+        case v3
+
+        /// The path prefix (`/fapi/v1`).
+        public var prefix: String {
+            switch self {
+            case .v1: "/fapi/v1"
+            case .v3: "/fapi/v3"
+            }
+        }
+    }
+
+    /// GETs `endpoint` under `version` and parses the JSON answer; returns it with the path used.
+    func market(_ endpoint: String, _ version: APIVersion, _ query: [(String, String?)] = [],
+                headers: [(String, String)] = []) async throws(RESTError) -> (json: Any, path: String) {
+        let path = version.prefix + "/" + endpoint
+        let present = query.compactMap { name, value in value.map { (name, $0) } }
+        let body = try await send(.GET, path, query: RESTClient.encode(present), headers: headers)
+        return (try JSONFields.parse(body, path: path), path)
+    }
+
+    /// `GET /fapi/v1/ping`: checks connectivity.
+    ///
+    /// - Parameter version: `.v1` (default) or `.v3` paths.
+    public func ping(version: APIVersion = .v1) async throws(RESTError) {
+        _ = try await market("ping", version)
     }
 
     /// `GET /fapi/v1/time`: the server's clock in milliseconds.
-    public func serverTime() async throws(RESTError) -> Int64 {
-        let path = "/fapi/v1/time"
-        let object = try Self.object(try await get(path), path)
-        guard let time = (object["serverTime"] as? NSNumber)?.int64Value else {
-            throw RESTError(kind: .invalidResponse("no serverTime"), path: path)
-        }
-        return time
+    ///
+    /// - Parameter version: `.v1` (default) or `.v3` paths.
+    public func serverTime(version: APIVersion = .v1) async throws(RESTError) -> Int64 {
+        let (json, path) = try await market("time", version)
+        return try JSONFields(json, path: path).int("serverTime")
     }
 
-    /// `GET /fapi/v1/depth`: an exact order book snapshot.
+    /// `GET /fapi/v1/exchangeInfo`: rate limits, assets and every symbol with its contract
+    /// fields and all seven filters.
+    ///
+    /// - Parameter version: `.v1` (default) or `.v3` paths.
+    public func exchangeInfo(version: APIVersion = .v1) async throws(RESTError) -> ExchangeInfo {
+        let (json, path) = try await market("exchangeInfo", version)
+        return try ExchangeInfo(try JSONFields(json, path: path))
+    }
+
+    /// `GET /fapi/v1/depth`: an exact order book snapshot with its `lastUpdateId`, message
+    /// time (`E`) and transaction time (`T`).
     ///
     /// - Parameters:
     ///   - symbol: e.g. `BTCUSDT`.
-    ///   - limit: 5, 10, 20, 50, 100, 500 or 1000.
-    public func depth(symbol: String, limit: Int = 1000) async throws(RESTError) -> DepthSnapshot {
-        let path = "/fapi/v1/depth"
+    ///   - limit: 5, 10, 20, 50, 100, 500 or 1000 levels a side.
+    ///   - version: `.v1` (default) or `.v3` paths.
+    public func depth(symbol: String, limit: Int = 1000,
+                      version: APIVersion = .v1) async throws(RESTError) -> DepthSnapshot {
+        let path = version.prefix + "/depth"
         let body = try await get(path, query: [("symbol", symbol.uppercased()), ("limit", String(limit))])
         do {
             return try body.withUnsafeBufferPointer { bytes throws(DecodingFailure) in
                 var r = JSONReader(bytes)
-                return try DepthSnapshot(reader: &r)
+                let snapshot = try DepthSnapshot(reader: &r)
+                guard r.atEnd() else { throw r.fail(.trailingData) }
+                return snapshot
             }
         } catch {
             throw RESTError(kind: .invalidResponse(error.description), path: path)
         }
     }
 
-    /// `GET /fapi/v1/exchangeInfo`: every symbol's tick and lot size.
-    public func exchangeInfo() async throws(RESTError) -> [SymbolInfo] {
-        let path = "/fapi/v1/exchangeInfo"
-        let object = try Self.object(try await get(path), path)
-        let symbols = object["symbols"] as? [[String: Any]] ?? []
-        return symbols.compactMap { s in
-            guard let name = s["symbol"] as? String else { return nil }
-            let filters = s["filters"] as? [[String: Any]] ?? []
-            func filter(_ type: String, _ key: String) -> ExactDecimal {
-                (filters.first { $0["filterType"] as? String == type }?[key] as? String).flatMap(ExactDecimal.init) ?? .zero
-            }
-            return SymbolInfo(symbol: name, status: s["status"] as? String ?? "", tickSize: filter("PRICE_FILTER", "tickSize"),
-                              stepSize: filter("LOT_SIZE", "stepSize"))
-        }
-    }
-
-    /// `GET /fapi/v1/premiumIndex`: mark price and funding of one or every symbol.
-    public func premiumIndex(symbol: String? = nil) async throws(RESTError) -> [PremiumIndex] {
-        let path = "/fapi/v1/premiumIndex"
-        let body = try await get(path, query: symbol.map { [("symbol", $0.uppercased())] } ?? [])
-        return try Self.objects(body, path).map { o in
-            func d(_ k: String) -> ExactDecimal { (o[k] as? String).flatMap(ExactDecimal.init) ?? .zero }
-            return PremiumIndex(symbol: o["symbol"] as? String ?? "", markPrice: d("markPrice"), indexPrice: d("indexPrice"),
-                                lastFundingRate: d("lastFundingRate"),
-                                nextFundingTime: (o["nextFundingTime"] as? NSNumber)?.int64Value ?? 0,
-                                time: (o["time"] as? NSNumber)?.int64Value ?? 0)
-        }
-    }
-
-    /// `GET /fapi/v1/klines`: past candles, oldest first (the last one may still be open).
+    /// `GET /fapi/v1/trades`: recent market trades, oldest first.
     ///
     /// - Parameters:
     ///   - symbol: e.g. `BTCUSDT`.
-    ///   - interval: one of the 15 intervals.
-    ///   - limit: candles, at most 1,500.
-    public func klines(symbol: String, interval: KlineInterval, limit: Int = 500) async throws(RESTError) -> [Kline] {
-        let path = "/fapi/v1/klines"
-        let body = try await get(path, query: [("symbol", symbol.uppercased()), ("interval", interval.wireValue),
-                                               ("limit", String(limit))])
-        guard let rows = try? JSONSerialization.jsonObject(with: Data(body)) as? [[Any]] else {
-            throw RESTError(kind: .invalidResponse("expected an array of klines"), path: path)
-        }
-        let now = Int64(Date().timeIntervalSince1970 * 1000)
-        return rows.compactMap { r -> Kline? in
-            guard r.count >= 11, let open = (r[0] as? NSNumber)?.int64Value, let close = (r[6] as? NSNumber)?.int64Value
-            else { return nil }
-            func d(_ i: Int) -> ExactDecimal { (r[i] as? String).flatMap(ExactDecimal.init) ?? .zero }
-            return Kline(openTime: open, closeTime: close, symbol: symbol.uppercased(), interval: interval,
-                         firstTradeId: -1, lastTradeId: -1, open: d(1), close: d(4), high: d(2), low: d(3),
-                         volume: d(5), trades: (r[8] as? NSNumber)?.int64Value ?? 0, isClosed: close < now,
-                         quoteVolume: d(7), takerBuyVolume: d(9), takerBuyQuoteVolume: d(10))
-        }
+    ///   - limit: at most 1,000; the server's default (500) when `nil`.
+    ///   - version: `.v1` (default) or `.v3` paths.
+    public func trades(symbol: String, limit: Int? = nil,
+                       version: APIVersion = .v1) async throws(RESTError) -> [MarketTrade] {
+        let query = [("symbol", symbol.uppercased()), ("limit", limit.map(String.init))]
+        let (json, path) = try await market("trades", version, query)
+        return try JSONFields.list(json, path: path) { f throws(RESTError) in try MarketTrade(f) }
     }
 
-    /// `GET /fapi/v1/ticker/24hr`: 24 h statistics of one or every symbol.
-    public func tickers24h(symbol: String? = nil) async throws(RESTError) -> [Ticker] {
-        let path = "/fapi/v1/ticker/24hr"
-        let body = try await get(path, query: symbol.map { [("symbol", $0.uppercased())] } ?? [])
-        return try Self.objects(body, path).map { o in
-            func d(_ k: String) -> ExactDecimal { (o[k] as? String).flatMap(ExactDecimal.init) ?? .zero }
-            func i(_ k: String) -> Int64 { (o[k] as? NSNumber)?.int64Value ?? 0 }
-            return Ticker(eventTime: i("closeTime"), symbol: o["symbol"] as? String ?? "", priceChange: d("priceChange"),
-                          priceChangePercent: d("priceChangePercent"), weightedAveragePrice: d("weightedAvgPrice"),
-                          lastPrice: d("lastPrice"), lastQuantity: d("lastQty"), openPrice: d("openPrice"),
-                          highPrice: d("highPrice"), lowPrice: d("lowPrice"), volume: d("volume"),
-                          quoteVolume: d("quoteVolume"), openTime: i("openTime"), closeTime: i("closeTime"),
-                          firstTradeId: i("firstId"), lastTradeId: i("lastId"), tradeCount: i("count"))
-        }
+    /// `GET /fapi/v1/historicalTrades`: older market trades from a trade id.
+    ///
+    /// - Parameters:
+    ///   - symbol: e.g. `BTCUSDT`.
+    ///   - fromId: the first trade id; the most recent trades when `nil`.
+    ///   - limit: at most 1,000; the server's default (500) when `nil`.
+    ///   - apiKey: sent as `X-MBX-APIKEY` (V1 marks this endpoint `MARKET_DATA`, which wants a key; V3 needs none).
+    ///   - version: `.v1` (default) or `.v3` paths.
+    public func historicalTrades(symbol: String, fromId: Int64? = nil, limit: Int? = nil, apiKey: String? = nil,
+                                 version: APIVersion = .v1) async throws(RESTError) -> [MarketTrade] {
+        let (json, path) = try await market(
+            "historicalTrades", version,
+            [("symbol", symbol.uppercased()), ("limit", limit.map(String.init)), ("fromId", fromId.map(String.init))],
+            headers: apiKey.map { [("X-MBX-APIKEY", $0)] } ?? [])
+        return try JSONFields.list(json, path: path) { f throws(RESTError) in try MarketTrade(f) }
     }
 
+    /// `GET /fapi/v1/aggTrades`: aggregate trades, from an id or within a time window (under an hour).
+    ///
+    /// - Parameters:
+    ///   - symbol: e.g. `BTCUSDT`.
+    ///   - fromId: the first aggregate trade id (inclusive).
+    ///   - startTime: window start (ms, inclusive).
+    ///   - endTime: window end (ms, inclusive).
+    ///   - limit: at most 1,000; the server's default (500) when `nil`.
+    ///   - version: `.v1` (default) or `.v3` paths.
+    public func aggregateTrades(symbol: String, fromId: Int64? = nil, startTime: Int64? = nil, endTime: Int64? = nil,
+                                limit: Int? = nil, version: APIVersion = .v1) async throws(RESTError) -> [CompressedTrade] {
+        let (json, path) = try await market(
+            "aggTrades", version,
+            [("symbol", symbol.uppercased()), ("fromId", fromId.map(String.init)), ("startTime", startTime.map(String.init)),
+             ("endTime", endTime.map(String.init)), ("limit", limit.map(String.init))])
+        return try JSONFields.list(json, path: path) { f throws(RESTError) in try CompressedTrade(f) }
+    }
+
+    /// Parses a body as one JSON object, or throws naming `path`.
     static func object(_ body: [UInt8], _ path: String) throws(RESTError) -> [String: Any] {
         guard let o = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
             throw RESTError(kind: .invalidResponse("expected a JSON object"), path: path)
@@ -129,6 +143,7 @@ extension RESTClient {
         return o
     }
 
+    /// Parses a body as one JSON object or an array of them, or throws naming `path`.
     static func objects(_ body: [UInt8], _ path: String) throws(RESTError) -> [[String: Any]] {
         let value = try? JSONSerialization.jsonObject(with: Data(body))
         if let list = value as? [[String: Any]] { return list }
@@ -138,18 +153,22 @@ extension RESTClient {
 }
 
 extension DepthSnapshot {
-    /// Decodes `{"lastUpdateId":…, "bids":[[p,q]…], "asks":[…]}` exactly.
+    /// Decodes `{"lastUpdateId":…, "E":…, "T":…, "bids":[[p,q]…], "asks":[…]}` exactly; every key is required.
     init(reader r: inout JSONReader) throws(DecodingFailure) {
-        var id: Int64?, bids: [PriceLevel] = [], asks: [PriceLevel] = []
+        var id: Int64?, E: Int64?, T: Int64?, bids: [PriceLevel]?, asks: [PriceLevel]?
         try r.beginObject()
         while let key = try r.nextKey() {
             switch key {
             case JSONKey("lastUpdateId"): id = try r.readInt64()
+            case .E_: E = try r.readInt64()
+            case .T_: T = try r.readInt64()
             case JSONKey("bids"): bids = try r.readLevels()
             case JSONKey("asks"): asks = try r.readLevels()
             default: try r.skipValue()
             }
         }
-        self.init(lastUpdateId: try required(id, "lastUpdateId", r), bids: bids, asks: asks)
+        self.init(lastUpdateId: try required(id, "lastUpdateId", r), bids: try required(bids, "bids", r),
+                  asks: try required(asks, "asks", r), messageTime: try required(E, "E", r),
+                  transactionTime: try required(T, "T", r))
     }
 }

@@ -8,7 +8,8 @@ import Synchronization
 public struct RESTConfiguration: Sendable {
     /// Per-request timeout.
     public var timeout: Duration
-    /// Retries for 429 and 5xx answers and transport errors.
+    /// Retries of an idempotent request (GET, a listen-key keepalive) after a 429, a 5xx or a
+    /// transport error; other requests are attempted once.
     public var maxRetries: Int
     /// Delays between retries (a 429's `Retry-After` wins when longer).
     public var backoff: Backoff
@@ -30,9 +31,9 @@ public struct UsedWeight: Sendable, Hashable {
 
 /// A client for Aster's public futures REST endpoints, on AsyncHTTPClient.
 ///
-/// Errors carry the server's `code`/`msg`; HTTP 429 is retried after `Retry-After`, HTTP 418
-/// stops every call until its `Retry-After` has passed, 5xx and transport errors are retried with
-/// backoff. The used-weight headers of the last answer are exposed as ``usedWeight``.
+/// Errors carry the server's `code`/`msg`. Idempotent requests (GET) are retried: HTTP 429 after
+/// `Retry-After`, 5xx and transport errors with backoff; a POST or DELETE is attempted once.
+/// HTTP 418 stops every call until its `Retry-After` has passed. The used-weight headers of the last answer are exposed as ``usedWeight``.
 ///
 /// ```swift
 /// let rest = RESTClient(baseURL: AsterEndpoint.productionREST)
@@ -69,17 +70,42 @@ public final class RESTClient: Sendable {
             .joined(separator: "&")
     }
 
-    /// Sends a request with an already encoded query string (signed requests build their own),
-    /// retrying 429 and 5xx as ``get(_:query:)`` does. Only `path` ever appears in errors.
+    /// Sends a request with an already encoded query string, retried as ``RetryRule`` says for
+    /// `method`. Only `path` ever appears in errors.
     public func send(_ method: HTTPMethod, _ path: String, query queryText: String,
-                     headers: [(String, String)] = []) async throws(RESTError) -> [UInt8] {
+                     headers: [(String, String)] = [], retry: RetryRule? = nil) async throws(RESTError) -> [UInt8] {
+        try await send(method, path, retry: retry) { _ in (queryText, headers) }
+    }
+
+    /// Which requests are re-sent after a 429, a 5xx or a transport failure.
+    public enum RetryRule: Sendable {
+        /// Retried up to ``RESTConfiguration/maxRetries`` times (safe: GET, a listen-key keepalive).
+        case idempotent
+        /// Attempted once: a POST or DELETE may have been carried out even when its answer was an
+        /// error or never came, so it is never re-sent blindly.
+        case once
+
+        /// GET and HEAD are idempotent; everything else is attempted once unless said otherwise.
+        public static func `default`(for method: HTTPMethod) -> RetryRule {
+            method == .GET || method == .HEAD ? .idempotent : .once
+        }
+    }
+
+    /// Sends a request whose query and headers `build` makes afresh for every attempt (1-based),
+    /// so a signed request is signed again with a fresh timestamp or nonce each time it is
+    /// retried. Only idempotent requests are retried (see ``RetryRule``); a 418 stops every call
+    /// until its `Retry-After`; a 429's `Retry-After` wins over the backoff when longer.
+    public func send(_ method: HTTPMethod, _ path: String, retry: RetryRule? = nil,
+                     build: (Int) throws(RESTError) -> (query: String, headers: [(String, String)])) async throws(RESTError) -> [UInt8] {
         if let until = state.withLock({ $0.bannedUntil }), until > .now {
             throw RESTError(kind: .banned(retryAfter: until - .now), path: path)
         }
-        let url = baseURL + path + (queryText.isEmpty ? "" : "?" + queryText)
+        let retries = (retry ?? .default(for: method)) == .idempotent ? configuration.maxRetries : 0
         var attempt = 0
         while true {
             attempt += 1
+            let (queryText, headers) = try build(attempt)
+            let url = baseURL + path + (queryText.isEmpty ? "" : "?" + queryText)
             let failure: RESTError
             var wait: Duration?
             do {
@@ -110,7 +136,7 @@ public final class RESTClient: Sendable {
             } catch {
                 failure = RESTError(kind: .transport("\(error)"), path: path)
             }
-            guard attempt <= configuration.maxRetries else { throw failure }
+            guard attempt <= retries else { throw failure }
             let backoff = configuration.backoff.delay(attempt: attempt, random: Double.random(in: 0...1))
             do { try await Task.sleep(for: max(wait ?? .zero, backoff)) } catch { throw failure }
         }

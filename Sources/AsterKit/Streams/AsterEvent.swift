@@ -94,10 +94,15 @@ public struct StreamMessage: Sendable, Hashable {
     public var stream: String?
     /// The event.
     public var event: AsterEvent
+    /// Elements of an array payload that were left out because they did not decode (a missing
+    /// required field, a malformed value), with why; the others are in ``event``. Empty for
+    /// every other frame. Clients count them in ``StreamStatistics/skippedElements``.
+    public var skippedElements: [DecodingFailure]
 
     /// Creates a message.
-    public init(stream: String?, event: AsterEvent) {
+    public init(stream: String?, event: AsterEvent, skippedElements: [DecodingFailure] = []) {
         self.stream = stream
         self.event = event
+        self.skippedElements = skippedElements
     }
 }

@@ -4,9 +4,9 @@
 /// do { _ = try EventDecoder().decode(text) }
 /// catch { print(error) }   // "aggTrade: missing field \"p\" (at byte 120)"
 /// ```
-public struct DecodingFailure: Error, Sendable, Equatable, CustomStringConvertible {
+public struct DecodingFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
-    public enum Reason: Sendable, Equatable {
+    public enum Reason: Sendable, Hashable {
         /// The text ended in the middle of a value.
         case truncated
         /// A different character was expected.
@@ -57,6 +57,14 @@ public struct DecodingFailure: Error, Sendable, Equatable, CustomStringConvertib
         }
         let prefix = eventType.map { "\($0): " } ?? ""
         return "\(prefix)\(what) (at byte \(offset))"
+    }
+}
+
+extension DecodingFailure {
+    /// The same failure with a missing field named from its parent object (`t` → `en.t`).
+    func nested(in parent: String) -> DecodingFailure {
+        guard case .missingField(let key) = reason else { return self }
+        return DecodingFailure(.missingField("\(parent).\(key)"), offset: offset, eventType: eventType)
     }
 }
 

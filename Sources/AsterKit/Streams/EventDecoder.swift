@@ -5,6 +5,14 @@
 /// `{"result": …, "id": …}` and an error `{"code": …, "msg": …}`. Unknown event types become
 /// ``AsterEvent/unknown(_:)`` with the raw text; malformed text throws ``DecodingFailure``.
 ///
+/// The decoding policy follows the spec field by field: a field the spec always sends is
+/// required, and a payload without it throws a ``DecodingFailure`` naming it (`o.f` for a field
+/// of a nested object); a field the spec marks optional ("only pushed with …", "will not push
+/// if …") is an `Optional` and `nil` when absent. Inside an array payload (`!ticker@arr`,
+/// `!miniTicker@arr`, `!markPrice@arr`, any batch) an element that is well-formed JSON but does
+/// not decode is skipped and reported in ``StreamMessage/skippedElements``; the other elements
+/// are delivered. Only JSON that cannot be read past (truncated, broken syntax) fails a whole frame.
+///
 /// ```swift
 /// let decoder = EventDecoder()
 /// let message = try decoder.decode(#"{"stream":"btcusdt@aggTrade","data":{"e":"aggTrade",…}}"#)
@@ -35,30 +43,33 @@ public struct EventDecoder: Sendable {
     /// - Parameter bytes: the frame's UTF-8 bytes; only read during the call.
     public func decode(bytes: UnsafeBufferPointer<UInt8>) throws(DecodingFailure) -> StreamMessage {
         var reader = JSONReader(bytes)
-        let message: StreamMessage
+        var skipped: [DecodingFailure] = []
+        var message: StreamMessage
         switch reader.peek() {
         case UInt8(ascii: "{"):
-            message = try Self.decodeObject(&reader, allowWrapper: true)
+            message = try Self.decodeObject(&reader, allowWrapper: true, skipped: &skipped)
         case UInt8(ascii: "["):
-            message = StreamMessage(stream: nil, event: try Self.decodeArray(&reader))
+            message = StreamMessage(stream: nil, event: try Self.decodeArray(&reader, skipped: &skipped))
         case 0:
             throw DecodingFailure(.emptyFrame, offset: 0)
         default:
             throw reader.fail(.notAnEvent)
         }
         guard reader.atEnd() else { throw reader.fail(.trailingData) }
+        if !skipped.isEmpty { message.skippedElements = skipped }
         return message
     }
 
-    static func decodeValue(_ r: inout JSONReader) throws(DecodingFailure) -> AsterEvent {
+    static func decodeValue(_ r: inout JSONReader, skipped: inout [DecodingFailure]) throws(DecodingFailure) -> AsterEvent {
         switch r.peek() {
-        case UInt8(ascii: "{"): return try decodeObject(&r, allowWrapper: false).event
-        case UInt8(ascii: "["): return try decodeArray(&r)
+        case UInt8(ascii: "{"): return try decodeObject(&r, allowWrapper: false, skipped: &skipped).event
+        case UInt8(ascii: "["): return try decodeArray(&r, skipped: &skipped)
         default: throw r.fail(.notAnEvent)
         }
     }
 
-    static func decodeObject(_ r: inout JSONReader, allowWrapper: Bool) throws(DecodingFailure) -> StreamMessage {
+    static func decodeObject(_ r: inout JSONReader, allowWrapper: Bool,
+                             skipped: inout [DecodingFailure]) throws(DecodingFailure) -> StreamMessage {
         let start = r.pos
         let depth = r.depth
         var stream: String?
@@ -80,7 +91,7 @@ public struct EventDecoder: Sendable {
                 r.depth = depth
                 return StreamMessage(stream: nil, event: try decodePayload(type: type, &r))
             case .stream where allowWrapper: stream = try r.readString()
-            case .data where allowWrapper: data = try decodeValue(&r)
+            case .data where allowWrapper: data = try decodeValue(&r, skipped: &skipped)
             case .result: result = try SubscriptionReply.Result(reader: &r)
             case .id: id = r.consumeNull() ? nil : try r.readInt64()
             case .code: code = try r.readInt64()
@@ -128,30 +139,48 @@ public struct EventDecoder: Sendable {
         }
     }
 
-    static func decodeArray(_ r: inout JSONReader) throws(DecodingFailure) -> AsterEvent {
+    /// Decodes an array payload; an element that does not decode but can be skipped as JSON is
+    /// left out and its failure appended to `skipped`.
+    static func decodeArray(_ r: inout JSONReader, skipped: inout [DecodingFailure]) throws(DecodingFailure) -> AsterEvent {
         var batch = BatchAccumulator.empty
         try r.beginArray()
         var first = true
         while try r.nextElement(first: first) {
             first = false
-            // The all-market arrays are homogeneous: decode their elements straight into typed arrays.
-            if r.peek() == UInt8(ascii: "{"), let type = try r.peekEventType() {
-                switch type {
-                case EventTypeKey.ticker:
-                    batch.append(ticker: try Ticker(reader: &r))
-                    continue
-                case EventTypeKey.miniTicker:
-                    batch.append(miniTicker: try MiniTicker(reader: &r))
-                    continue
-                case EventTypeKey.markPriceUpdate:
-                    batch.append(markPrice: try MarkPriceUpdate(reader: &r))
-                    continue
-                default: break
-                }
+            let start = r.pos
+            let depth = r.depth
+            do {
+                try decodeElement(&r, into: &batch, skipped: &skipped)
+            } catch {
+                // Back to the element's start: skip it whole (this throws if it is not even JSON).
+                r.pos = start
+                r.depth = depth
+                try r.skipValue()
+                skipped.append(error)
             }
-            batch.append(try decodeValue(&r))
         }
         return batch.event
+    }
+
+    static func decodeElement(_ r: inout JSONReader, into batch: inout BatchAccumulator,
+                              skipped: inout [DecodingFailure]) throws(DecodingFailure) {
+        // The all-market arrays are homogeneous: decode their elements straight into typed arrays.
+        if r.peek() == UInt8(ascii: "{"), let type = try r.peekEventType() {
+            do throws(DecodingFailure) {
+                switch type {
+                case EventTypeKey.ticker: return batch.append(ticker: try Ticker(reader: &r))
+                case EventTypeKey.miniTicker: return batch.append(miniTicker: try MiniTicker(reader: &r))
+                case EventTypeKey.markPriceUpdate: return batch.append(markPrice: try MarkPriceUpdate(reader: &r))
+                default: break
+                }
+            } catch {
+                var failure = error
+                failure.eventType = type == EventTypeKey.ticker ? "24hrTicker"
+                    : type == EventTypeKey.miniTicker ? "24hrMiniTicker" : "markPriceUpdate"
+                throw failure
+            }
+        }
+        batch.append(try decodeValue(&r, skipped: &skipped))
     }
 }
 

@@ -286,9 +286,9 @@ public struct SimAccount: Sendable {
         guard let (key, p) = positions.filter({ !$0.value.amount.isZero }).sorted(by: { $0.key < $1.key }).first else { return nil }
         let symbol = Self.symbol(of: key)
         let mark = lastMarks[symbol] ?? p.entryPrice
-        let maint = (p.amount.magnitude * mark * ExactDecimal(mantissa: 4, scale: 3)).rounded(scale: 6)
-        return SimUserPayload.marginCall(wallet: wallet, symbol: symbol, position: p, mark: mark,
-                                         unrealized: unrealized(key), maintenance: maint, now: now)
+        return SimUserPayload.marginCall(wallet: wallet, symbol: symbol, side: dualSidePosition ? Self.side(of: key) : "BOTH",
+                                         position: p, mark: mark, unrealized: unrealized(key),
+                                         maintenance: maintenanceMargin(key), now: now)
     }
 
     /// The symbol of a position key.

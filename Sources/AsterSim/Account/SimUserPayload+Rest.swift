@@ -18,7 +18,7 @@ extension SimUserPayload {
         w.field("canWithdraw", true)
         w.field("updateTime", a.updateTime)
         w.field("totalInitialMargin", margin)
-        w.field("totalMaintMargin", ExactDecimal.zero)
+        w.field("totalMaintMargin", a.totalMaintenanceMargin)
         w.field("totalWalletBalance", wallet)
         w.field("totalUnrealizedProfit", unrealized)
         w.field("totalMarginBalance", wallet + unrealized)
@@ -35,7 +35,7 @@ extension SimUserPayload {
         w.field("walletBalance", wallet)
         w.field("unrealizedProfit", unrealized)
         w.field("marginBalance", wallet + unrealized)
-        w.field("maintMargin", ExactDecimal.zero)
+        w.field("maintMargin", a.totalMaintenanceMargin)
         w.field("initialMargin", margin)
         w.field("positionInitialMargin", margin)
         w.field("openOrderInitialMargin", ExactDecimal.zero)
@@ -55,7 +55,7 @@ extension SimUserPayload {
                 w.beginObject()
                 w.field("symbol", s)
                 w.field("initialMargin", ExactDecimal.zero)
-                w.field("maintMargin", ExactDecimal.zero)
+                w.field("maintMargin", a.maintenanceMargin(SimAccount.key(s, side)))
                 w.field("unrealizedProfit", a.unrealized(SimAccount.key(s, side)).rounded(scale: 8))
                 w.field("positionInitialMargin", ExactDecimal.zero)
                 w.field("openOrderInitialMargin", ExactDecimal.zero)
@@ -145,7 +145,7 @@ extension SimUserPayload {
                 w.field("isAutoAddMargin", "false")
                 w.field("isolatedMargin", ExactDecimal.zero)
                 w.field("leverage", String(a.leverage(s)))
-                w.field("liquidationPrice", liquidationPrice(p, leverage: a.leverage(s)))
+                w.field("liquidationPrice", p.amount.isZero ? .zero : (a.liquidationPrice(s)?.rounded(scale: 8) ?? .zero))
                 w.field("markPrice", mark)
                 w.field("maxNotionalValue", "20000000")
                 w.field("positionAmt", p.amount)
@@ -158,14 +158,6 @@ extension SimUserPayload {
         }
         w.endArray()
         return w.text
-    }
-
-    /// A simple isolated-style estimate: entry moved by (1/leverage - 0.4 %) against the position.
-    static func liquidationPrice(_ p: SimPosition, leverage: Int) -> ExactDecimal {
-        guard !p.amount.isZero else { return .zero }
-        let move = (ExactDecimal(1).divided(by: ExactDecimal(leverage), scale: 8) ?? .zero) - ExactDecimal(mantissa: 4, scale: 3)
-        let factor = p.amount.isNegative ? 1 + move : 1 - move
-        return (p.entryPrice * factor).rounded(scale: 2)
     }
 
     static func userTrade(_ t: SimUserTrade) -> String {
@@ -206,27 +198,24 @@ extension SimUserPayload {
 
     /// `leverageBracket`: numbers, not strings, as in the spec's example.
     static func leverageBracket(symbol: String) -> String {
-        let brackets: [(Int64, Int64, Int64, String, Int64)] = [
-            (1, 125, 50_000, "0.004", 0), (2, 100, 250_000, "0.005", 50), (3, 50, 1_000_000, "0.01", 1_300),
-            (4, 20, 10_000_000, "0.025", 16_300), (5, 10, 20_000_000, "0.05", 266_300),
-        ]
         var w = JSONWriter()
         w.beginObject()
         w.field("symbol", symbol)
         w.key("brackets")
         w.beginArray()
-        var floor: Int64 = 0
-        for (n, leverage, cap, ratio, cum) in brackets {
+        for b in SimAccount.brackets(symbol).brackets {
             w.beginObject()
-            w.field("bracket", n)
-            w.field("initialLeverage", leverage)
-            w.field("notionalCap", cap)
-            w.field("notionalFloor", floor)
+            w.field("bracket", Int64(b.bracket))
+            w.field("initialLeverage", Int64(b.initialLeverage))
+            w.key("notionalCap")
+            w.raw(b.notionalCap.description)
+            w.key("notionalFloor")
+            w.raw(b.notionalFloor.description)
             w.key("maintMarginRatio")
-            w.raw(ratio)
-            w.field("cum", cum)
+            w.raw(b.maintenanceMarginRatio.description)
+            w.key("cum")
+            w.raw(b.cumulative.description)
             w.endObject()
-            floor = cap
         }
         w.endArray()
         w.endObject()

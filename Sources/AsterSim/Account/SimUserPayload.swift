@@ -123,7 +123,7 @@ enum SimUserPayload {
         return w.text
     }
 
-    static func marginCall(wallet: ExactDecimal, symbol: String, position p: SimPosition, mark: ExactDecimal,
+    static func marginCall(wallet: ExactDecimal, symbol: String, side: String, position p: SimPosition, mark: ExactDecimal,
                            unrealized: ExactDecimal, maintenance: ExactDecimal, now: Int64) -> String {
         var w = JSONWriter()
         w.beginObject()
@@ -134,7 +134,7 @@ enum SimUserPayload {
         w.beginArray()
         w.beginObject()
         w.field("s", symbol)
-        w.field("ps", p.amount.isNegative ? "SHORT" : "LONG")
+        w.field("ps", side)
         w.field("pa", p.amount)
         w.field("mt", "CROSSED")
         w.field("iw", ExactDecimal.zero)

@@ -65,7 +65,7 @@ struct SimKline: Sendable {
         self.interval = interval
         candle = Kline(openTime: 0, closeTime: 0, symbol: "", interval: interval, firstTradeId: 0, lastTradeId: 0,
                        open: .zero, close: .zero, high: .zero, low: .zero, volume: .zero, trades: 0, isClosed: false,
-                       quoteVolume: .zero)
+                       quoteVolume: .zero, takerBuyVolume: .zero, takerBuyQuoteVolume: .zero)
     }
 
     /// The open candle, if any trade opened one.
@@ -83,8 +83,8 @@ struct SimKline: Sendable {
             candle.volume += t.quantity
             candle.quoteVolume += notional
             if !t.buyerIsMaker {
-                candle.takerBuyVolume = (candle.takerBuyVolume ?? .zero) + t.quantity
-                candle.takerBuyQuoteVolume = (candle.takerBuyQuoteVolume ?? .zero) + notional
+                candle.takerBuyVolume += t.quantity
+                candle.takerBuyQuoteVolume += notional
             }
             candle.trades += 1
             candle.lastTradeId = t.lastTradeId

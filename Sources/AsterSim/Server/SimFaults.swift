@@ -7,13 +7,40 @@ public struct SimFaultPlan: Sendable {
     public var restFailures: [(status: Int, retryAfter: Int?)] = []
     /// Delay added to every REST answer.
     public var restDelay: Duration = .zero
+    /// Answers (HTTP status) the next requests to one endpoint get, by path (`/fapi/v4/account`),
+    /// after their signature was checked (so a signed request's nonce counts as used).
+    public var pathFailures: [String: [Int]] = [:]
     /// Symbols (upper case) whose next diff-depth event is silently dropped (a gap).
     public var dropNextDiff: Set<String> = []
 
     public init() {}
 }
 
+/// A signed request the simulator received and verified: what identifies one attempt.
+public struct SimSignedAttempt: Sendable, Hashable {
+    /// HTTP method.
+    public var method: String
+    /// Path (`/fapi/v4/account`).
+    public var path: String
+    /// V1 `timestamp`.
+    public var timestamp: Int64?
+    /// V3 `nonce`.
+    public var nonce: Int64?
+}
+
 extension SimServer {
+    /// Signed requests verified so far (the last 1,000), optionally only those to `path`.
+    public func signedAttempts(path: String? = nil) -> [SimSignedAttempt] {
+        signedLog.withLock { log in path.map { p in log.filter { $0.path == p } } ?? log }
+    }
+
+    func recordSignedAttempt(_ attempt: SimSignedAttempt) {
+        signedLog.withLock { log in
+            log.append(attempt)
+            if log.count > 1_000 { log.removeFirst(log.count - 1_000) }
+        }
+    }
+
     /// Changes the fault plan.
     public func faults(_ change: (inout SimFaultPlan) -> Void) {
         faultPlan.withLock { change(&$0) }
@@ -21,6 +48,18 @@ extension SimServer {
 
     /// Closes every websocket connection now (clients see the server go away).
     public func disconnectAll() { hub.disconnectAll() }
+
+    /// The injected failure for a request to `path`, if one is queued for that path.
+    func pathFault(_ path: String) -> Response? {
+        let status = faultPlan.withLock { plan -> Int? in
+            guard var queue = plan.pathFailures[path], !queue.isEmpty else { return nil }
+            let first = queue.removeFirst()
+            plan.pathFailures[path] = queue.isEmpty ? nil : queue
+            return first
+        }
+        guard let status else { return nil }
+        return json(#"{"code":-1001,"msg":"Injected failure (HTTP \#(status))."}"#, status: HTTPResponse.Status(code: status))
+    }
 
     /// The injected REST failure for this request, if one is queued.
     func restFault() async throws -> Response? {

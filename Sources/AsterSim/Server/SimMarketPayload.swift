@@ -44,8 +44,8 @@ enum SimMarketPayload {
         w.int(k.closeTime)
         w.decimal(k.quoteVolume)
         w.int(k.trades)
-        w.decimal(k.takerBuyVolume ?? .zero)
-        w.decimal(k.takerBuyQuoteVolume ?? .zero)
+        w.decimal(k.takerBuyVolume)
+        w.decimal(k.takerBuyQuoteVolume)
         w.string("0")
         w.endArray()
         return w.text

@@ -99,6 +99,8 @@ public final class SimServer: Sendable {
     let account: Mutex<SimAccount>
     /// The last 100 V3 nonces accepted, as the spec's nonce mechanism keeps them.
     let nonces = Mutex<[Int64]>([])
+    /// The last 1,000 signed requests whose signature checked out (for tests: retries re-signed).
+    let signedLog = Mutex<[SimSignedAttempt]>([])
     let hub = SimHub()
     let rateLimiter: SimRateLimiter
     private let paused = Mutex(false)

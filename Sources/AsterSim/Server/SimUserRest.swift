@@ -105,6 +105,9 @@ struct SimUserRest {
             let body = String(buffer: try await request.collectBody(upTo: 1 << 20))
             let query = v3 ? try verifyV3(query: request.uri.query ?? "", body: body)
                            : try verifyV1(request, query: request.uri.query ?? "", body: body)
+            server.recordSignedAttempt(SimSignedAttempt(method: method.rawValue, path: "/" + path,
+                                                        timestamp: try? query.long("timestamp"), nonce: try? query.long("nonce")))
+            if let fault = server.pathFault("/" + path) { return fault }
             return json(try handler(query, now()))
         }
     }

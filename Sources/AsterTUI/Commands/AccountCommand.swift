@@ -6,11 +6,14 @@ import Foundation
 struct AccountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "account",
-        abstract: "Print your account: balances, positions with PnL, open orders.",
+        abstract: "Print your account: balances, positions with liquidation price and PnL, open orders.",
         discussion: """
-            Signed REST reads (GET /fapi/v4/account and /fapi/v1/openOrders) with credentials from
-            ASTER_API_KEY and ASTER_API_SECRET, or --credentials FILE (mode 0600). Nothing secret
-            is ever printed. Against the simulator's demo account:
+            Signed REST reads (account, openOrders, leverageBracket and positionRisk; V1 paths with
+            ASTER_API_KEY and ASTER_API_SECRET, V3 paths with an agent wallet), or --credentials
+            FILE (mode 0600). Prints labelled tables: balances, positions (symbol, side, size,
+            entry, mark, liquidation, unrealised PnL, ROE %, leverage; hedge mode's LONG and
+            SHORT as two rows) and open orders (symbol, side, type, price, quantity, filled);
+            --json prints the same fields as one JSON object. Nothing secret is ever printed. Against the simulator's demo account:
               aster-tui sim --port 8080 --credentials-file demo.env &
               aster-tui account --rest-url http://127.0.0.1:8080 --credentials demo.env
             """
@@ -34,11 +37,17 @@ struct AccountCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client = AccountClient(rest: RESTClient(baseURL: restURL), credentials: try loadCredentials(file: credentials))
-        let state: AccountState
+        var state: AccountState
         do {
             try await client.synchronizeTime()
             let time = client.timestamp()
-            state = AccountState(account: try await client.account(), openOrders: try await client.openOrders(), at: time)
+            async let info = client.account()
+            async let orders = client.openOrders()
+            async let brackets = client.leverageBrackets()
+            async let risks = client.positionRisk()
+            state = AccountState(account: try await info, openOrders: try await orders, brackets: try await brackets, at: time)
+            // Marks from the server's position rows (every side of a symbol has the same one).
+            for risk in try await risks where !risk.markPrice.isZero { state.mark(risk.symbol, price: risk.markPrice) }
         } catch {
             Console.err("error: \(error)\n")
             throw ExitCode.failure

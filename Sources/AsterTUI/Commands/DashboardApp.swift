@@ -161,7 +161,7 @@ struct DashboardApp {
             if effect == .loadSymbolInfo, let rest {
                 Task {
                     do {
-                        await model.setSymbolInfo(try await rest.exchangeInfo())
+                        await model.setSymbolInfo(try await rest.exchangeInfo().symbols)
                         await model.noteREST("exchangeInfo", error: nil)
                     } catch {
                         logger.warning("exchangeInfo failed", metadata: ["error": "\(error)"])
@@ -292,8 +292,12 @@ struct DashboardApp {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await live.run() }
             group.addTask {
+                var lastLogged: String?
                 for await status in updates {
-                    if let error = status.lastError { logger.warning("account snapshot failed", metadata: ["error": "\(error)"]) }
+                    if let error = status.lastError, error != lastLogged {
+                        logger.warning("account snapshot failed", metadata: ["error": "\(error)", "attempt": "\(status.syncAttempts)"])
+                    }
+                    lastLogged = status.lastError
                     await model.noteREST("account", error: status.lastError.map { "\($0)" })
                     await model.updateAccount(status)
                 }

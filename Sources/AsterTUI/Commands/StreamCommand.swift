@@ -139,7 +139,7 @@ struct StreamCommand: AsyncParsableCommand {
 
 enum StreamOutcome: Sendable { case reachedCount, ended, timedOut }
 
-/// Prints events as they arrive; states and decode failures go to standard error.
+/// Prints events as they arrive; states, decode failures and skipped array elements go to standard error.
 actor EventPrinter {
     let json: Bool
     let limit: Int?
@@ -154,6 +154,9 @@ actor EventPrinter {
         for await event in events {
             switch event {
             case .message(let message):
+                for failure in message.skippedElements {
+                    Console.err("# skipped array element: \(failure)\n")
+                }
                 let lines = json ? message.event.jsonLines(stream: message.stream) : message.event.summaryLines
                 for line in lines {
                     Console.out(line + "\n")

@@ -1,13 +1,17 @@
 import AsterKit
 
 extension AccountState {
-    /// One JSON object: balances, unrealised PnL, margin balance and ratio, positions, open orders
-    /// (decimals as strings, as every JSON line of AsterKit).
+    /// One JSON object: balances, unrealised PnL, margin balance and ratio, positions (symbol,
+    /// side, size, entry, mark, liquidation price, unrealised PnL, ROE %, leverage, maintenance
+    /// margin), open orders (symbol, side, type, price, quantity, filled). Decimals are strings,
+    /// as in every JSON line of AsterKit; an unknown value (no mark yet, no liquidation price) is
+    /// `null`.
     public var json: String {
         var w = JSONWriter()
         w.beginObject()
         w.field("type", "account")
         w.field("time", lastEventTime)
+        w.field("hedgeMode", hedgeMode)
         w.key("balances")
         w.beginArray()
         for b in balances.values.sorted(by: { $0.asset < $1.asset }) {
@@ -15,21 +19,34 @@ extension AccountState {
             w.field("asset", b.asset)
             w.field("walletBalance", b.walletBalance)
             w.field("availableBalance", b.availableBalance)
+            w.field("crossWalletBalance", b.crossWalletBalance)
             w.endObject()
         }
         w.endArray()
         w.field("unrealizedPnL", totalUnrealizedPnL)
         w.field("marginBalance", marginBalance())
-        w.field("marginRatio", marginRatio)
+        w.field("maintenanceMargin", maintenanceMargin)
+        w.key("marginRatio")
+        if let ratio = marginRatio { w.decimal(ratio) } else { w.null() }
         w.key("positions")
         w.beginArray()
         for p in openPositions {
             w.beginObject()
             w.field("symbol", p.symbol)
+            w.field("positionSide", p.side)
+            w.field("side", p.isLong ? "LONG" : "SHORT")
+            w.field("size", p.amount.magnitude)
             w.field("amount", p.amount)
             w.field("entryPrice", p.entryPrice)
+            w.key("markPrice")
+            if let mark = p.markPrice { w.decimal(mark) } else { w.null() }
+            w.key("liquidationPrice")
+            if let price = p.liquidationPrice { w.decimal(price) } else { w.null() }
             w.field("unrealizedPnL", p.unrealizedPnL)
+            w.key("roePercent")
+            if let roe = p.returnOnEquityPercent { w.decimal(roe) } else { w.null() }
             w.field("leverage", Int64(p.leverage))
+            w.field("maintenanceMargin", p.maintenanceMargin)
             w.endObject()
         }
         w.endArray()
@@ -52,19 +69,51 @@ extension AccountState {
         return w.text
     }
 
-    /// Readable lines: balances, PnL, positions, open orders.
+    /// Labelled tables: balances (with PnL, margin balance and ratio), positions (symbol, side,
+    /// size, entry, mark, liquidation, unrealised PnL, ROE %, leverage) and open orders (symbol,
+    /// side, type, price, quantity, filled). Every number is exact, as the server sent it or as
+    /// computed.
     public var summaryLines: [String] {
-        var out = balances.values.sorted { $0.asset < $1.asset }.map {
-            "balance  \($0.asset)  wallet \($0.walletBalance)  available \($0.availableBalance)"
+        var out: [String] = []
+        var balanceTable = TextTable([("Asset", .left), ("Wallet", .right), ("Available", .right), ("Unrealized PnL", .right),
+                                      ("Margin balance", .right), ("Margin ratio", .right)])
+        for b in balances.values.sorted(by: { $0.asset < $1.asset }) {
+            let usdt = b.asset == "USDT"
+            balanceTable.add([b.asset, b.walletBalance.description, b.availableBalance.description,
+                              usdt ? totalUnrealizedPnL.description : "-", usdt ? marginBalance().description : "-",
+                              usdt ? (marginRatio.map { ($0 * 100).rounded(scale: 2).description + "%" } ?? "-") : "-"])
         }
-        out.append("unrealized PnL \(totalUnrealizedPnL)  margin balance \(marginBalance())"
-                   + (marginRatio.map { "  margin ratio \(($0 * 100).rounded(scale: 2))%" } ?? ""))
-        out += openPositions.map { "position \($0.symbol)  \($0.amount) @ \($0.entryPrice)  PnL \($0.unrealizedPnL)  \($0.leverage)x" }
-        out += openOrders.values.sorted { $0.orderId < $1.orderId }.map {
-            "order    \($0.orderId)  \($0.symbol) \($0.side) \($0.type) \($0.quantity) @ \($0.price)  filled \($0.filled)  \($0.status)"
+        out.append("Balances")
+        out += balanceTable.lines
+        out.append("")
+        let positions = openPositions
+        if positions.isEmpty {
+            out.append("Positions: none")
+        } else {
+            var table = TextTable([("Symbol", .left), ("Side", .left), ("Size", .right), ("Entry", .right), ("Mark", .right),
+                                   ("Liquidation", .right), ("Unrealized PnL", .right), ("ROE %", .right), ("Leverage", .right)])
+            for p in positions {
+                table.add([p.symbol, p.isLong ? "LONG" : "SHORT", p.amount.magnitude.description, p.entryPrice.description,
+                           p.markPrice?.description ?? "-", p.liquidationPrice?.description ?? "-", p.unrealizedPnL.description,
+                           p.returnOnEquityPercent.map { $0.description + "%" } ?? "-", "\(p.leverage)x"])
+            }
+            out.append("Positions" + (hedgeMode ? " (hedge mode)" : ""))
+            out += table.lines
         }
-        if openPositions.isEmpty { out.append("no open positions") }
-        if openOrders.isEmpty { out.append("no open orders") }
+        out.append("")
+        let orders = openOrders.values.sorted { $0.orderId < $1.orderId }
+        if orders.isEmpty {
+            out.append("Open orders: none")
+        } else {
+            var table = TextTable([("Symbol", .left), ("Side", .left), ("Type", .left), ("Price", .right), ("Quantity", .right),
+                                   ("Filled", .right), ("Order id", .right)])
+            for o in orders {
+                table.add([o.symbol, o.side.wireValue, o.type.wireValue, o.price.description, o.quantity.description,
+                           o.filled.description, String(o.orderId)])
+            }
+            out.append("Open orders")
+            out += table.lines
+        }
         return out
     }
 }

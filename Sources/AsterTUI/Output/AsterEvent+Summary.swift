@@ -11,7 +11,7 @@ extension AsterEvent {
         case .aggregateTrade(let t):
             return "aggTrade \(t.symbol) \(t.takerSide) \(t.quantity) @ \(t.price) id=\(t.aggregateTradeId)"
         case .markPrice(let m):
-            return "markPrice \(m.symbol) mark=\(m.markPrice) index=\(m.indexPrice.map(\.description) ?? "-") "
+            return "markPrice \(m.symbol) mark=\(m.markPrice) index=\(m.indexPrice) "
                 + "funding=\(m.fundingRate) next=\(m.nextFundingTime)"
         case .kline(let e):
             let k = e.kline

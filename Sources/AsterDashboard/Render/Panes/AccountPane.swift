@@ -2,7 +2,8 @@ import AsterKit
 import Foundation
 
 /// The account as labelled tables: balances and margin ratio, positions (symbol, side, size,
-/// entry, mark, unrealised PnL, ROE %, leverage), open orders, recent fills; a margin-call
+/// entry, mark, liquidation price, unrealised PnL, ROE %, leverage; hedge mode's long and short
+/// of one symbol on two rows), open orders, recent fills; a margin-call
 /// banner with the call's details while it is recent. Narrow panes drop columns by priority
 /// and keep the labels; a number is never cut.
 enum AccountPane {
@@ -83,18 +84,21 @@ enum AccountPane {
             return m.formatted(fractionDigits: s.precisions[p.symbol]?.price ?? Int(m.scale))
         }
         func roe(_ p: PositionState) -> String {
-            // Return on the initial margin: PnL / (|size| × entry / leverage).
-            let margin = (p.amount.magnitude * p.entryPrice).doubleValue / Double(max(1, p.leverage))
-            guard margin > 0 else { return "-" }
-            return Format.fixed(p.unrealizedPnL.doubleValue / margin * 100, 2) + "%"
+            guard let percent = p.returnOnEquityPercent else { return "-" }
+            return percent.formatted(fractionDigits: 2) + "%"
+        }
+        func liquidation(_ p: PositionState) -> String {
+            guard let price = p.liquidationPrice else { return "-" }
+            return price.formatted(fractionDigits: s.precisions[p.symbol]?.price ?? 2)
         }
         return [
             Column(header: "Position", cells: positions.map { short($0.symbol) }, alignment: .left, priority: 9),
-            Column(header: "Side", cells: positions.map { $0.amount.isNegative ? "short" : "long" }, alignment: .left, priority: 7),
+            Column(header: "Side", cells: positions.map { $0.isLong ? "long" : "short" }, alignment: .left, priority: 7),
             Column(header: "Size", cells: positions.map { $0.amount.magnitude.formatted(fractionDigits: s.quantityDigits($0.symbol, [$0.amount])) },
                    alignment: .right, priority: 8),
             Column(header: "Entry", cells: positions.map(entry), alignment: .right, priority: 5),
             Column(header: "Mark", cells: positions.map(mark), alignment: .right, priority: 4),
+            Column(header: "Liq", cells: positions.map(liquidation), alignment: .right, priority: 5),
             Column(header: "uPnL", cells: positions.map { signed($0.unrealizedPnL) }, alignment: .right, priority: 6),
             Column(header: "ROE", cells: positions.map(roe), alignment: .right, priority: 3),
             Column(header: "Lev", cells: positions.map { "\($0.leverage)x" }, alignment: .right, priority: 2),

@@ -85,7 +85,7 @@ enum ChartPane {
     }
 
     /// Volume bars in eighths of a cell, coloured like their candle, with the largest on the axis.
-    static func volume(_ candles: [Kline], x0: Int, top: Int, rows: Int, axisX: Int, axis: Int, into grid: inout CellGrid,
+    static func volume(_ candles: [Candle], x0: Int, top: Int, rows: Int, axisX: Int, axis: Int, into grid: inout CellGrid,
                        glyphs: Glyphs) {
         let largest = candles.map(\.volume.doubleValue).max() ?? 0
         guard largest > 0 else { return }
@@ -104,7 +104,7 @@ enum ChartPane {
     }
 
     /// Candle open times under the candles: `HH:MM` (UTC) for intraday intervals, `MM-DD` from a day up.
-    static func timeAxis(_ candles: [Kline], x0: Int, y: Int, interval: KlineInterval, into grid: inout CellGrid) {
+    static func timeAxis(_ candles: [Candle], x0: Int, y: Int, interval: KlineInterval, into grid: inout CellGrid) {
         let daily = (interval.milliseconds ?? 0) >= 86_400_000
         var nextFree = x0
         for (i, k) in candles.enumerated() where i % 12 == 0 || i == candles.count - 1 {

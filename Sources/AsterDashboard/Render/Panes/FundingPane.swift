@@ -11,9 +11,9 @@ enum FundingPane {
         }
         // Mark, index and settle prices are computed, not traded: shown at the tick's precision
         // when it is known (rounded), else at their own.
-        let prices = [m.markPrice] + [m.indexPrice, m.estimatedSettlePrice].compactMap { $0 }
+        let prices = [m.markPrice, m.indexPrice, m.estimatedSettlePrice]
         let digits = s.precisions[s.symbol]?.price ?? s.priceDigits(s.symbol, prices)
-        func price(_ v: ExactDecimal?) -> String { v.map { $0.formatted(fractionDigits: digits) } ?? "-" }
+        func price(_ v: ExactDecimal) -> String { v.formatted(fractionDigits: digits) }
         let rate = (m.fundingRate * 100).formatted(fractionDigits: 4) + "%"
         let lines: [(String, String, String, PaletteColor)] = [
             ("Mark", "Mark", price(m.markPrice), .white),

@@ -15,17 +15,18 @@ public struct AccountConfigUpdate: Sendable, Hashable {
         }
     }
 
-    /// Account-wide configuration (`ai`).
+    /// Account-wide configuration (`ai`). The spec sends `ai` when a setting changes and names no
+    /// key of it as always present, so each is `nil` when the payload leaves it out.
     public struct AccountInfo: Sendable, Hashable {
         /// Multi-assets margin mode (`j`).
-        public var multiAssetsMode: Bool
+        public var multiAssetsMode: Bool?
         /// Specified token fee deduction (`f`).
         public var feeDeduction: Bool?
         /// Dual-side (hedge) position mode (`d`).
         public var dualSidePosition: Bool?
 
         /// Creates account info.
-        public init(multiAssetsMode: Bool, feeDeduction: Bool? = nil, dualSidePosition: Bool? = nil) {
+        public init(multiAssetsMode: Bool? = nil, feeDeduction: Bool? = nil, dualSidePosition: Bool? = nil) {
             self.multiAssetsMode = multiAssetsMode
             self.feeDeduction = feeDeduction
             self.dualSidePosition = dualSidePosition
@@ -35,14 +36,14 @@ public struct AccountConfigUpdate: Sendable, Hashable {
     /// Event time (ms).
     public var eventTime: Int64
     /// Transaction time (`T`, ms).
-    public var transactionTime: Int64?
+    public var transactionTime: Int64
     /// Leverage change, when the payload has `ac`.
     public var leverage: Leverage?
     /// Account configuration, when the payload has `ai`.
     public var accountInfo: AccountInfo?
 
     /// Creates an update.
-    public init(eventTime: Int64, transactionTime: Int64?, leverage: Leverage?, accountInfo: AccountInfo?) {
+    public init(eventTime: Int64, transactionTime: Int64, leverage: Leverage?, accountInfo: AccountInfo?) {
         self.eventTime = eventTime
         self.transactionTime = transactionTime
         self.leverage = leverage
@@ -66,23 +67,24 @@ public struct AccountConfigUpdate: Sendable, Hashable {
                     default: try r.skipValue()
                     }
                 }
-                ac = Leverage(symbol: try required(s, "s", r), leverage: try required(l, "l", r))
+                ac = Leverage(symbol: try required(s, "ac.s", r), leverage: try required(l, "ac.l", r))
             case .ai:
                 var j: Bool?, f: Bool?, d: Bool?
                 try r.beginObject()
                 while let inner = try r.nextKey() {
                     switch inner {
-                    case .j: j = try r.readBool()
-                    case .f: f = try r.readBool()
-                    case .d: d = try r.readBool()
+                    case .j: j = r.consumeNull() ? nil : try r.readBool()
+                    case .f: f = r.consumeNull() ? nil : try r.readBool()
+                    case .d: d = r.consumeNull() ? nil : try r.readBool()
                     default: try r.skipValue()
                     }
                 }
-                ai = AccountInfo(multiAssetsMode: try required(j, "j", r), feeDeduction: f, dualSidePosition: d)
+                ai = AccountInfo(multiAssetsMode: j, feeDeduction: f, dualSidePosition: d)
             default: try r.skipValue()
             }
         }
-        guard ac != nil || ai != nil else { throw r.fail(.missingField("ac")) }
-        self.init(eventTime: try required(E, "E", r), transactionTime: T, leverage: ac, accountInfo: ai)
+        guard ac != nil || ai != nil else { throw r.fail(.missingField("ac or ai")) }
+        self.init(eventTime: try required(E, "E", r), transactionTime: try required(T, "T", r), leverage: ac,
+                  accountInfo: ai)
     }
 }

@@ -9,11 +9,11 @@ public struct AccountUpdate: Sendable, Hashable {
         /// Cross wallet balance (`cw`).
         public var crossWalletBalance: ExactDecimal
         /// Balance change except PnL and commission (`bc`).
-        public var balanceChange: ExactDecimal?
+        public var balanceChange: ExactDecimal
 
         /// Creates a balance.
         public init(asset: String, walletBalance: ExactDecimal, crossWalletBalance: ExactDecimal,
-                    balanceChange: ExactDecimal? = nil) {
+                    balanceChange: ExactDecimal) {
             self.asset = asset
             self.walletBalance = walletBalance
             self.crossWalletBalance = crossWalletBalance
@@ -32,9 +32,8 @@ public struct AccountUpdate: Sendable, Hashable {
                 default: try r.skipValue()
                 }
             }
-            let wallet = try required(wb, "wb", r)
-            self.init(asset: try required(a, "a", r), walletBalance: wallet, crossWalletBalance: cw ?? wallet,
-                      balanceChange: bc)
+            self.init(asset: try required(a, "a.B.a", r), walletBalance: try required(wb, "a.B.wb", r),
+                      crossWalletBalance: try required(cw, "a.B.cw", r), balanceChange: try required(bc, "a.B.bc", r))
         }
     }
 
@@ -47,12 +46,12 @@ public struct AccountUpdate: Sendable, Hashable {
         /// Entry price (`ep`).
         public var entryPrice: ExactDecimal
         /// Pre-fee accumulated realised PnL (`cr`).
-        public var accumulatedRealized: ExactDecimal?
+        public var accumulatedRealized: ExactDecimal
         /// Unrealised PnL (`up`).
         public var unrealizedPnL: ExactDecimal
         /// Margin type (`mt`).
         public var marginType: MarginType
-        /// Isolated wallet (`iw`).
+        /// Isolated wallet (`iw`); the spec qualifies it "if isolated position", so it may be absent.
         public var isolatedWallet: ExactDecimal?
         /// Position side (`ps`).
         public var positionSide: PositionSide
@@ -60,7 +59,7 @@ public struct AccountUpdate: Sendable, Hashable {
         /// Creates a position.
         public init(
             symbol: String, positionAmount: ExactDecimal, entryPrice: ExactDecimal,
-            accumulatedRealized: ExactDecimal?, unrealizedPnL: ExactDecimal, marginType: MarginType,
+            accumulatedRealized: ExactDecimal, unrealizedPnL: ExactDecimal, marginType: MarginType,
             isolatedWallet: ExactDecimal?, positionSide: PositionSide
         ) {
             self.symbol = symbol
@@ -85,31 +84,33 @@ public struct AccountUpdate: Sendable, Hashable {
                 case .cr: cr = try r.readDecimal()
                 case .up: up = try r.readDecimal()
                 case .mt: mt = try r.readEnum()
-                case .iw: iw = try r.readDecimal()
+                case .iw: iw = r.consumeNull() ? nil : try r.readDecimal()
                 case .ps: ps = try r.readEnum()
                 default: try r.skipValue()
                 }
             }
             self.init(
-                symbol: try required(s, "s", r), positionAmount: try required(pa, "pa", r),
-                entryPrice: try required(ep, "ep", r), accumulatedRealized: cr, unrealizedPnL: up ?? .zero,
-                marginType: mt ?? .crossed, isolatedWallet: iw, positionSide: ps ?? .both)
+                symbol: try required(s, "a.P.s", r), positionAmount: try required(pa, "a.P.pa", r),
+                entryPrice: try required(ep, "a.P.ep", r), accumulatedRealized: try required(cr, "a.P.cr", r),
+                unrealizedPnL: try required(up, "a.P.up", r), marginType: try required(mt, "a.P.mt", r),
+                isolatedWallet: iw, positionSide: try required(ps, "a.P.ps", r))
         }
     }
 
     /// Event time (ms).
     public var eventTime: Int64
     /// Transaction time (`T`, ms).
-    public var transactionTime: Int64?
+    public var transactionTime: Int64
     /// Why the account changed (`a.m`).
     public var reason: UpdateReason
     /// Changed balances (`a.B`); may be empty.
     public var balances: [Balance]
-    /// Changed positions (`a.P`); absent for crossed funding fees.
+    /// Changed positions (`a.P`); empty when the payload has none (the spec: a crossed funding
+    /// fee carries only balances).
     public var positions: [Position]
 
     /// Creates an update.
-    public init(eventTime: Int64, transactionTime: Int64?, reason: UpdateReason, balances: [Balance],
+    public init(eventTime: Int64, transactionTime: Int64, reason: UpdateReason, balances: [Balance],
                 positions: [Position]) {
         self.eventTime = eventTime
         self.transactionTime = transactionTime
@@ -120,7 +121,7 @@ public struct AccountUpdate: Sendable, Hashable {
 
     init(reader r: inout JSONReader) throws(DecodingFailure) {
         var E: Int64?, T: Int64?, m: UpdateReason?
-        var B: [Balance] = [], P: [Position] = []
+        var B: [Balance]?, P: [Position] = []
         var sawData = false
         try r.beginObject()
         while let key = try r.nextKey() {
@@ -142,7 +143,7 @@ public struct AccountUpdate: Sendable, Hashable {
             }
         }
         guard sawData else { throw r.fail(.missingField("a")) }
-        self.init(eventTime: try required(E, "E", r), transactionTime: T, reason: try required(m, "m", r),
-                  balances: B, positions: P)
+        self.init(eventTime: try required(E, "E", r), transactionTime: try required(T, "T", r),
+                  reason: try required(m, "a.m", r), balances: try required(B, "a.B", r), positions: P)
     }
 }

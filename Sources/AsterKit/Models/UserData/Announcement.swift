@@ -7,7 +7,7 @@ public struct Announcement: Sendable, Hashable {
         /// Title (`t`).
         public var title: String
         /// Subtitle (`s`).
-        public var subtitle: String?
+        public var subtitle: String
         /// Category (`c`): `NEW_LISTING` (public) or `DIRECT` (personal).
         public var category: String
         /// Timestamp (`d`, ms).
@@ -15,13 +15,13 @@ public struct Announcement: Sendable, Hashable {
         /// Read status (`S`).
         public var isRead: Bool
         /// Link (`j`).
-        public var link: String?
+        public var link: String
         /// HTML content (`C`).
-        public var content: String?
+        public var content: String
 
         /// Creates content.
-        public init(id: Int64, title: String, subtitle: String?, category: String, time: Int64, isRead: Bool,
-                    link: String?, content: String?) {
+        public init(id: Int64, title: String, subtitle: String, category: String, time: Int64, isRead: Bool,
+                    link: String, content: String) {
             self.id = id
             self.title = title
             self.subtitle = subtitle
@@ -49,8 +49,9 @@ public struct Announcement: Sendable, Hashable {
                 default: try r.skipValue()
                 }
             }
-            self.init(id: try required(i, "i", r), title: t ?? "", subtitle: s, category: c ?? "", time: d ?? 0,
-                      isRead: S ?? false, link: j, content: C)
+            self.init(id: try required(i, "i", r), title: try required(t, "t", r), subtitle: try required(s, "s", r),
+                      category: try required(c, "c", r), time: try required(d, "d", r), isRead: try required(S, "S", r),
+                      link: try required(j, "j", r), content: try required(C, "C", r))
         }
     }
 
@@ -81,10 +82,16 @@ public struct Announcement: Sendable, Hashable {
                     try r.skipValue()
                     continue
                 }
-                contents[key == .en ? "en" : key == .zh ? "zh" : key.text] = try Content(reader: &r)
+                let language = key == .en ? "en" : key == .zh ? "zh" : key.text
+                do {
+                    contents[language] = try Content(reader: &r)
+                } catch {
+                    throw error.nested(in: language)
+                }
             }
         }
-        guard !contents.isEmpty else { throw r.fail(.missingField("en")) }
+        guard contents["en"] != nil else { throw r.fail(.missingField("en")) }
+        guard contents["zh"] != nil else { throw r.fail(.missingField("zh")) }
         self.init(eventTime: E, contents: contents)
     }
 }

@@ -10,7 +10,7 @@ public struct MarginCall: Sendable, Hashable {
         public var positionAmount: ExactDecimal
         /// Margin type (`mt`).
         public var marginType: MarginType
-        /// Isolated wallet (`iw`), for isolated positions.
+        /// Isolated wallet (`iw`); the spec qualifies it "if isolated position", so it may be absent.
         public var isolatedWallet: ExactDecimal?
         /// Mark price (`mp`).
         public var markPrice: ExactDecimal
@@ -45,7 +45,7 @@ public struct MarginCall: Sendable, Hashable {
                 case .ps: ps = try r.readEnum()
                 case .pa: pa = try r.readDecimal()
                 case .mt: mt = try r.readEnum()
-                case .iw: iw = try r.readDecimal()
+                case .iw: iw = r.consumeNull() ? nil : try r.readDecimal()
                 case .mp: mp = try r.readDecimal()
                 case .up: up = try r.readDecimal()
                 case .mm: mm = try r.readDecimal()
@@ -53,9 +53,10 @@ public struct MarginCall: Sendable, Hashable {
                 }
             }
             self.init(
-                symbol: try required(s, "s", r), positionSide: ps ?? .both, positionAmount: try required(pa, "pa", r),
-                marginType: mt ?? .crossed, isolatedWallet: iw, markPrice: try required(mp, "mp", r),
-                unrealizedPnL: try required(up, "up", r), maintenanceMargin: try required(mm, "mm", r))
+                symbol: try required(s, "p.s", r), positionSide: try required(ps, "p.ps", r),
+                positionAmount: try required(pa, "p.pa", r), marginType: try required(mt, "p.mt", r), isolatedWallet: iw,
+                markPrice: try required(mp, "p.mp", r), unrealizedPnL: try required(up, "p.up", r),
+                maintenanceMargin: try required(mm, "p.mm", r))
         }
     }
 
@@ -75,7 +76,7 @@ public struct MarginCall: Sendable, Hashable {
 
     init(reader r: inout JSONReader) throws(DecodingFailure) {
         var E: Int64?, cw: ExactDecimal?
-        var p: [Position] = []
+        var p: [Position]?
         try r.beginObject()
         while let key = try r.nextKey() {
             switch key {
@@ -85,7 +86,7 @@ public struct MarginCall: Sendable, Hashable {
             default: try r.skipValue()
             }
         }
-        self.init(eventTime: try required(E, "E", r), crossWalletBalance: cw, positions: p)
+        self.init(eventTime: try required(E, "E", r), crossWalletBalance: cw, positions: try required(p, "p", r))
     }
 }
 

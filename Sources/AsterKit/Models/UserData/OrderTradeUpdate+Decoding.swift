@@ -1,5 +1,7 @@
 extension OrderTradeUpdate {
-    /// Decodes the inner order object `o`.
+    /// Decodes the inner order object `o`: every field the spec always sends is required (a
+    /// `null` counts as absent); `N`, `n` (no commission), `cp` (conditional orders only), `AP` and
+    /// `cr` (trailing stops only) are optional.
     init(orderReader r: inout JSONReader) throws(DecodingFailure) {
         var s: String?, c: String?, S: Side?, o: OrderType?, f: TimeInForce?, q: ExactDecimal?, p: ExactDecimal?
         var ap: ExactDecimal?, sp: ExactDecimal?, x: ExecutionType?, X: OrderStatus?, i: Int64?
@@ -44,23 +46,22 @@ extension OrderTradeUpdate {
             }
         }
         self.init(
-            eventTime: 0, transactionTime: nil, symbol: try required(s, "s", r), clientOrderId: c ?? "",
-            side: try required(S, "S", r), orderType: try required(o, "o", r), timeInForce: f ?? .gtc,
-            originalQuantity: try required(q, "q", r), originalPrice: p ?? .zero, averagePrice: ap ?? .zero,
-            executionType: try required(x, "x", r), status: try required(X, "X", r), orderId: try required(i, "i", r),
-            lastFilledQuantity: l ?? .zero, filledQuantity: z ?? .zero, lastFilledPrice: L ?? .zero,
-            tradeTime: T ?? 0, tradeId: t ?? 0, isMaker: m ?? false, isReduceOnly: R ?? false)
-        stopPrice = sp
+            eventTime: 0, transactionTime: 0, symbol: try required(s, "o.s", r), clientOrderId: try required(c, "o.c", r),
+            side: try required(S, "o.S", r), orderType: try required(o, "o.o", r), timeInForce: try required(f, "o.f", r),
+            originalQuantity: try required(q, "o.q", r), originalPrice: try required(p, "o.p", r),
+            averagePrice: try required(ap, "o.ap", r), stopPrice: try required(sp, "o.sp", r),
+            executionType: try required(x, "o.x", r), status: try required(X, "o.X", r), orderId: try required(i, "o.i", r),
+            lastFilledQuantity: try required(l, "o.l", r), filledQuantity: try required(z, "o.z", r),
+            lastFilledPrice: try required(L, "o.L", r), tradeTime: try required(T, "o.T", r),
+            tradeId: try required(t, "o.t", r), bidsNotional: try required(b, "o.b", r),
+            asksNotional: try required(a, "o.a", r), isMaker: try required(m, "o.m", r),
+            isReduceOnly: try required(R, "o.R", r), workingType: try required(wt, "o.wt", r),
+            originalOrderType: try required(ot, "o.ot", r), positionSide: try required(ps, "o.ps", r),
+            realizedProfit: try required(rp, "o.rp", r))
         commissionAsset = N
         commission = n
-        bidsNotional = b
-        asksNotional = a
-        workingType = wt
-        originalOrderType = ot
-        positionSide = ps
         closePosition = cp
         activationPrice = AP
         callbackRate = cr
-        realizedProfit = rp
     }
 }
