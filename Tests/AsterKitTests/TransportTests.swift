@@ -2,6 +2,7 @@
 import AsterSim
 import Foundation
 import NIOCore
+import NIOWebSocket
 import Testing
 
 @Suite("Transport: fragmented messages, paced reads, batch hand-over", .serialized, .timeLimit(.minutes(2)))
@@ -113,5 +114,93 @@ struct TransportTests {
         let seen = await consumer.value
         #expect(seen == Array(0..<next))
         #expect(feed.dropped == 0)
+    }
+
+    /// The wire bytes of one frame (unmasked unless `mask` is given).
+    static func wire(_ opcode: UInt8, _ payload: [UInt8], fin: Bool = true, rsv: UInt8 = 0, mask: [UInt8]? = nil) -> [UInt8] {
+        var out: [UInt8] = [(fin ? 0x80 : 0) | rsv | opcode]
+        let maskBit: UInt8 = mask == nil ? 0 : 0x80
+        if payload.count < 126 {
+            out.append(maskBit | UInt8(payload.count))
+        } else if payload.count <= 0xFFFF {
+            out += [maskBit | 126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
+        } else {
+            out.append(maskBit | 127)
+            out += (0..<8).reversed().map { UInt8((payload.count >> ($0 * 8)) & 0xFF) }
+        }
+        if let mask {
+            out += mask
+            out += payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
+        } else {
+            out += payload
+        }
+        return out
+    }
+
+    /// Parses `bytes` fed in pieces of `step` bytes; returns (fin, opcode, payload text) per frame.
+    static func parse(_ bytes: [UInt8], step: Int, maxFrameSize: Int = 1 << 20) throws(WebSocketFrameParser.Failure)
+        -> [(Bool, UInt8, String)]
+    {
+        var parser = WebSocketFrameParser(maxFrameSize: maxFrameSize)
+        var out: [(Bool, UInt8, String)] = []
+        var i = 0
+        while i < bytes.count {
+            let piece = ByteBuffer(bytes: bytes[i..<min(i + step, bytes.count)])
+            try parser.parse(piece, allocator: ByteBufferAllocator()) { frame in
+                out.append((frame.fin, UInt8(webSocketOpcode: frame.opcode), String(buffer: frame.payload)))
+                return true
+            }
+            i += step
+        }
+        return out
+    }
+
+    @Test("the frame parser cuts frames out of any split of the bytes: 7-, 16- and 64-bit lengths, masked, fragments, control frames")
+    func frameParser() throws {
+        let long = String(repeating: "x", count: 300), huge = String(repeating: "y", count: 70_000)
+        let bytes = Self.wire(0x1, Array("hello".utf8)) + Self.wire(0x9, Array("ping".utf8))
+            + Self.wire(0x1, Array(long.utf8)) + Self.wire(0x2, Array(huge.utf8))
+            + Self.wire(0x1, Array("mas".utf8), fin: false, mask: [1, 2, 3, 4]) + Self.wire(0x0, Array("ked".utf8))
+            + Self.wire(0x8, [0x03, 0xE8])
+        let expected: [(Bool, UInt8, String)] = [(true, 1, "hello"), (true, 9, "ping"), (true, 1, long), (true, 2, huge),
+                                                 (false, 1, "mas"), (true, 0, "ked"), (true, 8, "\u{03}\u{E8}")]
+        for step in [1, 2, 3, 7, 100, 4_096, bytes.count] {
+            let frames = try Self.parse(bytes, step: step)
+            #expect(frames.count == expected.count)
+            for (got, want) in zip(frames, expected) {
+                #expect(got.0 == want.0 && got.1 == want.1 && (got.1 == 8 || got.2 == want.2))
+            }
+        }
+        // Stopping early leaves the rest unparsed.
+        var parser = WebSocketFrameParser(maxFrameSize: 1 << 20)
+        var seen = 0
+        try parser.parse(ByteBuffer(bytes: bytes), allocator: ByteBufferAllocator()) { _ in
+            seen += 1
+            return seen < 2
+        }
+        #expect(seen == 2)
+    }
+
+    @Test("the frame parser refuses what a client must refuse: reserved bits and opcodes, long or fragmented control frames, oversize")
+    func frameParserFailures() {
+        func failure(_ bytes: [UInt8], maxFrameSize: Int = 1_000) -> WebSocketFrameParser.Failure? {
+            do throws(WebSocketFrameParser.Failure) {
+                _ = try Self.parse(bytes, step: bytes.count, maxFrameSize: maxFrameSize)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        #expect(failure(Self.wire(0x1, [0x41], rsv: 0x40)) == .protocolError("reserved bits set"))
+        #expect(failure(Self.wire(0x3, [0x41])) == .protocolError("reserved opcode 3"))
+        #expect(failure(Self.wire(0xB, [0x41])) == .protocolError("reserved opcode 11"))
+        #expect(failure(Self.wire(0x9, [0x41], fin: false)) == .protocolError("fragmented control frame"))
+        #expect(failure(Self.wire(0x9, Array(repeating: 0x41, count: 126))) == .protocolError("control frame of 126 bytes"))
+        #expect(failure(Self.wire(0x1, Array(repeating: 0x41, count: 1_001))) == .tooLarge(1_001))
+        #expect(failure(Self.wire(0x1, Array(repeating: 0x41, count: 1_000))) == nil)
+        // The header alone says it is too large: no need to wait for the payload.
+        #expect(failure(Array(Self.wire(0x2, Array(repeating: 0, count: 70_000)).prefix(10))) == .tooLarge(70_000))
+        #expect(WebSocketFrameParser.Failure.tooLarge(5).closeCode == .messageTooLarge)
+        #expect(WebSocketFrameParser.Failure.protocolError("x").closeCode == .protocolError)
     }
 }

@@ -2,11 +2,12 @@ import Foundation
 import NIOCore
 import NIOWebSocket
 
-/// Runs on the connection's event loop: joins fragmented messages, decodes frames where they
-/// arrive, batches them per socket read, answers pings, sends its own pings, watches for silence
-/// and dead peers, and closes with the websocket handshake.
+/// Runs on the connection's event loop: cuts websocket frames out of the socket's bytes (see
+/// ``WebSocketFrameParser``), joins fragmented messages, decodes frames where they arrive,
+/// batches them per socket read, answers pings, sends its own pings, watches for silence and dead
+/// peers, and closes with the websocket handshake.
 final class FrameHandler: ChannelDuplexHandler {
-    typealias InboundIn = WebSocketFrame
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
 
@@ -14,6 +15,7 @@ final class FrameHandler: ChannelDuplexHandler {
     private let settings: ConnectionSettings
     private let callbacks: ConnectionCallbacks
     private let decoder = EventDecoder()
+    private var parser: WebSocketFrameParser
     private var batch = FrameBatch()
     private var rawBatch: [RawFrame] = []
     /// The opcode and data so far of a fragmented message.
@@ -41,6 +43,7 @@ final class FrameHandler: ChannelDuplexHandler {
         self.settings = settings
         self.callbacks = callbacks
         self.pacer = ReadPacer(interval: .nanoseconds(settings.deliveryInterval.nanosecondsClamped), now: .now())
+        self.parser = WebSocketFrameParser(maxFrameSize: settings.maxFrameSize)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -117,7 +120,32 @@ final class FrameHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
+        let bytes = unwrapInboundIn(data)
+        do throws(WebSocketFrameParser.Failure) {
+            try parser.parse(bytes, allocator: context.channel.allocator) { frame in
+                handle(frame, context: context)
+                return self.context != nil && context.channel.isActive
+            }
+        } catch {
+            failProtocol(error, context: context)
+        }
+    }
+
+    /// Ends the connection on a broken byte stream: a close frame with the matching code, then
+    /// the socket is closed at once.
+    private func failProtocol(_ failure: WebSocketFrameParser.Failure, context: ChannelHandlerContext) {
+        connection.ending(failure.reason)
+        stopTimers()
+        guard !closeSent else { return context.close(promise: nil) }
+        closeSent = true
+        var data = context.channel.allocator.buffer(capacity: 2)
+        data.write(webSocketErrorCode: failure.closeCode)
+        let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: data)
+        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in bound.value.close(promise: nil) }
+    }
+
+    private func handle(_ frame: WebSocketFrameParser.Frame, context: ChannelHandlerContext) {
         switch frame.opcode {
         case .text, .binary:
             guard fragmentOpcode == nil else {
@@ -125,17 +153,17 @@ final class FrameHandler: ChannelDuplexHandler {
             }
             if frame.fin {
                 guard !closeSent else { return }
-                receive(opcode: frame.opcode, frame.unmaskedData)
+                receive(opcode: frame.opcode, frame.payload)
             } else {
                 fragmentOpcode = frame.opcode
                 fragments.clear()
-                append(fragment: frame, context: context)
+                append(fragment: frame.payload, context: context)
             }
         case .continuation:
             guard let opcode = fragmentOpcode else {
                 return fail(context: context, "protocol error: a continuation frame without a message")
             }
-            append(fragment: frame, context: context)
+            append(fragment: frame.payload, context: context)
             if frame.fin, fragmentOpcode != nil {
                 fragmentOpcode = nil
                 if !closeSent { receive(opcode: opcode, fragments) }
@@ -144,12 +172,12 @@ final class FrameHandler: ChannelDuplexHandler {
         case .ping:
             pingSentAt = nil  // the peer is alive
             guard !closeSent else { return }
-            let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
+            let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.payload)
             context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
         case .pong:
             pingSentAt = nil
         case .connectionClose:
-            var data = frame.unmaskedData
+            var data = frame.payload
             let code = data.readWebSocketErrorCode()
             let text = data.readString(length: data.readableBytes) ?? ""
             if !closeSent {
@@ -170,13 +198,13 @@ final class FrameHandler: ChannelDuplexHandler {
 
     /// Adds a fragment to the message being joined; a message larger than the frame limit fails
     /// the connection.
-    private func append(fragment frame: WebSocketFrame, context: ChannelHandlerContext) {
-        guard fragments.readableBytes + frame.length <= settings.maxFrameSize else {
+    private func append(fragment payload: ByteBuffer, context: ChannelHandlerContext) {
+        guard fragments.readableBytes + payload.readableBytes <= settings.maxFrameSize else {
             fragmentOpcode = nil
             fragments = ByteBuffer()
             return fail(context: context, "message larger than \(settings.maxFrameSize) bytes")
         }
-        var data = frame.unmaskedData
+        var data = payload
         fragments.writeBuffer(&data)
     }
 

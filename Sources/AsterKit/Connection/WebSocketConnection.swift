@@ -95,11 +95,22 @@ final class WebSocketConnection: Sendable {
                                                               serverHostname: url.hostIsIPAddress ? nil : url.host)
                         try sync.addHandler(handler)
                     }
-                    let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: settings.maxFrameSize) { channel, _ in
-                        channel.eventLoop.makeCompletedFuture {
+                    let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: settings.maxFrameSize,
+                                                              automaticErrorHandling: false) { channel, _ in
+                        // The frame handler cuts frames out of the bytes itself (see WebSocketFrameParser), so
+                        // NIO's frame decoder leaves before it: the bytes that followed the 101 response are
+                        // replayed only once this future completes, so they all reach the frame handler.
+                        let removed = channel.eventLoop.makePromise(of: Void.self)
+                        do {
+                            let sync = channel.pipeline.syncOperations
+                            sync.removeHandler(try sync.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self),
+                                               promise: removed)
+                        } catch {
+                            removed.fail(error)
+                        }
+                        return removed.futureResult.flatMapThrowing {
                             guard let connection = box.withLock({ $0 }) else { throw ConnectionError("no connection") }
                             let handler = FrameHandler(connection: connection, settings: settings, callbacks: callbacks)
-                            // The frame handler joins fragmented messages itself (one handler hop per frame).
                             try channel.pipeline.syncOperations.addHandler(handler)
                             promise.succeed()
                         }
