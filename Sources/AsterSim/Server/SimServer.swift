@@ -104,6 +104,7 @@ public final class SimServer: Sendable {
     let hub = SimHub()
     let rateLimiter: SimRateLimiter
     private let paused = Mutex(false)
+    private let actions = Atomic<Int>(0)
     let faultPlan = Mutex(SimFaultPlan())
 
     /// Stops (or resumes) the order flow; pending book changes are still flushed to the streams,
@@ -133,6 +134,9 @@ public final class SimServer: Sendable {
 
     /// Frames delivered to clients and frames dropped for slow clients, so far.
     public var frameCounts: (sent: Int, dropped: Int) { hub.counts }
+
+    /// Order-flow actions (adds, cancels, market orders) run so far: `rate` a second while running.
+    public var orderFlowActions: Int { actions.load(ordering: .relaxed) }
 
     /// Serves until the task is cancelled; `onStarted` receives the bound port.
     public func run(onStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
@@ -303,14 +307,23 @@ public final class SimServer: Sendable {
         try await written.futureResult.get()
     }
 
+    /// Advances the market about every 10 ms with the order-flow actions due since the last
+    /// advance, so the flow keeps `rate` a second however late a tick wakes (a stall is made up
+    /// for at most 100 ms' worth at once).
     private func driveMarket() async throws {
         let tick = Duration.milliseconds(10)
-        var carry = 0
+        let rate = UInt64(max(0, configuration.rate))
+        var last = ContinuousClock.now
+        var owed: UInt64 = 0   // actions due, in millionths
         while !Task.isCancelled {
             let started = ContinuousClock.now
-            carry += configuration.rate
-            let steps = paused.withLock { $0 } ? 0 : carry / 100
-            carry %= 100
+            let elapsed = min(started - last, .milliseconds(100))
+            last = started
+            owed += rate * UInt64(elapsed.components.seconds) * 1_000_000 + rate * UInt64(elapsed.components.attoseconds / 1_000_000_000_000)
+            var steps = Int(owed / 1_000_000)
+            owed %= 1_000_000
+            if paused.withLock({ $0 }) { steps = 0 }
+            actions.add(steps, ordering: .relaxed)
             let wanted = hub.wantedStreams
             let now = Self.wallClock()
             let (batch, quotes) = engine.withLock { e in
