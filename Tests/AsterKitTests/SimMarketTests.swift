@@ -1,5 +1,5 @@
 import AsterKit
-import AsterSim
+@testable import AsterSim
 import Testing
 
 /// An independent consumer written from the spec's "How to manage a local order book correctly",
@@ -105,5 +105,24 @@ struct SimMarketTests {
         #expect(first.count > 100)
         #expect(first == run(seed: 42))
         #expect(first != run(seed: 43))
+    }
+
+    @Test("each tick runs the order-flow actions due since the last one: late ticks lose nothing, a stall is made up for at most 100 ms")
+    func orderFlowKeepsItsRate() {
+        let start = ContinuousClock.now
+        var flow = SimOrderFlow(rate: 600_000, start: start)
+        var now = start
+        var total = 0
+        // Ticks that wake 0-15 ms late (a loaded machine): every action due is run.
+        for late in [0, 3, 15, 1, 7, 0, 12, 2] {
+            now = now + .milliseconds(10 + late)
+            total += flow.due(at: now)
+        }
+        #expect(total == 600 * (80 + 40))
+        // Fractions carry over: 7 actions a second, ticked every 10 ms for a second, make 7.
+        var slow = SimOrderFlow(rate: 7, start: start)
+        #expect((1...100).reduce(0) { sum, i in sum + slow.due(at: start + .milliseconds(10 * i)) } == 7)
+        // A 2 s stall is made up for 100 ms' worth only (no burst of 1.2 million actions).
+        #expect(flow.due(at: now + .seconds(2)) == 60_000)
     }
 }

@@ -308,20 +308,13 @@ public final class SimServer: Sendable {
     }
 
     /// Advances the market about every 10 ms with the order-flow actions due since the last
-    /// advance, so the flow keeps `rate` a second however late a tick wakes (a stall is made up
-    /// for at most 100 ms' worth at once).
+    /// advance (see ``SimOrderFlow``), so the flow keeps `rate` a second however late a tick wakes.
     private func driveMarket() async throws {
         let tick = Duration.milliseconds(10)
-        let rate = UInt64(max(0, configuration.rate))
-        var last = ContinuousClock.now
-        var owed: UInt64 = 0   // actions due, in millionths
+        var flow = SimOrderFlow(rate: configuration.rate, start: .now)
         while !Task.isCancelled {
             let started = ContinuousClock.now
-            let elapsed = min(started - last, .milliseconds(100))
-            last = started
-            owed += rate * UInt64(elapsed.components.seconds) * 1_000_000 + rate * UInt64(elapsed.components.attoseconds / 1_000_000_000_000)
-            var steps = Int(owed / 1_000_000)
-            owed %= 1_000_000
+            var steps = flow.due(at: started)
             if paused.withLock({ $0 }) { steps = 0 }
             actions.add(steps, ordering: .relaxed)
             let wanted = hub.wantedStreams
