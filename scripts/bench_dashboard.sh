@@ -7,11 +7,11 @@
 # tmux against it, with the demo account's pane live. CPU and RSS come from /proc; frames/s,
 # draw time and event-to-screen latency from the dashboard's own log (`budget …` lines).
 #
-# Usage: scripts/bench_dashboard.sh [SECONDS=600] [SIM_RATE=250000]
+# Usage: scripts/bench_dashboard.sh [SECONDS=600] [SIM_RATE=190000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
-rate=${2:-250000}
+rate=${2:-190000}
 swift build -c release --product aster-tui >/dev/null 2>&1
 bin=$(swift build -c release --show-bin-path)/aster-tui
 hz=$(getconf CLK_TCK)

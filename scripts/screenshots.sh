@@ -13,7 +13,7 @@ fi
 bin=$BIN
 out=screenshots
 tmp=$(mktemp -d)
-sessions="shots-full shots-pane shots-account shots-light shots-alerts"
+sessions="shots-full shots-pane shots-account shots-table shots-light shots-alerts"
 trap 'for s in $sessions; do tmux kill-session -t $s 2>/dev/null; done; rm -rf "$tmp"' EXIT
 # The screenshots' own config (no alerts, default theme), whatever the user's file says.
 cfg="$tmp/config.toml"
@@ -45,6 +45,12 @@ tmux new-session -d -s shots-account -x 50 -y 12 "env -u NO_COLOR TERM=xterm-256
 sleep 15
 shoot shots-account 50 12 tmux-pane-account
 tmux send-keys -t shots-account q
+
+# The account table at a comfortable width: every column, liquidation price included.
+tmux new-session -d -s shots-table -x 110 -y 14 "env -u NO_COLOR TERM=xterm-256color $bin --demo --pane account --config $cfg"
+sleep 25
+shoot shots-table 110 14 account-table
+tmux send-keys -t shots-table q
 
 # The light theme, as on a light terminal background, with the line chart.
 tmux new-session -d -s shots-light -x 120 -y 40 "env -u NO_COLOR TERM=xterm-256color $bin --demo --seed 7 --config $cfg --theme light --chart-style line"
