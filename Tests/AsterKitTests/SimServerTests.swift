@@ -2,6 +2,7 @@ import AsterKit
 import AsterSim
 import Foundation
 import Logging
+import Synchronization
 import Testing
 import WSClient
 
@@ -100,9 +101,14 @@ struct SimServerTests {
     func fidelity() async throws {
         let streams = Self.fixtureByStream.keys.sorted()
         let frames = try await withSimulator { _, port in
-            try await collectFrames(url: "ws://127.0.0.1:\(port)/stream?streams=\(streams.joined(separator: "/"))",
-                                    timeout: .seconds(40)) { frames in
-                Set(frames.compactMap { (parse($0) as? [String: Any])?["stream"] as? String }).count == streams.count
+            // Each new frame is looked at once (parsing every frame again per frame made a slow,
+            // loaded run fall behind the stream and miss the rare ones within the timeout).
+            final class Seen: Sendable { let streams = Mutex<Set<String>>([]) }
+            let seen = Seen()
+            return try await collectFrames(url: "ws://127.0.0.1:\(port)/stream?streams=\(streams.joined(separator: "/"))",
+                                           timeout: .seconds(40)) { frames in
+                guard let stream = frames.last.flatMap({ (parse($0) as? [String: Any])?["stream"] as? String }) else { return false }
+                return seen.streams.withLock { $0.insert(stream); return $0.count == streams.count }
             }
         }
         var seen: Set<String> = []
