@@ -308,6 +308,9 @@ struct LiquidationTests {
     }
 }
 
+/// The fields of one REST answer object, as the client reads them.
+private func fields(_ object: [String: Any], _ path: String) -> JSONFields { JSONFields(object: object, path: path) }
+
 @Suite("Typed account REST against the simulator and the spec's examples")
 struct AccountRESTTests {
     @Test("every account endpoint, V1 and V3 paths, decodes the simulator's answers with exact values")
@@ -363,32 +366,32 @@ struct AccountRESTTests {
 
     @Test("the spec's example responses decode exactly (comments and the spec's missing commas fixed)")
     func specExamples() throws {
-        let risks = try objects(Self.positionRiskExample).map { try PositionRisk($0, path: "/fapi/v2/positionRisk") }
+        let risks = try objects(Self.positionRiskExample).map { try PositionRisk(fields($0, "/fapi/v2/positionRisk")) }
         #expect(risks[0].positionSide == .long && risks[0].liquidationPrice == dec("5930.78") && risks[0].leverage == 10)
         #expect(risks[1].positionAmount == dec("-10") && risks[1].marginType == .isolated && risks[1].isAutoAddMargin == false)
         #expect(risks[1].unrealizedProfit == dec("-1156.4671178") && risks[0].markPrice == dec("6679.50671178"))
 
-        let balance = try FuturesBalance(objects(#"""
+        let balance = try FuturesBalance(fields(objects(#"""
         {"accountAlias":"SgsR","asset":"USDT","balance":"122607.35137903","crossWalletBalance":"23.72469206","crossUnPnl":"0.00000000",
          "availableBalance":"23.72469206","maxWithdrawAmount":"23.72469206","marginAvailable":true,"updateTime":1617939110373}
-        """#)[0], path: "/fapi/v2/balance")
+        """#)[0], "/fapi/v2/balance"))
         #expect(balance.balance == dec("122607.35137903") && balance.marginAvailable && balance.updateTime == 1617939110373)
 
-        let order = try OpenOrder(objects(#"""
+        let order = try OpenOrder(fields(objects(#"""
         {"avgPrice":"0.00000","clientOrderId":"abc","cumQuote":"0","executedQty":"0","orderId":1917641,"origQty":"0.40",
          "origType":"TRAILING_STOP_MARKET","price":"0","reduceOnly":false,"side":"BUY","positionSide":"SHORT","status":"NEW",
          "stopPrice":"9300","closePosition":false,"symbol":"BTCUSDT","time":1579276756075,"timeInForce":"GTC",
          "type":"TRAILING_STOP_MARKET","activatePrice":"9020","priceRate":"0.3","updateTime":1579276756075,
          "workingType":"CONTRACT_PRICE","priceProtect":false}
-        """#)[0], path: "/fapi/v1/openOrder")
+        """#)[0], "/fapi/v1/openOrder"))
         #expect(order.type == .trailingStopMarket && order.positionSide == .short && order.activatePrice == dec("9020"))
         #expect(order.priceRate == dec("0.3") && order.originalQuantity == dec("0.4") && order.stopPrice == 9300)
 
-        let trade = try UserTrade(objects(#"""
+        let trade = try UserTrade(fields(objects(#"""
         {"buyer":false,"commission":"-0.07819010","commissionAsset":"USDT","id":698759,"maker":false,"orderId":25851813,
          "price":"7819.01","qty":"0.002","quoteQty":"15.63802","realizedPnl":"-0.91539999","side":"SELL","positionSide":"SHORT",
          "symbol":"BTCUSDT","time":1569514978020}
-        """#)[0], path: "/fapi/v1/userTrades")
+        """#)[0], "/fapi/v1/userTrades"))
         #expect(trade.commission == dec("-0.0781901") && trade.realizedPnL == dec("-0.91539999") && trade.quoteQuantity == dec("15.63802"))
 
         let income = try objects(#"""
@@ -396,21 +399,21 @@ struct AccountRESTTests {
           "tranId":"9689322392","tradeId":""},
          {"symbol":"BTCUSDT","incomeType":"COMMISSION","income":"-0.01000000","asset":"USDT","info":"COMMISSION",
           "time":1570636800000,"tranId":"9689322392","tradeId":"2059192"}]
-        """#).map { try IncomeRecord($0, path: "/fapi/v1/income") }
+        """#).map { try IncomeRecord(fields($0, "/fapi/v1/income")) }
         #expect(income[0].symbol == nil && income[0].tradeId == nil && income[0].transactionId == 9689322392)
         #expect(income[1].symbol == "BTCUSDT" && income[1].tradeId == 2059192 && income[1].income == dec("-0.01"))
 
         // Numbers, not strings, in the brackets example; both the array and the one-symbol form.
         let brackets = try objects(#"""
         {"symbol":"ETHUSDT","brackets":[{"bracket":1,"initialLeverage":75,"notionalCap":10000,"notionalFloor":0,"maintMarginRatio":0.0065,"cum":0}]}
-        """#).map { try SymbolBrackets($0, path: "/fapi/v1/leverageBracket") }
+        """#).map { try SymbolBrackets(fields($0, "/fapi/v1/leverageBracket")) }
         #expect(brackets[0].brackets[0].maintenanceMarginRatio == dec("0.0065") && brackets[0].brackets[0].notionalCap == 10_000)
 
-        let rate = try CommissionRate(objects(#"{"symbol":"BTCUSDT","makerCommissionRate":"0.0002","takerCommissionRate":"0.0004"}"#)[0],
-                                      path: "/fapi/v1/commissionRate")
+        let rate = try CommissionRate(fields(objects(#"{"symbol":"BTCUSDT","makerCommissionRate":"0.0002","takerCommissionRate":"0.0004"}"#)[0],
+                                             "/fapi/v1/commissionRate"))
         #expect(rate.maker == dec("0.0002") && rate.taker == dec("0.0004"))
 
-        let account = try AccountInformation(objects(#"""
+        let account = try AccountInformation(fields(objects(#"""
         {"feeTier":0,"canTrade":true,"canDeposit":true,"canWithdraw":true,"updateTime":0,"totalInitialMargin":"0.00000000",
          "totalMaintMargin":"0.00000000","totalWalletBalance":"23.72469206","totalUnrealizedProfit":"0.00000000",
          "totalMarginBalance":"23.72469206","totalPositionInitialMargin":"0.00000000","totalOpenOrderInitialMargin":"0.00000000",
@@ -423,7 +426,7 @@ struct AccountRESTTests {
          "positions":[{"symbol":"BTCUSDT","initialMargin":"0","maintMargin":"0","unrealizedProfit":"0.00000000",
            "positionInitialMargin":"0","openOrderInitialMargin":"0","leverage":"100","isolated":true,"entryPrice":"0.00000",
            "maxNotional":"250000","positionSide":"BOTH","positionAmt":"0","updateTime":0}]}
-        """#)[0], path: "/fapi/v4/account")
+        """#)[0], "/fapi/v4/account"))
         #expect(account.totalWalletBalance == dec("23.72469206") && account.positions[0].leverage == 100)
         #expect(account.positions[0].isolated && account.positions[0].maxNotional == 250_000 && account.assets[0].marginAvailable)
     }
@@ -432,23 +435,23 @@ struct AccountRESTTests {
     func strictFields() throws {
         var rows = try objects(Self.positionRiskExample)
         rows[0]["positionAmt"] = nil
-        #expect { try PositionRisk(rows[0], path: "/fapi/v2/positionRisk") } throws: { error in
+        #expect { try PositionRisk(fields(rows[0], "/fapi/v2/positionRisk")) } throws: { error in
             "\(error)".contains("/fapi/v2/positionRisk") && "\(error)".contains("missing field \"positionAmt\"")
         }
         rows[1]["markPrice"] = "6679.5x"
-        #expect { try PositionRisk(rows[1], path: "/fapi/v2/positionRisk") } throws: { error in
+        #expect { try PositionRisk(fields(rows[1], "/fapi/v2/positionRisk")) } throws: { error in
             "\(error)".contains("/fapi/v2/positionRisk") && "\(error)".contains("malformed field \"markPrice\"")
         }
         rows[1]["markPrice"] = true
-        #expect(throws: RESTError.self) { try PositionRisk(rows[1], path: "/fapi/v2/positionRisk") }
+        #expect(throws: RESTError.self) { try PositionRisk(fields(rows[1], "/fapi/v2/positionRisk")) }
         // Optional fields may be absent: a plain limit order has no activatePrice or priceRate.
         var order = try objects(#"""
         {"avgPrice":"0","clientOrderId":"x","cumQuote":"0","executedQty":"0","orderId":1,"origQty":"1","origType":"LIMIT","price":"5",
          "reduceOnly":false,"side":"BUY","positionSide":"BOTH","status":"NEW","stopPrice":"0","closePosition":false,"symbol":"BTCUSDT",
          "time":1,"timeInForce":"GTC","type":"LIMIT","updateTime":1,"workingType":"CONTRACT_PRICE","priceProtect":false}
         """#)[0]
-        #expect(try OpenOrder(order, path: "/fapi/v1/openOrder").activatePrice == nil)
+        #expect(try OpenOrder(fields(order, "/fapi/v1/openOrder")).activatePrice == nil)
         order["timeInForce"] = nil
-        #expect { try OpenOrder(order, path: "/fapi/v1/openOrder") } throws: { "\($0)".contains("\"timeInForce\"") }
+        #expect { try OpenOrder(fields(order, "/fapi/v1/openOrder")) } throws: { "\($0)".contains("\"timeInForce\"") }
     }
 }

@@ -8,16 +8,18 @@ extension AccountClient {
     /// The path of an endpoint: `v1` with HMAC credentials, `v3` with an agent wallet.
     func path(_ v1: String, _ v3: String) -> String { isV3 ? v3 : v1 }
 
-    private func object(_ path: String, _ parameters: [(String, String)] = []) async throws -> [String: Any] {
-        try RESTClient.object(try await signed(.GET, path, parameters), path)
+    /// A signed GET's answer: one object, or each element of an array (`[i].field` in errors).
+    private func read<T>(_ path: String, _ parameters: [(String, String)] = [],
+                         _ make: (JSONFields) throws(RESTError) -> T) async throws -> [T] {
+        let body = try await signed(.GET, path, parameters)
+        return try JSONFields.list(try JSONFields.parse(body, path: path), path: path, make)
     }
 
-    private func array(_ path: String, _ parameters: [(String, String)] = []) async throws -> [[String: Any]] {
+    /// A signed GET answered by one object.
+    private func one<T>(_ path: String, _ parameters: [(String, String)] = [],
+                        _ make: (JSONFields) throws(RESTError) -> T) async throws -> T {
         let body = try await signed(.GET, path, parameters)
-        guard let list = try? JSONSerialization.jsonObject(with: Data(body)) as? [[String: Any]] else {
-            throw RESTError(kind: .invalidResponse("expected a JSON array of objects"), path: path)
-        }
-        return list
+        return try make(JSONFields(try JSONFields.parse(body, path: path), path: path))
     }
 
     private static func optional(_ pairs: [(String, String?)]) -> [(String, String)] {
@@ -27,31 +29,25 @@ extension AccountClient {
     /// `GET /fapi/v4/account` (V3: `/fapi/v3/accountWithJoinMargin`): totals, balances, positions.
     public func account() async throws -> AccountInformation {
         let path = path("/fapi/v4/account", "/fapi/v3/accountWithJoinMargin")
-        return try AccountInformation(try await object(path), path: path)
+        return try await one(path, [], AccountInformation.init)
     }
 
     /// `GET /fapi/v2/balance` (V3: `/fapi/v3/balance`).
     public func balances() async throws -> [FuturesBalance] {
         let path = path("/fapi/v2/balance", "/fapi/v3/balance")
-        var out: [FuturesBalance] = []
-        for o in try await array(path) { out.append(try FuturesBalance(o, path: path)) }
-        return out
+        return try await read(path, [], FuturesBalance.init)
     }
 
     /// `GET /fapi/v2/positionRisk` (V3: `/fapi/v3/positionRisk`), of one symbol or all.
     public func positionRisk(symbol: String? = nil) async throws -> [PositionRisk] {
         let path = path("/fapi/v2/positionRisk", "/fapi/v3/positionRisk")
-        var out: [PositionRisk] = []
-        for o in try await array(path, Self.optional([("symbol", symbol?.uppercased())])) { out.append(try PositionRisk(o, path: path)) }
-        return out
+        return try await read(path, Self.optional([("symbol", symbol?.uppercased())]), PositionRisk.init)
     }
 
     /// `GET /fapi/v1/openOrders` (V3: `/fapi/v3/openOrders`), of one symbol or all.
     public func openOrders(symbol: String? = nil) async throws -> [OpenOrder] {
         let path = path("/fapi/v1/openOrders", "/fapi/v3/openOrders")
-        var out: [OpenOrder] = []
-        for o in try await array(path, Self.optional([("symbol", symbol?.uppercased())])) { out.append(try OpenOrder(o, path: path)) }
-        return out
+        return try await read(path, Self.optional([("symbol", symbol?.uppercased())]), OpenOrder.init)
     }
 
     /// `GET /fapi/v1/openOrder` (V3: `/fapi/v3/openOrder`): one open order by id or client id
@@ -60,7 +56,7 @@ extension AccountClient {
         let path = path("/fapi/v1/openOrder", "/fapi/v3/openOrder")
         let parameters = [("symbol", symbol.uppercased())]
             + Self.optional([("orderId", orderId.map(String.init)), ("origClientOrderId", clientOrderId)])
-        return try OpenOrder(try await object(path, parameters), path: path)
+        return try await one(path, parameters, OpenOrder.init)
     }
 
     /// `GET /fapi/v1/allOrders` (V3: `/fapi/v3/allOrders`): active, cancelled and filled orders.
@@ -71,9 +67,7 @@ extension AccountClient {
             ("orderId", orderId.map(String.init)), ("startTime", startTime.map(String.init)),
             ("endTime", endTime.map(String.init)), ("limit", limit.map(String.init)),
         ])
-        var out: [OpenOrder] = []
-        for o in try await array(path, parameters) { out.append(try OpenOrder(o, path: path)) }
-        return out
+        return try await read(path, parameters, OpenOrder.init)
     }
 
     /// `GET /fapi/v1/userTrades` (V3: `/fapi/v3/userTrades`): the account's fills in a symbol.
@@ -84,9 +78,7 @@ extension AccountClient {
             ("startTime", startTime.map(String.init)), ("endTime", endTime.map(String.init)),
             ("fromId", fromId.map(String.init)), ("limit", limit.map(String.init)),
         ])
-        var out: [UserTrade] = []
-        for o in try await array(path, parameters) { out.append(try UserTrade(o, path: path)) }
-        return out
+        return try await read(path, parameters, UserTrade.init)
     }
 
     /// `GET /fapi/v1/income` (V3: `/fapi/v3/income`): transfers, realised PnL, funding, commission.
@@ -97,31 +89,26 @@ extension AccountClient {
             ("symbol", symbol?.uppercased()), ("incomeType", incomeType), ("startTime", startTime.map(String.init)),
             ("endTime", endTime.map(String.init)), ("limit", limit.map(String.init)),
         ])
-        var out: [IncomeRecord] = []
-        for o in try await array(path, parameters) { out.append(try IncomeRecord(o, path: path)) }
-        return out
+        return try await read(path, parameters, IncomeRecord.init)
     }
 
     /// `GET /fapi/v1/leverageBracket` (V3: `/fapi/v3/leverageBracket`): every symbol's brackets,
     /// or one symbol's (the server then answers one object, not an array).
     public func leverageBrackets(symbol: String? = nil) async throws -> [SymbolBrackets] {
         let path = path("/fapi/v1/leverageBracket", "/fapi/v3/leverageBracket")
-        let body = try await signed(.GET, path, Self.optional([("symbol", symbol?.uppercased())]))
-        var out: [SymbolBrackets] = []
-        for o in try RESTClient.objects(body, path) { out.append(try SymbolBrackets(o, path: path)) }
-        return out
+        return try await read(path, Self.optional([("symbol", symbol?.uppercased())]), SymbolBrackets.init)
     }
 
     /// `GET /fapi/v1/commissionRate` (V3: `/fapi/v3/commissionRate`).
     public func commissionRate(symbol: String) async throws -> CommissionRate {
         let path = path("/fapi/v1/commissionRate", "/fapi/v3/commissionRate")
-        return try CommissionRate(try await object(path, [("symbol", symbol.uppercased())]), path: path)
+        return try await one(path, [("symbol", symbol.uppercased())], CommissionRate.init)
     }
 
     /// `GET /fapi/v1/positionSide/dual` (V3: `/fapi/v3/positionSide/dual`): `true` in hedge mode.
     public func hedgeMode() async throws -> Bool {
         let path = path("/fapi/v1/positionSide/dual", "/fapi/v3/positionSide/dual")
-        return try JSONFields(object: try await object(path), path: path).bool("dualSidePosition")
+        return try await one(path) { f throws(RESTError) in try f.bool("dualSidePosition") }
     }
 
     /// `POST /fapi/v1/positionSide/dual` (V3: `/fapi/v3/positionSide/dual`): switches hedge mode
@@ -134,6 +121,6 @@ extension AccountClient {
     /// `GET /fapi/v1/multiAssetsMargin` (V3: `/fapi/v3/multiAssetsMargin`): `true` in Multi-Assets mode.
     public func multiAssetsMargin() async throws -> Bool {
         let path = path("/fapi/v1/multiAssetsMargin", "/fapi/v3/multiAssetsMargin")
-        return try JSONFields(object: try await object(path), path: path).bool("multiAssetsMargin")
+        return try await one(path) { f throws(RESTError) in try f.bool("multiAssetsMargin") }
     }
 }

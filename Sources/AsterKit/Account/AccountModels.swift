@@ -139,11 +139,9 @@ public struct AccountInformation: Sendable, Hashable {
 }
 
 extension AccountInformation {
-    init(_ object: [String: Any], path: String) throws(RESTError) {
-        let f = JSONFields(object: object, path: path)
+    init(_ f: JSONFields) throws(RESTError) {
         var assets: [AssetBalance] = []
-        for a in try f.objects("assets") {
-            let g = JSONFields(object: a, path: path)
+        for g in try f.elements("assets") {
             assets.append(AssetBalance(
                 asset: try g.string("asset"), walletBalance: try g.decimal("walletBalance"),
                 unrealizedProfit: try g.decimal("unrealizedProfit"), marginBalance: try g.decimal("marginBalance"),
@@ -153,8 +151,7 @@ extension AccountInformation {
                 marginAvailable: try g.bool("marginAvailable"), updateTime: try g.int("updateTime")))
         }
         var positions: [PositionInfo] = []
-        for p in try f.objects("positions") {
-            let g = JSONFields(object: p, path: path)
+        for g in try f.elements("positions") {
             positions.append(PositionInfo(
                 symbol: try g.string("symbol"), positionAmount: try g.decimal("positionAmt"),
                 entryPrice: try g.decimal("entryPrice"), unrealizedProfit: try g.decimal("unrealizedProfit"),
@@ -175,9 +172,4 @@ extension AccountInformation {
         feeTier = Int(try f.int("feeTier"))
         canTrade = try f.bool("canTrade")
     }
-}
-
-extension JSONFields {
-    /// A server enum value (kept as `.unknown` when new, never defaulted when missing).
-    func wire<E: WireEnum>(_ key: String) throws(RESTError) -> E { E(wire: try string(key)) }
 }

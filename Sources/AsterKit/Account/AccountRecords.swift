@@ -187,8 +187,7 @@ public struct CommissionRate: Sendable, Hashable {
 }
 
 extension OpenOrder {
-    init(_ object: [String: Any], path: String) throws(RESTError) {
-        let f = JSONFields(object: object, path: path)
+    init(_ f: JSONFields) throws(RESTError) {
         self.init(orderId: try f.int("orderId"), clientOrderId: try f.string("clientOrderId"), symbol: try f.string("symbol"),
                   side: try f.wire("side"), type: try f.wire("type"), status: try f.wire("status"),
                   timeInForce: try f.wire("timeInForce"), price: try f.decimal("price"), originalQuantity: try f.decimal("origQty"),
@@ -207,8 +206,7 @@ extension OpenOrder {
 }
 
 extension FuturesBalance {
-    init(_ object: [String: Any], path: String) throws(RESTError) {
-        let f = JSONFields(object: object, path: path)
+    init(_ f: JSONFields) throws(RESTError) {
         self.init(accountAlias: try f.string("accountAlias"), asset: try f.string("asset"), balance: try f.decimal("balance"),
                   crossWalletBalance: try f.decimal("crossWalletBalance"), crossUnrealizedProfit: try f.decimal("crossUnPnl"),
                   availableBalance: try f.decimal("availableBalance"), maxWithdrawAmount: try f.decimal("maxWithdrawAmount"),
@@ -217,8 +215,7 @@ extension FuturesBalance {
 }
 
 extension PositionRisk {
-    init(_ object: [String: Any], path: String) throws(RESTError) {
-        let f = JSONFields(object: object, path: path)
+    init(_ f: JSONFields) throws(RESTError) {
         self.init(symbol: try f.string("symbol"), positionSide: try f.wire("positionSide"),
                   positionAmount: try f.decimal("positionAmt"), entryPrice: try f.decimal("entryPrice"),
                   markPrice: try f.decimal("markPrice"), unrealizedProfit: try f.decimal("unRealizedProfit"),
@@ -230,8 +227,7 @@ extension PositionRisk {
 }
 
 extension UserTrade {
-    init(_ object: [String: Any], path: String) throws(RESTError) {
-        let f = JSONFields(object: object, path: path)
+    init(_ f: JSONFields) throws(RESTError) {
         self.init(id: try f.int("id"), orderId: try f.int("orderId"), symbol: try f.string("symbol"), side: try f.wire("side"),
                   positionSide: try f.wire("positionSide"), price: try f.decimal("price"), quantity: try f.decimal("qty"),
                   quoteQuantity: try f.decimal("quoteQty"), realizedPnL: try f.decimal("realizedPnl"),
@@ -241,8 +237,7 @@ extension UserTrade {
 }
 
 extension IncomeRecord {
-    init(_ object: [String: Any], path: String) throws(RESTError) {
-        let f = JSONFields(object: object, path: path)
+    init(_ f: JSONFields) throws(RESTError) {
         let symbol = try f.string("symbol")
         // Sent as text, "" when the entry has no trade.
         let tradeId: Int64?
@@ -262,8 +257,7 @@ extension IncomeRecord {
 }
 
 extension CommissionRate {
-    init(_ object: [String: Any], path: String) throws(RESTError) {
-        let f = JSONFields(object: object, path: path)
+    init(_ f: JSONFields) throws(RESTError) {
         self.init(symbol: try f.string("symbol"), maker: try f.decimal("makerCommissionRate"),
                   taker: try f.decimal("takerCommissionRate"))
     }

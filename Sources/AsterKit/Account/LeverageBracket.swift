@@ -103,11 +103,9 @@ public enum LiquidationPrice {
 }
 
 extension SymbolBrackets {
-    init(_ object: [String: Any], path: String) throws(RESTError) {
-        let f = JSONFields(object: object, path: path)
+    init(_ f: JSONFields) throws(RESTError) {
         var rows: [LeverageBracket] = []
-        for b in try f.objects("brackets") {
-            let g = JSONFields(object: b, path: path)
+        for g in try f.elements("brackets") {
             rows.append(LeverageBracket(
                 bracket: Int(try g.int("bracket")), initialLeverage: Int(try g.int("initialLeverage")),
                 notionalFloor: try g.decimal("notionalFloor"), notionalCap: try g.decimal("notionalCap"),
