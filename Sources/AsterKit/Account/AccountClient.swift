@@ -91,10 +91,9 @@ public final class AccountClient: Sendable {
     /// `POST /fapi/v1/listenKey` (V3: `/fapi/v3/listenKey`): a new key, or the active one extended.
     public func createListenKey() async throws -> String {
         let path = listenKeyPath
-        let object = try RESTClient.object(try await keyed(.POST, path), path)
-        guard let key = object["listenKey"] as? String, !key.isEmpty else {
-            throw RESTError(kind: .invalidResponse("no listenKey"), path: path)
-        }
+        let fields = try JSONFields(try JSONFields.parse(try await keyed(.POST, path), path: path), path: path)
+        let key = try fields.string("listenKey")
+        guard !key.isEmpty else { throw fields.malformed("listenKey") }
         return key
     }
 

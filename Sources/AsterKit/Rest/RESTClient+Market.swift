@@ -134,22 +134,6 @@ extension RESTClient {
              ("endTime", endTime.map(String.init)), ("limit", limit.map(String.init))])
         return try JSONFields.list(json, path: path) { f throws(RESTError) in try CompressedTrade(f) }
     }
-
-    /// Parses a body as one JSON object, or throws naming `path`.
-    static func object(_ body: [UInt8], _ path: String) throws(RESTError) -> [String: Any] {
-        guard let o = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
-            throw RESTError(kind: .invalidResponse("expected a JSON object"), path: path)
-        }
-        return o
-    }
-
-    /// Parses a body as one JSON object or an array of them, or throws naming `path`.
-    static func objects(_ body: [UInt8], _ path: String) throws(RESTError) -> [[String: Any]] {
-        let value = try? JSONSerialization.jsonObject(with: Data(body))
-        if let list = value as? [[String: Any]] { return list }
-        if let one = value as? [String: Any] { return [one] }
-        throw RESTError(kind: .invalidResponse("expected JSON"), path: path)
-    }
 }
 
 extension DepthSnapshot {
