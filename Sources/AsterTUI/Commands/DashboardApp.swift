@@ -103,7 +103,7 @@ final class QuitFlag: Sendable {
     func set() { flag.withLock { $0 = true } }
 }
 
-/// Runs the dashboard: source → MarketStream → DashboardModel → renderer → ncurses.
+/// Runs the dashboard: source → StreamClient → DashboardModel → renderer → ncurses.
 struct DashboardApp {
     let options: DashboardOptions
 
@@ -189,7 +189,7 @@ struct DashboardApp {
             group.addTask { try await client.run() }
             group.addTask { for await event in events { inbox.push(event, at: Self.nowMs()) } }
             if let frames, let recorder {
-                group.addTask { for await frame in frames { recorder.record(frame.text, receivedAt: frame.receivedAt) } }
+                group.addTask { for await frame in frames { recorder.record(frame) } }
             }
             if replay == nil {
                 group.addTask { await resubscriber.run(client: client, initial: initialSymbolStreams, logger: logger) }

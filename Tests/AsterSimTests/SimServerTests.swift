@@ -1,3 +1,4 @@
+import AsterTestSupport
 import AsterKit
 import AsterSim
 import Foundation
@@ -10,25 +11,6 @@ import WSClient
 import FoundationNetworking
 #endif
 
-/// Runs a simulator for the duration of `body`.
-func withSimulator<T: Sendable>(
-    _ configuration: SimConfiguration = SimConfiguration(seed: 9, rate: 20_000),
-    _ body: @escaping @Sendable (SimServer, Int) async throws -> T
-) async throws -> T {
-    let server = SimServer(configuration: configuration)
-    let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-    return try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask {
-            try await server.run { port in continuation.yield(port) }
-            return nil
-        }
-        var it = ports.makeAsyncIterator()
-        guard let port = await it.next() else { throw CancellationError() }
-        let result = try await body(server, port)
-        group.cancelAll()
-        return result
-    }
-}
 
 /// Raw text frames from a websocket until `until` says stop (or `timeout`).
 func collectFrames(url: String, send: [String] = [], timeout: Duration = .seconds(15),
@@ -85,7 +67,6 @@ func shape(_ value: Any) -> String {
     }
 }
 
-func parse(_ text: String) -> Any { try! JSONSerialization.jsonObject(with: Data(text.utf8)) }
 
 @Suite("Simulator server", .serialized, .timeLimit(.minutes(3)))
 struct SimServerTests {

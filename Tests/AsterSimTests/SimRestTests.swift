@@ -1,3 +1,4 @@
+import AsterTestSupport
 import AsterKit
 import AsterSim
 import Foundation
@@ -63,22 +64,7 @@ struct RawREST: Sendable {
     }
 }
 
-/// A REST fixture from the spec (scripts/extract_fixtures.py, under Fixtures/rest).
-func restFixture(_ name: String) throws -> Any {
-    let url = try #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures/rest"))
-    return try JSONSerialization.jsonObject(with: Data(try String(contentsOf: url, encoding: .utf8).utf8), options: [.fragmentsAllowed])
-}
 
-/// The spec's order examples are trailing-stop orders; only those carry `activatePrice` and `priceRate`.
-func withoutTrailingStop(_ value: Any) -> Any {
-    if var o = value as? [String: Any] {
-        o["activatePrice"] = nil
-        o["priceRate"] = nil
-        return o
-    }
-    if let a = value as? [Any] { return a.map(withoutTrailingStop) }
-    return value
-}
 
 @Suite("Simulator REST as a real Aster", .serialized, .timeLimit(.minutes(3)))
 struct SimRestTests {

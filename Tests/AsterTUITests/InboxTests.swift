@@ -1,3 +1,4 @@
+import AsterTestSupport
 import AsterKit
 @testable import AsterTUI
 import Testing

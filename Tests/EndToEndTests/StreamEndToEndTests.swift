@@ -1,35 +1,11 @@
+import AsterTestSupport
 import AsterKit
 @testable import AsterTUI
 import AsterSim
 import Foundation
 import Testing
 
-/// The spec's payload examples, each wrapped as the combined endpoint sends it.
-func wrappedFixtureFrames() throws -> [(stream: String, frame: String)] {
-    let streams: [String: String] = [
-        "aggTrade": "btcusdt@aggTrade", "markPrice": "btcusdt@markPrice", "markPriceArr": "!markPrice@arr",
-        "kline": "btcusdt@kline_1m", "miniTicker": "btcusdt@miniTicker", "miniTickerArr": "!miniTicker@arr",
-        "ticker": "btcusdt@ticker", "tickerArr": "!ticker@arr", "bookTicker": "bnbusdt@bookTicker",
-        "forceOrder": "btcusdt@forceOrder", "forceOrderArr": "!forceOrder@arr", "depthPartial": "btcusdt@depth5",
-        "depthDiff": "btcusdt@depth", "orderTradeUpdate": "listenKey", "accountUpdate": "listenKey",
-        "marginCall": "listenKey", "accountConfigLeverage": "listenKey", "accountConfigInfo": "listenKey",
-        "listenKeyExpired": "listenKey", "announcementPublic": "listenKey", "announcementDirect": "listenKey",
-    ]
-    var out: [(String, String)] = []
-    for name in allFixtureNames where streams[name] != nil {
-        let payload = try fixture(name).trimmingCharacters(in: .whitespacesAndNewlines)
-        out.append((streams[name]!, #"{"stream":"\#(streams[name]!)","data":\#(payload)}"#))
-    }
-    out.append(("btcusdt@tradepro", try fixture("tradePro")))
-    return out
-}
 
-/// The built `aster-tui` next to the test bundle.
-func asterTUIBinary() throws -> URL {
-    let url = Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("aster-tui")
-    try #require(FileManager.default.isExecutableFile(atPath: url.path), "build aster-tui first: \(url.path)")
-    return url
-}
 
 @Suite("Streams end to end against a real local websocket server", .serialized, .timeLimit(.minutes(3)))
 struct StreamEndToEndTests {

@@ -8,24 +8,26 @@ import Testing
 /// A REST server on loopback that answers every public market endpoint, at `/fapi/v1/…` and
 /// `/fapi/v3/…`, with a body the test chose: the spec's examples, or broken variants of them.
 /// It records each request's path and query.
-final class RESTFixtureServer: Sendable {
+public final class RESTFixtureServer: Sendable {
+    public init() {}
+
     /// The endpoints served (after the version prefix).
-    static let endpoints = ["ping", "time", "exchangeInfo", "depth", "trades", "historicalTrades", "aggTrades", "klines",
+    public static let endpoints = ["ping", "time", "exchangeInfo", "depth", "trades", "historicalTrades", "aggTrades", "klines",
                             "indexPriceKlines", "markPriceKlines", "premiumIndex", "fundingRate", "fundingInfo",
                             "ticker/24hr", "ticker/price", "ticker/bookTicker"]
 
     private let state = Mutex<(bodies: [String: String], requests: [(path: String, query: String, apiKey: String?)])>(([:], []))
 
     /// Answers `endpoint` (`klines`, `ticker/24hr`) with `body`, at both versions.
-    func serve(_ endpoint: String, _ body: String) {
+    public func serve(_ endpoint: String, _ body: String) {
         state.withLock { $0.bodies[endpoint] = body }
     }
 
     /// Requests so far: path, query and `X-MBX-APIKEY` header.
-    var requests: [(path: String, query: String, apiKey: String?)] { state.withLock { $0.requests } }
+    public var requests: [(path: String, query: String, apiKey: String?)] { state.withLock { $0.requests } }
 
     /// Runs the server while `body` runs with a client pointed at it.
-    func run<T: Sendable>(_ body: @escaping @Sendable (RESTClient) async throws -> T) async throws -> T {
+    public func run<T: Sendable>(_ body: @escaping @Sendable (RESTClient) async throws -> T) async throws -> T {
         let router = Router()
         for version in ["fapi/v1", "fapi/v3"] {
             for endpoint in Self.endpoints {
@@ -70,12 +72,12 @@ final class RESTFixtureServer: Sendable {
 }
 
 /// The text of a REST fixture from the spec (Fixtures/rest).
-func restFixtureText(_ name: String) throws -> String {
+public func restFixtureText(_ name: String) throws -> String {
     let url = try #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures/rest"))
     return try String(contentsOf: url, encoding: .utf8)
 }
 
 /// JSON text of a value built from a fixture (for broken variants).
-func jsonText(_ value: Any) throws -> String {
+public func jsonText(_ value: Any) throws -> String {
     String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed]), as: UTF8.self)
 }

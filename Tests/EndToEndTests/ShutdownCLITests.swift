@@ -1,16 +1,10 @@
+import AsterTestSupport
 import AsterDashboard
 import AsterKit
 import AsterSim
 import Foundation
 import Testing
 
-/// Demo V1 credentials in a 0600 file, for the CLI and the dashboard.
-func demoCredentialsFile() throws -> String {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("aster-demo-\(UUID().uuidString).env").path
-    try "ASTER_API_KEY=\(SimAccount.demoAPIKey)\nASTER_API_SECRET=\(SimAccount.demoSecret)\n".write(toFile: path, atomically: true, encoding: .utf8)
-    try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-    return path
-}
 
 @Suite("Shutdown from the command line: keys deleted, sockets closed, prompt exit", .serialized, .timeLimit(.minutes(3)))
 struct ShutdownCLITests {

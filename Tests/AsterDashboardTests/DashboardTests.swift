@@ -1,3 +1,4 @@
+import AsterTestSupport
 import AsterDashboard
 import AsterKit
 import Testing

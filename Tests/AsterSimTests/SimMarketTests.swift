@@ -1,3 +1,4 @@
+import AsterTestSupport
 import AsterKit
 @testable import AsterSim
 import Testing

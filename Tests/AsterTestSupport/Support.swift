@@ -5,25 +5,25 @@ import Testing
 @testable import AsterKit
 
 /// Loads a fixture copied from the spec by scripts/extract_fixtures.py.
-func fixture(_ name: String) throws -> String {
+public func fixture(_ name: String) throws -> String {
     let url = try #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Fixtures"))
     return try String(contentsOf: url, encoding: .utf8)
 }
 
 /// Every payload fixture name (signing vectors are not payloads).
-let allFixtureNames: [String] = {
+public let allFixtureNames: [String] = {
     let dir = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!
     let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
     return files.filter { $0.hasSuffix(".json") && $0 != "v3Signatures.json" }.map { String($0.dropLast(5)) }.sorted()
 }()
 
 /// Decodes text, failing the test on error.
-func decode(_ text: String) throws -> StreamMessage {
+public func decode(_ text: String) throws -> StreamMessage {
     try EventDecoder().decode(text)
 }
 
 /// A trading symbol of `exchangeInfo` with this tick and step (the other rules as the spec's example).
-func symbolInfo(_ symbol: String, tick: String, step: String) -> SymbolInfo {
+public func symbolInfo(_ symbol: String, tick: String, step: String) -> SymbolInfo {
     SymbolInfo(
         symbol: symbol, pair: symbol, contractType: .perpetual, deliveryDate: 4133404800000, onboardDate: 1598252400000,
         status: .trading, maintenanceMarginPercent: dec("2.5"), requiredMarginPercent: dec("5"),
@@ -40,7 +40,7 @@ func symbolInfo(_ symbol: String, tick: String, step: String) -> SymbolInfo {
 }
 
 /// Shorthand for an exact decimal literal in tests.
-func dec(_ text: String) -> ExactDecimal {
+public func dec(_ text: String) -> ExactDecimal {
     try! ExactDecimal(parsing: text)
 }
 
@@ -55,7 +55,7 @@ import Glibc
 /// (the child stays a zombie and `isRunning` stays true), which once hung the whole suite in CI.
 /// Output goes to temporary files and the wait polls, so no cooperative thread ever blocks. A child
 /// past `timeout` gets SIGTERM, then SIGKILL two seconds later; its status is then that of the signal.
-func runProcess(_ url: URL, _ arguments: [String], timeout: Duration = .seconds(60)) async throws
+public func runProcess(_ url: URL, _ arguments: [String], timeout: Duration = .seconds(60)) async throws
     -> (status: Int32, stdout: String, stderr: String)
 {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aster-\(UUID().uuidString)")
@@ -115,7 +115,7 @@ func runProcess(_ url: URL, _ arguments: [String], timeout: Duration = .seconds(
 
 /// Runs `service` (a client, a user data stream) while `body` runs; then stops it and waits until
 /// it has closed everything.
-func withRunning<T: Sendable>(_ service: some Service, _ body: () async throws -> T) async throws -> T {
+public func withRunning<T: Sendable>(_ service: some Service, _ body: () async throws -> T) async throws -> T {
     try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await service.run() }
         do {

@@ -1,47 +1,8 @@
+import AsterTestSupport
 import Foundation
 import Testing
 
-/// Drives the real `aster-tui --demo` in a detached tmux session, as a person would.
-struct TmuxSession {
-    let name = "aster-test-\(UUID().uuidString.prefix(8))"
 
-    func tmux(_ arguments: [String]) async throws -> String {
-        let result = try await runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["tmux"] + arguments, timeout: .seconds(10))
-        return result.stdout
-    }
-
-    func start(_ command: String, width: Int, height: Int) async throws {
-        _ = try await tmux(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", command])
-    }
-
-    func screen() async throws -> String { try await tmux(["capture-pane", "-p", "-t", name]) }
-
-    func keys(_ keys: String...) async throws { _ = try await tmux(["send-keys", "-t", name] + keys) }
-
-    func resize(_ width: Int, _ height: Int) async throws {
-        _ = try await tmux(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
-    }
-
-    func kill() async { _ = try? await tmux(["kill-session", "-t", name]) }
-
-    /// Waits until the screen satisfies `condition`; returns the last screen either way.
-    @discardableResult
-    func waitFor(_ what: String, timeout: Duration = .seconds(30), _ condition: (String) -> Bool) async throws -> String {
-        let deadline = ContinuousClock.now + timeout
-        var last = ""
-        while ContinuousClock.now < deadline {
-            last = try await screen()
-            if condition(last) { return last }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        Issue.record("timed out waiting for \(what); screen:\n\(last)")
-        return last
-    }
-}
-
-func tmuxAvailable() -> Bool {
-    FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") || FileManager.default.isExecutableFile(atPath: "/usr/local/bin/tmux")
-}
 
 @Suite("Dashboard end to end in tmux", .serialized, .timeLimit(.minutes(3)))
 struct DashboardEndToEndTests {

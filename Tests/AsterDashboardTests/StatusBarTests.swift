@@ -1,3 +1,4 @@
+import AsterTestSupport
 import AsterDashboard
 @testable import AsterKit
 import Testing

@@ -3,7 +3,7 @@ import Foundation
 
 // Decode benchmark: typed, exact decoding of three frame kinds, compared in the same run with
 // Python baselines (bare orjson.loads, and orjson.loads + Decimal conversion of decimal fields).
-// Run: swift run -c release aster-bench [--seconds S]
+// Run: swift run -c release aster-bench decode [--seconds S]
 
 struct FrameKind {
     let name: String
@@ -106,88 +106,32 @@ func format(_ value: Double) -> String {
         : String(format: "%.0f", value)
 }
 
-var seconds = 2.0
-if let i = CommandLine.arguments.firstIndex(of: "--seconds"), i + 1 < CommandLine.arguments.count,
-   let s = Double(CommandLine.arguments[i + 1]), s > 0 { seconds = s }
-
-let mode = CommandLine.arguments.dropFirst().first { !$0.hasPrefix("--") && Double($0) == nil } ?? "all"
-guard ["all", "decode", "book", "stream", "feed", "feed-server", "feed-client", "sim-engine"].contains(mode) else {
-    print("usage: aster-bench [decode|book|stream|feed|all] [--seconds S] [--soak-seconds S] [--rates R1,R2,…]")
-    print("       aster-bench feed-server            (prints PORT n; serves /ws/x?rate=N)")
-    print("       aster-bench feed-client URL [--seconds S]   (the AsterKit client alone, for profiling)")
-    print("       aster-bench sim-engine [--rates R] [--seconds S]   (the simulator's market engine alone)")
-    exit(64)
-}
-if mode == "feed-server" {
-    try await FeedBench.serve()
-    exit(0)
-}
-/// The rates of `--rates R1,R2,…`, or `defaults`.
-func rates(or defaults: [Int]) -> [Int] {
-    guard let i = CommandLine.arguments.firstIndex(of: "--rates"), i + 1 < CommandLine.arguments.count else { return defaults }
-    let parsed = CommandLine.arguments[i + 1].split(separator: ",").compactMap { Int($0) }.filter { $0 > 0 }
-    return parsed.isEmpty ? defaults : parsed
-}
-if mode == "feed-client" {
-    guard let url = CommandLine.arguments.first(where: { $0.hasPrefix("ws://") }) else {
-        print("usage: aster-bench feed-client ws://127.0.0.1:PORT/ws/btcusdt@aggTrade?rate=N [--seconds S]")
-        exit(64)
+enum DecodeBench {
+    /// Prints the decode table: AsterKit against orjson and orjson + Decimal, per frame kind.
+    static func run(seconds: Double) {
+        let kinds = makeFrames()
+        print("AsterKit decode benchmark (\(seconds) s per measurement, single thread)")
+        let baselines = pythonBaselines(kinds, seconds: seconds)
+        if baselines == nil { print("(Python baselines unavailable: pip install orjson)") }
+        let header = ["frame kind", "bytes/frame", "AsterKit frames/s", "MB/s", "orjson frames/s", "orjson+Decimal",
+                      "x orjson", "x orjson+Decimal"]
+        print(header.joined(separator: " | "))
+        var allMet = true
+        for kind in kinds {
+            let m = measureSwift(kind, seconds: seconds)
+            let avgBytes = kind.frames.reduce(0) { $0 + $1.utf8.count } / kind.frames.count
+            var row = [kind.name, String(avgBytes), format(m.framesPerSecond), String(format: "%.0f", m.megabytesPerSecond)]
+            if let b = baselines?[kind.name] {
+                let r1 = m.framesPerSecond / b.bare
+                let r2 = m.framesPerSecond / b.decimal
+                allMet = allMet && r1 >= 1 && r2 >= 2
+                row += [format(b.bare), format(b.decimal), String(format: "%.2f", r1), String(format: "%.2f", r2)]
+            }
+            print(row.joined(separator: " | "))
+        }
+        if baselines != nil {
+            print(allMet ? "target met: >= 1x bare orjson and >= 2x orjson+Decimal on every kind"
+                         : "TARGET MISSED on at least one kind")
+        }
     }
-    var interval: Duration?
-    if let i = CommandLine.arguments.firstIndex(of: "--delivery-us"), i + 1 < CommandLine.arguments.count,
-       let us = Int(CommandLine.arguments[i + 1]) { interval = .microseconds(us) }
-    let r = try await FeedBench.asterKit(url: url, seconds: seconds, deliveryInterval: interval)
-    print("\(format(r.framesPerSecond)) frames/s | p50 \(FeedBench.ms(r.p50)) | p99 \(FeedBench.ms(r.p99)) | CPU \(FeedBench.us(r.cpuMicrosPerFrame)) per frame | missed \(r.missed)")
-    exit(0)
-}
-if mode == "feed" {
-    var soak = 300.0
-    if let i = CommandLine.arguments.firstIndex(of: "--soak-seconds"), i + 1 < CommandLine.arguments.count,
-       let s = Double(CommandLine.arguments[i + 1]), s >= 0 { soak = s }
-    try await FeedBench.run(seconds: max(seconds, 3), soakSeconds: soak, rates: rates(or: [10_000, 50_000, 150_000]))
-    exit(0)
-}
-if mode == "book" {
-    BookBench.run(seconds: seconds)
-    exit(0)
-}
-if mode == "sim-engine" {
-    for rate in rates(or: [600_000]) {
-        let e = StreamBench.engine(rate: rate, seconds: seconds)
-        print(String(format: "engine alone at %d/s: %.2f ms CPU per 10 ms tick (%.0f%% of one core); the model offers %@ frames/s",
-                     rate, e.cpuPerTick * 1e3, e.cpuPerTick / 0.01 * 100, format(e.framesPerSecond)))
-    }
-    exit(0)
-}
-if mode == "stream" {
-    try await StreamBench.run(seconds: max(seconds, 3), rates: rates(or: [20_000, 100_000, 600_000, 1_000_000]))
-    exit(0)
-}
-let kinds = makeFrames()
-print("AsterKit decode benchmark (\(seconds) s per measurement, single thread)")
-let baselines = pythonBaselines(kinds, seconds: seconds)
-if baselines == nil { print("(Python baselines unavailable: pip install orjson)") }
-let header = ["frame kind", "bytes/frame", "AsterKit frames/s", "MB/s", "orjson frames/s", "orjson+Decimal",
-              "x orjson", "x orjson+Decimal"]
-print(header.joined(separator: " | "))
-var allMet = true
-for kind in kinds {
-    let m = measureSwift(kind, seconds: seconds)
-    let avgBytes = kind.frames.reduce(0) { $0 + $1.utf8.count } / kind.frames.count
-    var row = [kind.name, String(avgBytes), format(m.framesPerSecond), String(format: "%.0f", m.megabytesPerSecond)]
-    if let b = baselines?[kind.name] {
-        let r1 = m.framesPerSecond / b.bare
-        let r2 = m.framesPerSecond / b.decimal
-        allMet = allMet && r1 >= 1 && r2 >= 2
-        row += [format(b.bare), format(b.decimal), String(format: "%.2f", r1), String(format: "%.2f", r2)]
-    }
-    print(row.joined(separator: " | "))
-}
-if baselines != nil {
-    print(allMet ? "target met: >= 1x bare orjson and >= 2x orjson+Decimal on every kind"
-                 : "TARGET MISSED on at least one kind")
-}
-if mode == "all" {
-    BookBench.run(seconds: seconds)
-    try await StreamBench.run(seconds: max(seconds, 3))
 }

@@ -1,3 +1,4 @@
+import AsterTestSupport
 import AsterDashboard
 import Foundation
 import Testing
