@@ -156,6 +156,7 @@ actor EventPrinter {
         var output: [UInt8] = []
         output.reserveCapacity(Self.flushBytes + 4096)
         defer { if !output.isEmpty { Console.out(bytes: output) } }
+        var writer = JSONWriter()
         var iterator = events.makeAsyncIterator()
         while let event = await iterator.next(isolation: self) {
             switch event {
@@ -163,12 +164,23 @@ actor EventPrinter {
                 for failure in message.skippedElements {
                     Console.err("# skipped array element: \(failure)\n")
                 }
-                let lines = json ? message.event.jsonLines(stream: message.stream) : message.event.summaryLines
-                for line in lines {
-                    output.append(contentsOf: line.utf8)
-                    output.append(UInt8(ascii: "\n"))
-                    printed += 1
-                    if let limit, printed >= limit { return .reachedCount }
+                if json {
+                    // Straight from the writer's bytes into the output: no String per line.
+                    for element in message.event.elements {
+                        writer.reset()
+                        element.writeJSONLine(stream: message.stream, into: &writer)
+                        output.append(contentsOf: writer.bytes)
+                        output.append(UInt8(ascii: "\n"))
+                        printed += 1
+                        if let limit, printed >= limit { return .reachedCount }
+                    }
+                } else {
+                    for line in message.event.summaryLines {
+                        output.append(contentsOf: line.utf8)
+                        output.append(UInt8(ascii: "\n"))
+                        printed += 1
+                        if let limit, printed >= limit { return .reachedCount }
+                    }
                 }
             case .decodeFailure(let failure):
                 Console.err("# undecodable frame: \(failure)\n")
