@@ -61,7 +61,7 @@ private func marketOrder(_ client: AccountClient, _ symbol: String, _ side: Stri
                                  ("positionSide", positionSide)])
 }
 
-@Suite("Hedge mode: positions by symbol and side")
+@Suite("Hedge mode: positions by symbol and side", .serialized, .timeLimit(.minutes(3)))
 struct HedgeModeTests {
     @Test("BOTH, LONG and SHORT positions of one symbol stay apart, from the snapshot and from deltas")
     func keyedBySide() throws {
@@ -131,7 +131,7 @@ struct HedgeModeTests {
     }
 }
 
-@Suite("Signed requests: re-signed per attempt, only idempotent ones retried")
+@Suite("Signed requests: re-signed per attempt, only idempotent ones retried", .serialized, .timeLimit(.minutes(3)))
 struct SignedRetryTests {
     @Test("a GET that fails twice with 5xx succeeds on the third attempt, V1 and V3, each attempt signed afresh")
     func resignedRetries() async throws {
@@ -176,7 +176,7 @@ struct SignedRetryTests {
     }
 }
 
-@Suite("Account recovery: a failed snapshot is retried until it lands")
+@Suite("Account recovery: a failed snapshot is retried until it lands", .serialized, .timeLimit(.minutes(3)))
 struct AccountRecoveryTests {
     @Test("the first three account calls fail: unsynced (the pane says syncing), retried with backoff, then synced and equal to the server")
     func retriedSnapshot() async throws {
@@ -212,7 +212,7 @@ struct AccountRecoveryTests {
     }
 }
 
-@Suite("Leverage brackets: maintenance margin and liquidation price")
+@Suite("Leverage brackets: maintenance margin and liquidation price", .serialized, .timeLimit(.minutes(3)))
 struct LiquidationTests {
     @Test("one-way cross long: LP = (WB + cum − amount × entry) / (|amount| × MMR − amount), by hand")
     func crossLong() throws {
@@ -301,7 +301,7 @@ struct LiquidationTests {
 /// The fields of one REST answer object, as the client reads them.
 private func fields(_ object: [String: Any], _ path: String) -> JSONFields { JSONFields(object: object, path: path) }
 
-@Suite("Typed account REST against the simulator and the spec's examples")
+@Suite("Typed account REST against the simulator and the spec's examples", .serialized, .timeLimit(.minutes(3)))
 struct AccountRESTTests {
     @Test("every account endpoint, V1 and V3 paths, decodes the simulator's answers with exact values")
     func everyEndpoint() async throws {

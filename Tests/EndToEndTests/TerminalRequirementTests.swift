@@ -3,7 +3,7 @@ import AsterDashboard
 import Foundation
 import Testing
 
-@Suite("Terminal preconditions")
+@Suite("Terminal preconditions", .serialized, .timeLimit(.minutes(3)))
 struct TerminalRequirementTests {
     func check(stdin: Bool = true, stdout: Bool = true, term: String? = "xterm", _ status: TerminfoStatus = .usable) -> TerminalProblem? {
         TerminalRequirements.check(stdinIsTerminal: stdin, stdoutIsTerminal: stdout, term: term, lookup: { _ in status })
