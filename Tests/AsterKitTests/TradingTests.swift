@@ -60,6 +60,14 @@ struct OrderCheckTests {
         #expect(rejection(NewOrder(symbol: "BTCUSDT", side: .sell, type: .stopMarket, stopPrice: dec("95000"), closePosition: true)) == nil)
     }
 
+    @Test("parameters are form-encoded as the spec's signing examples (Python's urlencode)")
+    func formEncoding() {
+        let encoded = RESTClient.encode([("newClientOrderId", "a:b/c d+e"), ("x", "é~*"), ("batchOrders", #"[{"a":"1"}]"#)])
+        // urllib.parse.urlencode({'newClientOrderId': 'a:b/c d+e', 'x': 'é~*', 'batchOrders': '[{"a":"1"}]'})
+        #expect(encoded == "newClientOrderId=a%3Ab%2Fc+d%2Be&x=%C3%A9~%2A&batchOrders=%5B%7B%22a%22%3A%221%22%7D%5D")
+        #expect(RESTClient.encode([("symbol", "BTCUSDT"), ("quantity", "0.010")]) == "symbol=BTCUSDT&quantity=0.010")
+    }
+
     @Test("an order describes what it will send; generated client ids are valid and distinct")
     func describing() {
         let order = NewOrder.limit("btcusdt", .buy, quantity: dec("0.010"), price: dec("90000"), clientOrderId: "x1")
@@ -114,6 +122,28 @@ struct TradingSimulatorTests {
             #expect(try await trading.account.openOrders(symbol: "BTCUSDT").isEmpty)
             let leverage = try await trading.setLeverage(symbol: "BTCUSDT", 7)
             #expect(leverage.leverage == 7)
+        }
+    }
+
+    @Test("a batch with one bad item: the others are placed, the bad one is named; a batch cancel by client ids", arguments: [false, true])
+    func batch(v3: Bool) async throws {
+        try await withSimulator(SimConfiguration(seed: 76, rate: 2_000)) { _, port in
+            let trading = Self.trading(port, v3: v3)
+            let good1 = try await Self.restingBuy(trading)
+            var bad = try await Self.restingBuy(trading)
+            bad.price = bad.price.map { $0 + dec("0.0000001") }
+            let good2 = try await Self.restingBuy(trading)
+            let results = try await trading.place(batch: [good1, bad, good2])
+            #expect(results.count == 3)
+            #expect((try? results[0].get())?.clientOrderId == good1.clientOrderId)
+            #expect((try? results[2].get())?.clientOrderId == good2.clientOrderId)
+            guard case .failure(let error) = results[1] else { Issue.record("the bad item was placed"); return }
+            #expect((error as? OrderRejection)?.rule == .priceFilter)
+            let open = try await trading.account.openOrders(symbol: "BTCUSDT").map(\.clientOrderId)
+            #expect(Set(open) == [good1.clientOrderId, good2.clientOrderId])
+            let cancelled = try await trading.cancel(symbol: "BTCUSDT", clientOrderIds: [good1.clientOrderId, good2.clientOrderId])
+            #expect(cancelled.allSatisfy { (try? $0.get())?.status == .canceled })
+            #expect(try await trading.account.openOrders(symbol: "BTCUSDT").isEmpty)
         }
     }
 

@@ -185,6 +185,27 @@ public final class TradingClient: Sendable {
         }
     }
 
+    /// Sends a state-changing request once and returns its body. A refusal throws
+    /// ``TradingError/rejected(code:message:)``; a `-1021` re-measures the clock and is a refusal;
+    /// anything else (timeout, reset, 5xx) throws ``TradingError/unknownOutcome(clientOrderId:cause:)``
+    /// for the caller to resolve.
+    func writeOnce(_ method: HTTPMethod, _ path: String, _ parameters: [(String, String)]) async throws -> [UInt8] {
+        if let until = state.withLock({ $0.blockedUntil }), until > .now {
+            throw TradingError.rateLimited(until: until)
+        }
+        do {
+            return try await account.signed(method, path, parameters, retry: .once)
+        } catch let error as RESTError {
+            switch classify(error) {
+            case .refused(let code, let message): throw TradingError.rejected(code: code, message: message)
+            case .clockSkew:
+                try? await account.synchronizeTime()
+                throw TradingError.rejected(code: -1021, message: "timestamp outside recvWindow (clock re-measured)")
+            case .unknown(let cause): throw TradingError.unknownOutcome(clientOrderId: nil, cause: cause)
+            }
+        }
+    }
+
     private enum Outcome {
         case refused(code: Int, message: String)
         case clockSkew
