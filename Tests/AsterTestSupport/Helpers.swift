@@ -184,6 +184,9 @@ public struct TmuxSession: Sendable {
 
     public func keys(_ keys: String...) async throws { _ = try await tmux(["send-keys", "-t", name] + keys) }
 
+    /// Sends these keys (tmux key names or characters) in one `send-keys`.
+    public func keys(contentsOf keys: [String]) async throws { _ = try await tmux(["send-keys", "-t", name] + keys) }
+
     public func resize(_ width: Int, _ height: Int) async throws {
         _ = try await tmux(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
     }

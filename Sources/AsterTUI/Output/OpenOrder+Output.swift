@@ -35,7 +35,7 @@ extension OpenOrder {
     /// `NEW BUY LIMIT 0.010/0.000 BTCUSDT @ 90000 GTC  id 42 (ak-…)`: one readable line.
     var summary: String {
         var parts = [status.wireValue, side.wireValue, type.wireValue,
-                     "\(originalQuantity)" + (executedQuantity.isZero ? "" : " (filled \(executedQuantity))"), symbol]
+                     "\(originalQuantity)" + (executedQuantity.isZero || executedQuantity == originalQuantity ? "" : " (filled \(executedQuantity))"), symbol]
         if !price.isZero { parts.append("@ \(price)") }
         if !stopPrice.isZero { parts.append("trigger \(stopPrice)") }
         if !averagePrice.isZero { parts.append("avg \(averagePrice)") }
