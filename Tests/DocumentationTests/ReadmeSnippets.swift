@@ -89,3 +89,19 @@ func readmeDecoder(text: String) throws {
     message.stream                                  // "btcusdt@depth20@100ms" for combined streams
     message.event                                   // .aggregateTrade, .depth, .tickers, .orderTradeUpdate, …, .unknown(raw)
 }
+
+/// Trading with the safety rules.
+func readmeTrading(user: String, signer: String, key: String) async throws {
+    let account = AccountClient(rest: RESTClient(baseURL: AsterEndpoint.productionREST),
+                                credentials: .agent(user: user, signer: signer, privateKey: Secret(key)))   // V3, or .hmac (V1)
+    let trading = TradingClient(account: account)
+    let order = NewOrder.limit("ETHUSDT", .buy, quantity: ExactDecimal("0.5")!, price: ExactDecimal("3300")!)
+    print(order)                                   // BUY LIMIT 0.5 ETHUSDT @ 3300 GTC (id ak-…): a value to inspect or log
+    let placed = try await trading.place(order)    // checked, sent once, the order as the exchange reports it
+    let same = try await trading.order(symbol: "ETHUSDT", clientOrderId: order.clientOrderId)
+    _ = try await trading.cancel(symbol: "ETHUSDT", clientOrderId: order.clientOrderId)
+    let results = try await trading.place(batch: [order, order])   // up to 5, one result per order
+    _ = try await trading.setLeverage(symbol: "ETHUSDT", 10)
+    try await trading.countdownCancelAll(symbol: "ETHUSDT", countdown: .seconds(120))   // a dead man's switch
+    let closing = try await trading.closePosition(symbol: "ETHUSDT")
+}

@@ -42,8 +42,8 @@ struct TradingOptions: ParsableArguments {
     func confirm(_ what: String) throws {
         guard !yes else { return }
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            Console.err("\(what)\n")
-            throw ValidationError("not a terminal: pass --yes to send this")
+            Console.err("\(what)\nerror: not a terminal, nothing sent: pass --yes to send without asking\n")
+            throw ExitCode(64)
         }
         Console.err("\(what)\nSend? [y/N] ")
         let answer = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
