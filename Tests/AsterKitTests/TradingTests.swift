@@ -147,6 +147,42 @@ struct TradingSimulatorTests {
         }
     }
 
+    @Test("stop, take-profit (close-position) and reduce-only orders rest, are queried and cancelled", arguments: [false, true])
+    func conditionalOrders(v3: Bool) async throws {
+        try await withSimulator(SimConfiguration(seed: 77, rate: 2_000)) { _, port in
+            let trading = Self.trading(port, v3: v3)
+            let info = try await trading.symbolInfo("ETHUSDT")
+            let mark = try #require(try await trading.account.rest.premiumIndex(symbol: "ETHUSDT").first?.markPrice)
+            let tick = info.filters.price.tickSize
+            func at(_ factor: String) -> ExactDecimal { (mark * dec(factor)).rounded(toMultipleOf: tick, rule: .down) }
+            // A long to protect, so reduce-only and close-position orders have something to act on.
+            _ = try await trading.place(.market("ETHUSDT", .buy, quantity: dec("0.5")))
+            let orders = [
+                NewOrder(symbol: "ETHUSDT", side: .sell, type: .stopMarket, quantity: dec("0.5"), stopPrice: at("0.97"),
+                         reduceOnly: true, workingType: .markPrice),
+                NewOrder(symbol: "ETHUSDT", side: .sell, type: .stop, quantity: dec("0.5"), price: at("0.965"), stopPrice: at("0.97"),
+                         reduceOnly: true),
+                NewOrder(symbol: "ETHUSDT", side: .sell, type: .takeProfit, quantity: dec("0.5"), price: at("1.03"), stopPrice: at("1.025")),
+                NewOrder(symbol: "ETHUSDT", side: .sell, type: .takeProfitMarket, stopPrice: at("1.03"), closePosition: true),
+                .limit("ETHUSDT", .sell, quantity: dec("0.5"), price: at("1.02"), reduceOnly: true),
+            ]
+            for order in orders {
+                let placed = try await trading.place(order)
+                #expect(placed.type == order.type && placed.status == .new, "\(order)")
+                #expect(placed.reduceOnly == order.reduceOnly || order.closePosition, "\(order)")
+                #expect(placed.closePosition == order.closePosition, "\(order)")
+                if let stop = order.stopPrice { #expect(placed.stopPrice == stop, "\(order)") }
+                let queried = try await trading.order(symbol: "ETHUSDT", clientOrderId: order.clientOrderId)
+                #expect(queried.orderId == placed.orderId)
+                #expect(try await trading.cancel(symbol: "ETHUSDT", orderId: placed.orderId).status == .canceled)
+            }
+            try await trading.setMarginType(symbol: "BTCUSDT", isolated: true)
+            try await trading.setMarginType(symbol: "BTCUSDT", isolated: true)   // "no need to change" is success
+            #expect(try await trading.account.positionRisk(symbol: "BTCUSDT").first?.marginType == .isolated)
+            _ = try await trading.closePosition(symbol: "ETHUSDT")
+        }
+    }
+
     @Test("a broken rule is refused locally: nothing reaches the exchange")
     func refusedLocally() async throws {
         try await withSimulator(SimConfiguration(seed: 72, rate: 2_000)) { server, port in
