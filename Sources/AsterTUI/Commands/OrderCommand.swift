@@ -81,21 +81,16 @@ extension OrderCommand {
         @OptionGroup var options: TradingOptions
         @Option(help: "Symbol.") var symbol: String
         @Option(help: "The order's side, BUY or SELL.") var side: Side
-        @Option(help: "Order id.") var orderId: Int64?
-        @Option(help: "Client order id.") var clientId: String?
+        @OptionGroup var order: OrderIdentity
         @Option(help: "New quantity.") var quantity: ExactDecimal
         @Option(help: "New price.") var price: ExactDecimal
-
-        func validate() throws {
-            guard (orderId == nil) != (clientId == nil) else { throw ValidationError("give exactly one of --order-id and --client-id") }
-        }
 
         func run() async throws {
             let trading = try options.client()
             let modified = try await options.run {
-                try options.confirm("about to modify \(symbol.uppercased()) \(orderId.map { "order \($0)" } ?? "order \(clientId ?? "")"): "
+                try options.confirm("about to modify \(symbol.uppercased()) \(order.described): "
                                     + "\(side.wireValue) \(quantity) @ \(price), notional ≈ \(quantity * price) USDT")
-                return try await trading.modify(symbol: symbol, orderId: orderId, clientOrderId: clientId, side: side,
+                return try await trading.modify(symbol: symbol, orderId: order.orderId, clientOrderId: order.clientId, side: side,
                                                 quantity: quantity, price: price)
             }
             options.print([modified], single: true)
@@ -106,18 +101,13 @@ extension OrderCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel one order.")
         @OptionGroup var options: TradingOptions
         @Option(help: "Symbol.") var symbol: String
-        @Option(help: "Order id.") var orderId: Int64?
-        @Option(help: "Client order id.") var clientId: String?
-
-        func validate() throws {
-            guard (orderId == nil) != (clientId == nil) else { throw ValidationError("give exactly one of --order-id and --client-id") }
-        }
+        @OptionGroup var order: OrderIdentity
 
         func run() async throws {
             let trading = try options.client()
             let cancelled = try await options.run {
-                try options.confirm("about to cancel \(symbol.uppercased()) \(orderId.map { "order \($0)" } ?? "order \(clientId ?? "")")")
-                return try await trading.cancel(symbol: symbol, orderId: orderId, clientOrderId: clientId)
+                try options.confirm("about to cancel \(symbol.uppercased()) \(order.described)")
+                return try await trading.cancel(symbol: symbol, orderId: order.orderId, clientOrderId: order.clientId)
             }
             options.print([cancelled], single: true)
         }
@@ -155,22 +145,30 @@ extension OrderCommand {
         static let configuration = CommandConfiguration(abstract: "One order, whatever its status.")
         @OptionGroup var options: TradingOptions
         @Option(help: "Symbol.") var symbol: String
-        @Option(help: "Order id.") var orderId: Int64?
-        @Option(help: "Client order id.") var clientId: String?
-
-        func validate() throws {
-            guard (orderId == nil) != (clientId == nil) else { throw ValidationError("give exactly one of --order-id and --client-id") }
-        }
+        @OptionGroup var order: OrderIdentity
 
         func run() async throws {
             let trading = try options.client()
-            let order = try await options.run {
-                if let orderId { return try await trading.order(symbol: symbol, orderId: orderId) }
-                return try await trading.order(symbol: symbol, clientOrderId: clientId ?? "")
+            let found = try await options.run {
+                if let id = order.orderId { return try await trading.order(symbol: symbol, orderId: id) }
+                return try await trading.order(symbol: symbol, clientOrderId: order.clientId ?? "")
             }
-            options.print([order], single: true)
+            options.print([found], single: true)
         }
     }
+}
+
+/// Which order: `--order-id N` or `--client-id ID`, exactly one.
+struct OrderIdentity: ParsableArguments {
+    @Option(help: "Order id.") var orderId: Int64?
+    @Option(help: "Client order id.") var clientId: String?
+
+    func validate() throws {
+        guard (orderId == nil) != (clientId == nil) else { throw ValidationError("give exactly one of --order-id and --client-id") }
+    }
+
+    /// `order 42` or `order my-id`, for confirmations.
+    var described: String { orderId.map { "order \($0)" } ?? "order \(clientId ?? "")" }
 }
 
 /// Both values, or `nil`.

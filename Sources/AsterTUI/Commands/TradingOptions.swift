@@ -6,13 +6,30 @@ import Foundation
 import Glibc
 #endif
 
-/// Endpoint, credentials and output options of the trading commands (`order`, `position`).
-struct TradingOptions: ParsableArguments {
+/// The REST endpoint and the credentials of a signed command (`account`, `order`, `position`).
+struct EndpointOptions: ParsableArguments {
     @Option(name: .customLong("rest-url"), help: "REST base URL.")
     var restURL: String = AsterEndpoint.productionREST
 
     @Option(help: "Read credentials from FILE (NAME=value lines, mode 0600) instead of the environment.")
     var credentials: String?
+
+    func validate() throws {
+        guard restURL.hasPrefix("http://") || restURL.hasPrefix("https://") else {
+            throw ValidationError("--rest-url must start with http:// or https://")
+        }
+        _ = try loadCredentials(file: credentials)
+    }
+
+    /// A signed REST client on the endpoint with the credentials.
+    func account(recvWindow: Int64 = 5_000) throws -> AccountClient {
+        AccountClient(rest: RESTClient(baseURL: restURL), credentials: try loadCredentials(file: credentials), recvWindow: recvWindow)
+    }
+}
+
+/// Endpoint, credentials and output options of the trading commands (`order`, `position`).
+struct TradingOptions: ParsableArguments {
+    @OptionGroup var endpoint: EndpointOptions
 
     @Flag(help: "Print one JSON object (the order as the exchange reports it).")
     var json = false
@@ -24,17 +41,12 @@ struct TradingOptions: ParsableArguments {
     var recvWindow: Int64 = 5_000
 
     func validate() throws {
-        guard restURL.hasPrefix("http://") || restURL.hasPrefix("https://") else {
-            throw ValidationError("--rest-url must start with http:// or https://")
-        }
         guard (1...60_000).contains(recvWindow) else { throw ValidationError("--recv-window must be 1 to 60000") }
-        _ = try loadCredentials(file: credentials)
     }
 
     /// A trading client on the endpoint with the credentials.
     func client() throws -> TradingClient {
-        TradingClient(account: AccountClient(rest: RESTClient(baseURL: restURL), credentials: try loadCredentials(file: credentials),
-                                             recvWindow: recvWindow))
+        TradingClient(account: try endpoint.account(recvWindow: recvWindow))
     }
 
     /// Shows what a write will send and asks, unless `--yes`. Without a terminal `--yes` is
