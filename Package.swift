@@ -70,7 +70,11 @@ let package = Package(
         ),
         .target(
             name: "AsterDashboard",
-            dependencies: ["AsterKit", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: [
+                "AsterKit",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
         ),
         .executableTarget(
             name: "AsterTUI",

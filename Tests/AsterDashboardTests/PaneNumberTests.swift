@@ -91,6 +91,9 @@ func modelNumbers(_ s: DashboardSnapshot) -> [ExactDecimal] {
         out += [m.markPrice, m.indexPrice, m.estimatedSettlePrice].compactMap { $0 }.flatMap { [$0, $0.rounded(scale: tick)] }
         out.append((m.fundingRate * 100).rounded(scale: 4))
     }
+    if let f = s.flow {
+        out += [f.vwap, f.ratio?.rounded(scale: 2)].compactMap { $0 }
+    }
     if let a = s.account?.state {
         out += a.balances.values.flatMap { [$0.walletBalance.rounded(scale: 2)] }
         out.append(a.totalUnrealizedPnL.rounded(scale: 2))
@@ -108,6 +111,7 @@ func modelNumbers(_ s: DashboardSnapshot) -> [ExactDecimal] {
 /// Values the panes show abbreviated (1.23K, 345): volumes, notionals.
 func compactSources(_ s: DashboardSnapshot) -> [Double] {
     s.watchlist.map(\.quoteVolume.doubleValue) + s.liquidations.map(\.notional.doubleValue) + s.klines.map(\.volume.doubleValue)
+        + (s.flow.map { [$0.buyVolume, $0.sellVolume, $0.delta].map(\.doubleValue) } ?? [])
 }
 
 /// Checks every number-like word inside `rect`: a plain number must parse and equal a model
@@ -195,7 +199,8 @@ struct PaneNumberTests {
         #expect(text.contains("97252.8") && text.contains("0.198") && !text.contains("97252.80.198"), "\(text)")
         #expect(text.contains("97250.0") && text.contains("97249.9"), "\(text)")
         // Prices right-aligned on the decimal point: every price row has its point in one column.
-        let points = rows.filter { $0.contains("9725") || $0.contains("9724") }.compactMap { row -> Int? in
+        // (The flow line above the tape, `5m vwap 97251.3 …`, is no tape row.)
+        let points = rows.filter { ($0.contains("9725") || $0.contains("9724")) && !$0.contains("vwap") }.compactMap { row -> Int? in
             guard let r = row.range(of: #"972\d\d\.\d"#, options: .regularExpression) else { return nil }
             return row.distance(from: row.startIndex, to: r.lowerBound)
         }

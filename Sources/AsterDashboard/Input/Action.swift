@@ -50,6 +50,8 @@ public enum Action: Sendable, Hashable {
     case modifySelectedOrder
     /// Close the focused symbol's position at market, reduce-only (after confirmation).
     case closeFocusedPosition
+    /// The trades pane's flow window: 1m, 5m, 15m, 1h.
+    case cycleFlowWindow
     /// In a form (the order ticket): the next or previous field.
     case nextField(forward: Bool)
     /// A click on the screen; ``DashboardRenderer/watchlistRow(atX:y:snapshot:width:height:)`` turns it into a row.

@@ -16,6 +16,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
     case addAlert = "add-alert"
     case editAlert = "edit-alert"
     case deleteAlert = "delete-alert"
+    case flowWindow = "flow-window"
     case buy, sell
     case cancelOrder = "cancel-order"
     case modifyOrder = "modify-order"
@@ -45,6 +46,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .addAlert: .beginAlert
         case .editAlert: .editAlert
         case .deleteAlert: .deleteAlert
+        case .flowWindow: .cycleFlowWindow
         case .buy: .beginOrder(.buy)
         case .sell: .beginOrder(.sell)
         case .cancelOrder: .cancelSelectedOrder
@@ -80,6 +82,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .addAlert: "new alert on the symbol: >PRICE <PRICE N% N%/MIN"
         case .editAlert: "alert overlay: edit the selected rule"
         case .deleteAlert: "alert overlay: delete the selected rule"
+        case .flowWindow: "trade flow window: 1m, 5m, 15m, 1h"
         case .buy: "order ticket: buy the symbol (trading on)"
         case .sell: "order ticket: sell the symbol (trading on)"
         case .cancelOrder: "account pane: cancel the selected order"
@@ -115,6 +118,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .addAlert: [.character("a")]
         case .editAlert: [.character("e")]
         case .deleteAlert: [.character("d")]
+        case .flowWindow: [.character("v")]
         case .buy: [.character("b")]
         case .sell: [.character("S")]
         case .cancelOrder: [.character("X")]

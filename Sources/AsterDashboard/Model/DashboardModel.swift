@@ -55,6 +55,8 @@ public actor DashboardModel {
     var selectedOrderId: Int64?
     /// Every symbol's `exchangeInfo` rules, for the order ticket's checks.
     var symbolInfos: [String: SymbolInfo] = [:]
+    /// The focused symbol's trade flow (VWAP, buy/sell volume, delta) over 1 m to 1 h.
+    var flow = TradeFlow()
     /// The focused symbol's trades, oldest first, at most twice ``maxTrades``.
     private var recentTrades: [AggregateTrade] = []
 
@@ -198,6 +200,7 @@ public actor DashboardModel {
             // Oldest first here, trimmed in chunks (amortised O(1) at thousands of trades a
             // second); the snapshot hands them out newest first.
             recentTrades.append(t)
+            flow.add(t)
             if recentTrades.count > 2 * Self.maxTrades { recentTrades.removeFirst(recentTrades.count - Self.maxTrades) }
             tradeSizes.append(t.quantity)
             if tradeSizes.count > 1_000 { tradeSizes.removeFirst(tradeSizes.count - 500) }
@@ -273,6 +276,7 @@ public actor DashboardModel {
         s.watchlist = sortedRows()
         s.focusIndex = s.watchlist.firstIndex { $0.symbol == state.symbol } ?? 0
         s.orderCursor = selectedOrderId.flatMap { id in listedOrders.firstIndex { $0.orderId == id } }
+        s.flow = flow.latest == 0 ? nil : flow.stats(state.flowWindow)
         s.trades = Array(recentTrades.suffix(Self.maxTrades).reversed())
         if tradeSizes.count >= 20 {
             let sorted = tradeSizes.suffix(500).sorted()
@@ -375,6 +379,9 @@ public actor DashboardModel {
         case .modifySelectedOrder: modifySelectedOrder()
         case .closeFocusedPosition: closeFocusedPosition()
         case .nextField: break  // only in forms
+        case .cycleFlowWindow:
+            let all = TradeFlow.Window.allCases
+            state.flowWindow = all[((all.firstIndex(of: state.flowWindow) ?? 0) + 1) % all.count]
         case .resize, .click: break
         case .quit: return [.quit]
         }
@@ -389,6 +396,7 @@ public actor DashboardModel {
         state.asks = []
         state.trades = []
         recentTrades = []
+        flow.reset()
         state.klines = []
         state.mark = nil
         state.grouping = nil

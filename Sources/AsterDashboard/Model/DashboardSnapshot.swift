@@ -121,6 +121,10 @@ public struct DashboardSnapshot: Sendable {
     /// Tick and step precision by symbol, from `exchangeInfo` (empty until it loads, or in a replay).
     public var precisions: [String: SymbolPrecision] = [:]
 
+    /// The trade-flow window the trades pane shows (`v` cycles 1m, 5m, 15m, 1h).
+    public var flowWindow: TradeFlow.Window = .fiveMinutes
+    /// The focused symbol's trade flow over ``flowWindow``; `nil` before the first trade.
+    public var flow: TradeFlow.Stats?
     /// Trading is on (`--demo`, `--trade` or the config): the header says TRADING.
     public var trading = false
     /// The order ticket while it is open.
