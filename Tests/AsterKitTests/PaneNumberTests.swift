@@ -91,7 +91,7 @@ func modelNumbers(_ s: DashboardSnapshot) -> [ExactDecimal] {
         out.append((m.fundingRate * 100).rounded(scale: 4))
     }
     if let a = s.account?.state {
-        out += a.balances.values.flatMap { [$0.walletBalance.rounded(scale: 2)] }
+        out += a.balances.values.flatMap { [$0.walletBalance.rounded(scale: 2), $0.availableBalance.rounded(scale: 2)] }
         out.append(a.totalUnrealizedPnL.rounded(scale: 2))
         if let r = a.marginRatio { out.append((r * 100).rounded(scale: 2)) }
         out += a.openPositions.flatMap { p in
@@ -106,7 +106,7 @@ func modelNumbers(_ s: DashboardSnapshot) -> [ExactDecimal] {
 
 /// Values the panes show abbreviated (1.23K, 345): volumes, notionals.
 func compactSources(_ s: DashboardSnapshot) -> [Double] {
-    s.watchlist.map(\.quoteVolume.doubleValue) + s.liquidations.map(\.notional.doubleValue) + s.klines.map(\.volume.doubleValue)
+    s.watchlist.map(\.quoteVolume.doubleValue) + s.liquidations.compactMap(\.notional?.doubleValue) + s.klines.map(\.volume.doubleValue)
 }
 
 /// Checks every number-like word inside `rect`: a plain number must parse and equal a model
