@@ -135,7 +135,7 @@ struct HostileInputFuzzTests {
                 }
                 await pipeline.model.apply(.decodeFailure(failure), receivedAt: now)
             }
-            if i % 40 == 0 { await pipeline.draw(now: now, frame: i / 40) }
+            if i % 100 == 0 { await pipeline.draw(now: now, frame: i / 100) }
         }
         let elapsed = ContinuousClock.now - started
         print("hostile fuzz: \(Self.frameCount) frames, \(decoded) decoded, \(outOfRange) out of range, in \(elapsed)")
