@@ -133,7 +133,7 @@ struct AlertTests {
         try await play { event, now in
             if case .tickers(let all) = event, let btc = all.first(where: { $0.symbol == "BTCUSDT" }) { prices.append((now, btc.lastPrice)) }
             if case .markPrices(let all) = event, let btc = all.first(where: { $0.symbol == "BTCUSDT" }) { rates.append(btc.fundingRate.magnitude * 100) }
-            if case .liquidation(let l) = event { largest = max(largest, l.notional) }
+            if case .liquidation(let l) = event, let notional = l.notional { largest = max(largest, notional) }
         }
         let first = try #require(prices.first?.1)
         let high = prices.map(\.1).max()!

@@ -95,7 +95,7 @@ func modelNumbers(_ s: DashboardSnapshot) -> [ExactDecimal] {
         out += [f.vwap, f.ratio?.rounded(scale: 2)].compactMap { $0 }
     }
     if let a = s.account?.state {
-        out += a.balances.values.flatMap { [$0.walletBalance.rounded(scale: 2)] }
+        out += a.balances.values.flatMap { [$0.walletBalance.rounded(scale: 2), $0.availableBalance.rounded(scale: 2)] }
         out.append(a.totalUnrealizedPnL.rounded(scale: 2))
         if let r = a.marginRatio { out.append((r * 100).rounded(scale: 2)) }
         out += a.openPositions.flatMap { p in
@@ -110,7 +110,7 @@ func modelNumbers(_ s: DashboardSnapshot) -> [ExactDecimal] {
 
 /// Values the panes show abbreviated (1.23K, 345): volumes, notionals.
 func compactSources(_ s: DashboardSnapshot) -> [Double] {
-    s.watchlist.map(\.quoteVolume.doubleValue) + s.liquidations.map(\.notional.doubleValue) + s.klines.map(\.volume.doubleValue)
+    s.watchlist.map(\.quoteVolume.doubleValue) + s.liquidations.compactMap(\.notional?.doubleValue) + s.klines.map(\.volume.doubleValue)
         + (s.flow.map { [$0.buyVolume, $0.sellVolume, $0.delta].map(\.doubleValue) } ?? [])
 }
 

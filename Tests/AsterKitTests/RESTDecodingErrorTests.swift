@@ -4,33 +4,56 @@ import Testing
 
 @testable import AsterKit
 
+/// A list decoded as `RESTClient` decodes it, the first element it left out thrown: every
+/// element's error names the element and the field.
+func strictList<T>(_ v: Any, _ p: String, _ make: (JSONFields) throws(RESTError) -> T) throws(RESTError) -> [T] {
+    let skipped = SkippedElements()
+    let out = try JSONFields.list(v, path: p, skipped: skipped, make)
+    if let left = skipped.errors.first { throw left }
+    return out
+}
+
+/// Rows decoded as `RESTClient` decodes them, the first row it left out thrown.
+func strictRows<T>(_ v: Any, _ p: String, _ make: (JSONRow) throws(RESTError) -> T) throws(RESTError) -> [T] {
+    let skipped = SkippedElements()
+    let out = try JSONRow.rows(v, path: p, skipped: skipped, make)
+    if let left = skipped.errors.first { throw left }
+    return out
+}
+
 /// A missing or malformed field of a market-data answer is an error naming the endpoint and the
-/// field, never a silent zero.
+/// field, never a silent zero (in a list: the element is left out and recorded with that error).
 @Suite("REST market data: strict decoding", .serialized, .timeLimit(.minutes(3)))
 struct RESTDecodingErrorTests {
     /// How each object-shaped answer decodes (the decoders `RESTClient` uses), by fixture name.
     static let objectDecoders: [String: (String, @Sendable (Any, String) throws(RESTError) -> Void)] = [
         "time": ("time", { v, p throws(RESTError) in _ = try JSONFields(v, path: p).int("serverTime") }),
-        "exchangeInfo": ("exchangeInfo", { v, p throws(RESTError) in _ = try ExchangeInfo(JSONFields(v, path: p)) }),
-        "trades": ("trades", { v, p throws(RESTError) in _ = try JSONFields.list(v, path: p) { f throws(RESTError) in try MarketTrade(f) } }),
-        "historicalTrades": ("historicalTrades", { v, p throws(RESTError) in _ = try JSONFields.list(v, path: p) { f throws(RESTError) in try MarketTrade(f) } }),
-        "aggTrades": ("aggTrades", { v, p throws(RESTError) in _ = try JSONFields.list(v, path: p) { f throws(RESTError) in try CompressedTrade(f) } }),
-        "premiumIndex": ("premiumIndex", { v, p throws(RESTError) in _ = try JSONFields.list(v, path: p) { f throws(RESTError) in try PremiumIndex(f) } }),
-        "premiumIndexAll": ("premiumIndex", { v, p throws(RESTError) in _ = try JSONFields.list(v, path: p) { f throws(RESTError) in try PremiumIndex(f) } }),
-        "fundingRate": ("fundingRate", { v, p throws(RESTError) in _ = try JSONFields.list(v, path: p) { f throws(RESTError) in try FundingRateRecord(f) } }),
-        "fundingInfo": ("fundingInfo", { v, p throws(RESTError) in _ = try JSONFields.list(v, path: p) { f throws(RESTError) in try FundingInfo(f) } }),
-        "ticker24hr": ("ticker/24hr", { v, p throws(RESTError) in _ = try JSONFields.list(v, path: p) { f throws(RESTError) in try Ticker24h(f) } }),
-        "ticker24hrAll": ("ticker/24hr", { v, p throws(RESTError) in _ = try JSONFields.list(v, path: p) { f throws(RESTError) in try Ticker24h(f) } }),
-        "tickerPrice": ("ticker/price", { v, p throws(RESTError) in _ = try JSONFields.list(v, path: p) { f throws(RESTError) in try PriceTicker(f) } }),
-        "tickerPriceAll": ("ticker/price", { v, p throws(RESTError) in _ = try JSONFields.list(v, path: p) { f throws(RESTError) in try PriceTicker(f) } }),
-        "bookTicker": ("ticker/bookTicker", { v, p throws(RESTError) in _ = try JSONFields.list(v, path: p) { f throws(RESTError) in try BookTop(f) } }),
-        "bookTickerAll": ("ticker/bookTicker", { v, p throws(RESTError) in _ = try JSONFields.list(v, path: p) { f throws(RESTError) in try BookTop(f) } }),
+        "exchangeInfo": ("exchangeInfo", { v, p throws(RESTError) in
+            let fields = try JSONFields(v, path: p)
+            _ = try ExchangeInfo(fields)
+            if let left = fields.skipped.errors.first { throw left }
+        }),
+        "trades": ("trades", { v, p throws(RESTError) in _ = try strictList(v, p) { f throws(RESTError) in try MarketTrade(f) } }),
+        "historicalTrades": ("historicalTrades", { v, p throws(RESTError) in _ = try strictList(v, p) { f throws(RESTError) in try MarketTrade(f) } }),
+        "aggTrades": ("aggTrades", { v, p throws(RESTError) in _ = try strictList(v, p) { f throws(RESTError) in try CompressedTrade(f) } }),
+        "premiumIndex": ("premiumIndex", { v, p throws(RESTError) in _ = try strictList(v, p) { f throws(RESTError) in try PremiumIndex(f) } }),
+        "premiumIndexAll": ("premiumIndex", { v, p throws(RESTError) in _ = try strictList(v, p) { f throws(RESTError) in try PremiumIndex(f) } }),
+        "fundingRate": ("fundingRate", { v, p throws(RESTError) in _ = try strictList(v, p) { f throws(RESTError) in try FundingRateRecord(f) } }),
+        "fundingInfo": ("fundingInfo", { v, p throws(RESTError) in _ = try strictList(v, p) { f throws(RESTError) in try FundingInfo(f) } }),
+        "ticker24hr": ("ticker/24hr", { v, p throws(RESTError) in _ = try strictList(v, p) { f throws(RESTError) in try Ticker24h(f) } }),
+        "ticker24hrAll": ("ticker/24hr", { v, p throws(RESTError) in _ = try strictList(v, p) { f throws(RESTError) in try Ticker24h(f) } }),
+        "tickerPrice": ("ticker/price", { v, p throws(RESTError) in _ = try strictList(v, p) { f throws(RESTError) in try PriceTicker(f) } }),
+        "tickerPriceAll": ("ticker/price", { v, p throws(RESTError) in _ = try strictList(v, p) { f throws(RESTError) in try PriceTicker(f) } }),
+        "bookTicker": ("ticker/bookTicker", { v, p throws(RESTError) in _ = try strictList(v, p) { f throws(RESTError) in try BookTop(f) } }),
+        "bookTickerAll": ("ticker/bookTicker", { v, p throws(RESTError) in _ = try strictList(v, p) { f throws(RESTError) in try BookTop(f) } }),
     ]
 
     /// `exchangeFilters` is not read: no exchange filter is documented.
     static let notRead: Set<String> = ["exchangeFilters"]
     /// `autoAssetExchange` may be absent: it is `null` in the spec's own example (but a wrong type is still an error).
     static let nullable: Set<String> = ["assets[0].autoAssetExchange", "assets[1].autoAssetExchange", "assets[2].autoAssetExchange"]
+    /// exchangeInfo's fields the spec marks "ignore" may be absent too (a wrong type is still an error).
+    static let ignored: Set<String> = ["serverTime", "symbols[DOGEUSDT].maintMarginPercent", "symbols[DOGEUSDT].requiredMarginPercent"]
 
     /// Every key path of `value` (into every object of arrays of objects) down to scalars and
     /// string arrays, with the name an error gives it.
@@ -107,7 +130,9 @@ struct RESTDecodingErrorTests {
             let errorName = name == "exchangeInfo" ? Self.exchangeInfoName(value, fieldPath) : plainName
             if Self.notRead.contains(errorName) { continue }
             for (replacement, kind) in [(nil, "missing"), (["bad": true] as [String: Any], "malformed")] as [(Any?, String)] {
-                if kind == "missing", Self.nullable.contains(errorName) { continue }
+                if kind == "missing", Self.nullable.contains(errorName) || (name == "exchangeInfo" && Self.ignored.contains(errorName)) {
+                    continue
+                }
                 do {
                     try decodeAnswer(Self.edited(value, fieldPath, replacement), path)
                     Issue.record("\(name): \(kind) \(errorName) decoded")
@@ -121,7 +146,7 @@ struct RESTDecodingErrorTests {
         if name == "exchangeInfo" { #expect(checked > 100, "every filter's fields are swept") }
     }
 
-    @Test("a symbol without one of its seven filters is an error naming the symbol and the filter")
+    @Test("a symbol without one of its seven filters is delivered with that filter unknown; an unknown filter type is kept")
     func missingFilter() throws {
         let info = try #require(try restFixture("exchangeInfo") as? [String: Any])
         var symbol = try #require((info["symbols"] as? [[String: Any]])?.first)
@@ -131,12 +156,16 @@ struct RESTDecodingErrorTests {
             symbol["filters"] = filters.filter { $0["filterType"] as? String != type }
             var broken = info
             broken["symbols"] = [symbol]
-            #expect(throws: RESTError.self) { try ExchangeInfo(JSONFields(broken, path: "/fapi/v1/exchangeInfo")) }
-            do {
-                _ = try ExchangeInfo(JSONFields(broken, path: "/fapi/v1/exchangeInfo"))
-            } catch {
-                #expect(error.description == "/fapi/v1/exchangeInfo: invalid response: missing field \"symbols[DOGEUSDT].filters[\(type)]\"")
-            }
+            let fields = try JSONFields(broken, path: "/fapi/v1/exchangeInfo")
+            let doge = try #require(try ExchangeInfo(fields).symbols.first)
+            #expect(fields.skipped.errors.isEmpty)
+            let f = doge.filters
+            let present: [String: Bool] = [
+                "PRICE_FILTER": f.price != nil, "LOT_SIZE": f.lotSize != nil, "MARKET_LOT_SIZE": f.marketLotSize != nil,
+                "MAX_NUM_ORDERS": f.maxOrders != nil, "MAX_NUM_ALGO_ORDERS": f.maxAlgoOrders != nil,
+                "MIN_NOTIONAL": f.minNotional != nil, "PERCENT_PRICE": f.percentPrice != nil,
+            ]
+            #expect(present.filter { !$0.value }.map(\.key) == [type])
         }
         // The spec's own spelling of the order types key is "OrderType"; "orderTypes" is read when it is absent.
         symbol["filters"] = filters
@@ -144,10 +173,11 @@ struct RESTDecodingErrorTests {
         var renamed = info
         renamed["symbols"] = [symbol]
         #expect(try ExchangeInfo(JSONFields(renamed, path: "/x")).symbols[0].orderTypes.count == 7)
-        // An unknown filter type is ignored.
+        // An unknown filter type is kept as unknown.
         symbol["filters"] = filters + [["filterType": "NEW_FILTER", "x": "1"]]
         renamed["symbols"] = [symbol]
-        #expect(try ExchangeInfo(JSONFields(renamed, path: "/x")).symbols[0].filters.maxOrders == 200)
+        let kept = try ExchangeInfo(JSONFields(renamed, path: "/x")).symbols[0].filters
+        #expect(kept.maxOrders == 200 && kept.unknown == [.init(filterType: "NEW_FILTER", fields: ["x": "1"])])
     }
 
     @Test("kline rows: a short row or a bad column names the row and the column",
@@ -157,9 +187,9 @@ struct RESTDecodingErrorTests {
         let path = "/fapi/v3/" + name
         func decode(_ value: Any) throws(RESTError) {
             if name == "klines" {
-                _ = try JSONRow.rows(value, path: path) { r throws(RESTError) in try Candle(r) }
+                _ = try strictRows(value, path) { r throws(RESTError) in try Candle(r) }
             } else {
-                _ = try JSONRow.rows(value, path: path) { r throws(RESTError) in try PriceCandle(r) }
+                _ = try strictRows(value, path) { r throws(RESTError) in try PriceCandle(r) }
             }
         }
         try decode(rows)
@@ -237,7 +267,8 @@ struct RESTDecodingErrorTests {
         server.serve("klines", "[[1,\"1\",\"1\",\"1\"]]")
         server.serve("exchangeInfo", "not json")
         let p = version.prefix
-        try await server.run { rest in
+        let log = CapturedLog()
+        try await server.run(logger: log.logger) { rest in
             func check(_ expected: String, _ call: () async throws -> Void) async {
                 do {
                     try await call()
@@ -261,23 +292,31 @@ struct RESTDecodingErrorTests {
             await check("\(p)/ticker/price: invalid response: malformed field \"price\"") {
                 _ = try await rest.priceTickers(symbol: "BTCUSDT", version: version)
             }
-            await check("\(p)/trades: invalid response: malformed field \"[0].isBuyerMaker\"") {
-                _ = try await rest.trades(symbol: "BTCUSDT", version: version)
+            // A list's bad element is left out, counted and logged with its path; the rest is delivered.
+            func leftOut(_ expected: String, fixture: String?, _ call: () async throws -> Int) async throws {
+                let before = rest.skippedElements
+                let delivered = try await call()
+                let all = try fixture.map { try #require(try restFixture($0) as? [Any]).count } ?? 1
+                #expect(delivered == all - 1 && rest.skippedElements == before + 1, "\(expected)")
+                #expect(log.lines.contains { $0.contains("error=\(expected)") && $0.contains("path=") }, "\(log.lines)")
             }
-            await check("\(p)/aggTrades: invalid response: malformed field \"[0].p\"") {
-                _ = try await rest.aggregateTrades(symbol: "BTCUSDT", version: version)
+            try await leftOut("\(p)/trades: invalid response: malformed field \"[0].isBuyerMaker\"", fixture: "trades") {
+                try await rest.trades(symbol: "BTCUSDT", version: version).count
             }
-            await check("\(p)/fundingRate: invalid response: malformed field \"[0].fundingTime\"") {
-                _ = try await rest.fundingRateHistory(version: version)
+            try await leftOut("\(p)/aggTrades: invalid response: malformed field \"[0].p\"", fixture: "aggTrades") {
+                try await rest.aggregateTrades(symbol: "BTCUSDT", version: version).count
             }
-            await check("\(p)/fundingInfo: invalid response: malformed field \"[0].fundingFeeCap\"") {
-                _ = try await rest.fundingInfo(version: version)
+            try await leftOut("\(p)/fundingRate: invalid response: malformed field \"[0].fundingTime\"", fixture: "fundingRate") {
+                try await rest.fundingRateHistory(version: version).count
+            }
+            try await leftOut("\(p)/fundingInfo: invalid response: malformed field \"[0].fundingFeeCap\"", fixture: "fundingInfo") {
+                try await rest.fundingInfo(version: version).count
             }
             await check("\(p)/depth: invalid response: missing field \"T\" (at byte") {
                 _ = try await rest.depth(symbol: "BTCUSDT", version: version)
             }
-            await check("\(p)/klines: invalid response: missing field \"[0][4] close\"") {
-                _ = try await rest.klines(symbol: "BTCUSDT", interval: .oneMinute, version: version)
+            try await leftOut("\(p)/klines: invalid response: missing field \"[0][4] close\"", fixture: nil) {
+                try await rest.klines(symbol: "BTCUSDT", interval: .oneMinute, version: version).count
             }
             await check("\(p)/exchangeInfo: invalid response: not JSON") { _ = try await rest.exchangeInfo(version: version) }
         }

@@ -18,22 +18,22 @@ struct RESTMarketSimTests {
             let rest = RESTClient(baseURL: "http://127.0.0.1:\(port)")
             for version in RESTClient.APIVersion.allCases {
                 let info = try await rest.exchangeInfo(version: version)
-                #expect(info.timezone == "UTC" && abs(info.serverTime - Self.nowMs()) < 10_000)
+                #expect(info.timezone == "UTC" && abs((info.serverTime ?? 0) - Self.nowMs()) < 10_000)
                 #expect(info.rateLimits.map(\.limit) == [2400, 1200] && info.rateLimits.map(\.type) == ["REQUEST_WEIGHT", "ORDERS"])
                 #expect(info.symbols.count == 10 && info.symbols.allSatisfy { $0.status == .trading && $0.contractType == .perpetual })
                 let btc = try #require(info.symbol("BTCUSDT"))
-                #expect(btc.tickSize == dec("0.1") && btc.filters.price.minPrice == btc.tickSize && btc.pricePrecision == 1)
+                #expect(btc.tickSize == dec("0.1") && btc.filters.price?.minPrice == btc.tickSize && btc.pricePrecision == 1)
                 #expect(btc.filters.maxOrders == 200 && btc.filters.maxAlgoOrders == 100 && btc.filters.minNotional == dec("5"))
                 #expect(btc.filters.percentPrice == .init(multiplierUp: dec("1.05"), multiplierDown: dec("0.95"), multiplierDecimal: 4))
-                #expect(btc.filters.marketLotSize.maxQuantity == dec("1000000") && btc.filters.lotSize.maxQuantity == dec("10000000"))
+                #expect(btc.filters.marketLotSize?.maxQuantity == dec("1000000") && btc.filters.lotSize?.maxQuantity == dec("10000000"))
                 #expect(btc.baseAsset == "BTC" && btc.quoteAsset == "USDT" && btc.orderTypes.count == 7 && btc.timeInForce.count == 5)
                 // Every price in the book and every trade respects the symbol's filters.
                 for symbol in info.symbols {
                     let book = try await rest.depth(symbol: symbol.symbol, limit: 20, version: version)
                     for level in book.bids + book.asks {
-                        #expect(symbol.filters.price.accepts(level.price), "\(symbol.symbol) \(level.price) off tick \(symbol.tickSize)")
-                        #expect(symbol.filters.lotSize.accepts(level.quantity) || level.quantity > symbol.filters.lotSize.maxQuantity,
-                                "\(symbol.symbol) \(level.quantity) off step \(symbol.stepSize)")
+                        #expect(symbol.filters.price?.accepts(level.price) == true, "\(symbol.symbol) \(level.price) off tick \(symbol.tickSize ?? .zero)")
+                        #expect(symbol.filters.lotSize?.accepts(level.quantity) == true || level.quantity > (symbol.filters.lotSize?.maxQuantity ?? .zero),
+                                "\(symbol.symbol) \(level.quantity) off step \(symbol.stepSize ?? .zero)")
                     }
                 }
             }

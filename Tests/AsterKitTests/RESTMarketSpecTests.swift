@@ -79,12 +79,15 @@ struct RESTMarketSpecTests {
             timeInForce: [.gtc, .ioc, .fok, .gtx, .hidden], liquidationFee: dec("0.01"), marketTakeBound: dec("0.3"))
         #expect(doge == expected)
         #expect(doge.tickSize == dec("0.0001") && doge.stepSize == dec("1"))
-        #expect(doge.tickSize.description == "0.0001" && doge.filters.percentPrice.multiplierUp.description == "1.15")
+        #expect(doge.tickSize?.description == "0.0001" && doge.filters.percentPrice?.multiplierUp.description == "1.15")
         // The filters' rules.
-        #expect(doge.filters.price.accepts(dec("0.1234")) && !doge.filters.price.accepts(dec("0.12345")))
-        #expect(!doge.filters.price.accepts(dec("300.0001")) && !doge.filters.price.accepts(dec("0.00009")))
-        #expect(doge.filters.lotSize.accepts(dec("7")) && !doge.filters.lotSize.accepts(dec("7.5")))
-        #expect(!doge.filters.marketLotSize.accepts(dec("590120")) && doge.filters.lotSize.accepts(dec("590120")))
+        let price = try #require(doge.filters.price)
+        let lot = try #require(doge.filters.lotSize)
+        let marketLot = try #require(doge.filters.marketLotSize)
+        #expect(price.accepts(dec("0.1234")) && !price.accepts(dec("0.12345")))
+        #expect(!price.accepts(dec("300.0001")) && !price.accepts(dec("0.00009")))
+        #expect(lot.accepts(dec("7")) && !lot.accepts(dec("7.5")))
+        #expect(!marketLot.accepts(dec("590120")) && lot.accepts(dec("590120")))
     }
 
     @Test("klines, index and mark price klines: every column", arguments: RESTClient.APIVersion.allCases)

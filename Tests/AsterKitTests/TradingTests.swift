@@ -95,13 +95,14 @@ struct TradingSimulatorTests {
     static func restingBuy(_ trading: TradingClient, id: String? = nil) async throws -> NewOrder {
         let info = try await trading.symbolInfo("BTCUSDT")
         let mark = try #require(try await trading.account.rest.premiumIndex(symbol: "BTCUSDT").first?.markPrice)
-        let f = info.filters
-        var price = (mark * dec("0.98")).rounded(toMultipleOf: f.price.tickSize, rule: .down)
-        let low = mark * f.percentPrice.multiplierDown
-        if price < low { price = low.rounded(toMultipleOf: f.price.tickSize, rule: .up) }
-        let quantity = try #require(f.minNotional.divided(by: price, scale: 12)).rounded(toMultipleOf: f.lotSize.stepSize, rule: .up)
-            + f.lotSize.stepSize
-        return .limit("BTCUSDT", .buy, quantity: max(quantity, f.lotSize.minQuantity), price: price, clientOrderId: id)
+        let tick = try #require(info.filters.price?.tickSize)
+        let lot = try #require(info.filters.lotSize)
+        var price = (mark * dec("0.98")).rounded(toMultipleOf: tick, rule: .down)
+        let low = mark * (info.filters.percentPrice?.multiplierDown ?? .zero)
+        if price < low { price = low.rounded(toMultipleOf: tick, rule: .up) }
+        let minimum = info.filters.minNotional ?? .zero
+        let quantity = try #require(minimum.divided(by: price, scale: 12)).rounded(toMultipleOf: lot.stepSize, rule: .up) + lot.stepSize
+        return .limit("BTCUSDT", .buy, quantity: max(quantity, lot.minQuantity), price: price, clientOrderId: id)
     }
 
     @Test("place, query by client id (with : and /), cancel; a market order fills; cancel all", arguments: [false, true])
@@ -153,7 +154,7 @@ struct TradingSimulatorTests {
             let trading = Self.trading(port, v3: v3)
             let info = try await trading.symbolInfo("ETHUSDT")
             let mark = try #require(try await trading.account.rest.premiumIndex(symbol: "ETHUSDT").first?.markPrice)
-            let tick = info.filters.price.tickSize
+            let tick = try #require(info.filters.price?.tickSize)
             func at(_ factor: String) -> ExactDecimal { (mark * dec(factor)).rounded(toMultipleOf: tick, rule: .down) }
             // A long to protect, so reduce-only and close-position orders have something to act on.
             _ = try await trading.place(.market("ETHUSDT", .buy, quantity: dec("0.5")))

@@ -27,7 +27,8 @@ public final class RESTFixtureServer: Sendable {
     public var requests: [(path: String, query: String, apiKey: String?)] { state.withLock { $0.requests } }
 
     /// Runs the server while `body` runs with a client pointed at it.
-    public func run<T: Sendable>(_ body: @escaping @Sendable (RESTClient) async throws -> T) async throws -> T {
+    public func run<T: Sendable>(logger clientLogger: Logger = Logger(label: "AsterKit.REST"),
+                          _ body: @escaping @Sendable (RESTClient) async throws -> T) async throws -> T {
         let router = Router()
         for version in ["fapi/v1", "fapi/v3"] {
             for endpoint in Self.endpoints {
@@ -58,7 +59,7 @@ public final class RESTFixtureServer: Sendable {
             var it = ports.makeAsyncIterator()
             guard let port = await it.next() else { throw CancellationError() }
             let client = RESTClient(baseURL: "http://127.0.0.1:\(port)",
-                                    configuration: RESTConfiguration(timeout: .seconds(5), maxRetries: 0))
+                                    configuration: RESTConfiguration(timeout: .seconds(5), maxRetries: 0), logger: clientLogger)
             do {
                 let result = try await body(client)
                 group.cancelAll()

@@ -15,7 +15,8 @@ struct OrderCLITests {
         let rest = RESTClient(baseURL: "http://127.0.0.1:\(port)")
         let info = try #require(try await rest.exchangeInfo().symbol("BTCUSDT"))
         let mark = try #require(try await rest.premiumIndex(symbol: "BTCUSDT").first?.markPrice)
-        return (mark * dec("0.98")).rounded(toMultipleOf: info.filters.price.tickSize, rule: .down).description
+        let tick = try #require(info.filters.price?.tickSize)
+        return (mark * dec("0.98")).rounded(toMultipleOf: tick, rule: .down).description
     }
 
     @Test("place (JSON, client id with : and /), list, get, cancel; without --yes and a terminal nothing is sent")

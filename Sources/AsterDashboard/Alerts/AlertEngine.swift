@@ -65,7 +65,7 @@ public struct AlertEngine: Sendable {
     /// A last price: price-above, price-below and move rules of that symbol.
     public mutating func observePrice(_ symbol: String, _ price: ExactDecimal, at time: Int64) -> [AlertEvent] {
         var fired: [AlertEvent] = []
-        let windows = rules.filter { $0.kind == .move && $0.symbol == symbol }.map { Int64($0.minutes) * 60_000 }
+        let windows = rules.filter { $0.kind == .move && $0.symbol == symbol }.map { Self.windowMs($0) }
         if let longest = windows.max() {
             var h = history[symbol, default: []]
             h.append((time, price))
@@ -79,7 +79,7 @@ public struct AlertEngine: Sendable {
             case .priceBelow:
                 if let e = level(i, price <= rule.value, "\(symbol) at \(price), at or below \(rule.value)", at: time) { fired.append(e) }
             case .move:
-                let window = Int64(rule.minutes) * 60_000
+                let window = Self.windowMs(rule)
                 guard let reference = history[symbol]?.first(where: { time - $0.time <= window })?.price, !reference.isZero else { continue }
                 let change = (price.doubleValue / reference.doubleValue - 1) * 100
                 let text = (change >= 0 ? "+" : "") + Format.fixed(change, 2)
@@ -91,6 +91,12 @@ public struct AlertEngine: Sendable {
             }
         }
         return fired
+    }
+
+    /// A move rule's window in ms; a window past `Int64` (minutes from a config file) is "forever".
+    static func windowMs(_ rule: AlertRule) -> Int64 {
+        let (ms, overflow) = Int64(clamping: rule.minutes).multipliedReportingOverflow(by: 60_000)
+        return overflow ? .max : ms
     }
 
     /// A funding rate (a fraction, as the exchange sends it): funding-above rules of that symbol.

@@ -194,8 +194,9 @@ struct ConfigReader {
             let path = ["alerts", "rule#\(i)"]
             guard let t = element.table else { throw fail(path, "\(name(path)) must be a table") }
             try checkKeys(t, path, allowed: ["kind", "symbol", "value", "minutes"])
-            guard let kindText = try string(t, "kind", path) else { throw fail(path, "\(name(path)) needs a kind") }
-            let kind = try oneOf(kindText, path + ["kind"], AlertKind.init(rawValue:), AlertKind.allCases.map(\.rawValue))!
+            guard let kindText = try string(t, "kind", path),
+                  let kind = try oneOf(kindText, path + ["kind"], AlertKind.init(rawValue:), AlertKind.allCases.map(\.rawValue))
+            else { throw fail(path, "\(name(path)) needs a kind") }
             let symbol = try string(t, "symbol", path).map { s throws(ConfigError) in try symbols([s], path + ["symbol"])[0] }
             if kind.needsSymbol && symbol == nil { throw fail(path, "\(name(path)) (\(kind.rawValue)) needs a symbol") }
             guard let value = try decimal(t, "value", path) else { throw fail(path, "\(name(path)) needs a value") }

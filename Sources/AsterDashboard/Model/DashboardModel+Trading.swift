@@ -178,7 +178,7 @@ extension DashboardModel {
         var quantity = typed
         if ticket.quantityInQuote {
             guard let contracts = typed.divided(by: price, scale: 12) else { return .failure(TicketProblem(text: "bad quantity")) }
-            let step = info?.filters.lotSize.stepSize ?? .zero
+            let step = info?.filters.lotSize?.stepSize ?? .zero
             quantity = step.isZero ? contracts : contracts.rounded(toMultipleOf: step, rule: .down)
         }
         let entry = ticket.market

@@ -216,7 +216,9 @@ public actor DashboardModel {
         case .markPrices(let all):
             for m in all { mark(m, now: now) }
         case .liquidation(let l):
-            if !alerts.rules.isEmpty { record(alerts.observeLiquidation(l.symbol, side: l.side, notional: l.notional, at: now)) }
+            if !alerts.rules.isEmpty, let notional = l.notional {
+                record(alerts.observeLiquidation(l.symbol, side: l.side, notional: notional, at: now))
+            }
             state.liquidations.insert(l, at: 0)
             if state.liquidations.count > Self.maxLiquidations { state.liquidations.removeLast() }
         case .batch(let events): events.forEach { apply($0, receivedAt: now) }
@@ -250,8 +252,20 @@ public actor DashboardModel {
         }
     }
 
+    /// How far (ms) an event's time may be from this machine's clock and still measure latency;
+    /// past it the server's or this machine's clock is off, and the latency shows as unknown.
+    public static let plausibleClockSkewMs: Int64 = 60_000
+
     private func observeLatency(_ eventTime: Int64, _ now: Int64) {
-        let sample = max(0, now - eventTime)
+        // Event times are decoded within ±10^18 and `now` is a wall clock: the difference fits.
+        let (difference, overflow) = now.subtractingReportingOverflow(eventTime)
+        guard !overflow, difference.magnitude <= UInt64(Self.plausibleClockSkewMs) else {
+            state.latencyUnknown = true
+            state.latencyMs = nil
+            return
+        }
+        state.latencyUnknown = false
+        let sample = max(0, difference)
         state.latencyMs = state.latencyMs.map { ($0 * 7 + sample) / 8 } ?? sample
     }
 
@@ -414,8 +428,10 @@ public actor DashboardModel {
     /// shown at that precision (`97250.0` beside `97249.9`).
     public func setSymbolInfo(_ infos: [SymbolInfo]) {
         for info in infos { symbolInfos[info.symbol] = info }
-        for info in infos where !info.tickSize.isZero || !info.stepSize.isZero {
-            state.precisions[info.symbol] = SymbolPrecision(price: Int(info.tickSize.scale), quantity: Int(info.stepSize.scale))
+        // A symbol without its price or lot size filter keeps the precision of the values shown.
+        for info in infos {
+            guard let tick = info.tickSize, let step = info.stepSize, !tick.isZero || !step.isZero else { continue }
+            state.precisions[info.symbol] = SymbolPrecision(price: Int(tick.scale), quantity: Int(step.scale))
         }
     }
 

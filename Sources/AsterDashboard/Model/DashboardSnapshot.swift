@@ -70,6 +70,9 @@ public struct DashboardSnapshot: Sendable {
     public var connection: ConnectionState = .connecting
     public var framesPerSecond: Int = 0
     public var latencyMs: Int64?
+    /// `true` when the last event's time was more than ``DashboardModel/plausibleClockSkewMs`` away
+    /// from this machine's clock: the latency cannot be measured and is shown as unknown.
+    public var latencyUnknown = false
     public var reconnects: Int = 0
     public var dropped: Int = 0
     public var decodeErrors: Int = 0

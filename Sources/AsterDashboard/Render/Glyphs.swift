@@ -40,10 +40,13 @@ enum Format {
     }
 
     static func fixed(_ v: Double, _ digits: Int) -> String {
+        guard v.isFinite else { return "?" }
+        // Past 10^15 a Double has no fractional digits to show (and may not fit an Int64).
+        guard abs(v) < 1e15 else { return compactHuge(v) }
         var p = 1.0
-        for _ in 0..<digits { p *= 10 }
+        for _ in 0..<max(0, digits) { p *= 10 }
         let r = (v * p).rounded() / p
-        if digits == 0 { return String(Int64(r)) }
+        if digits <= 0 { return String(Int64(r)) }
         var s = String(r)
         if let dot = s.firstIndex(of: ".") {
             let have = s.distance(from: dot, to: s.endIndex) - 1
@@ -52,6 +55,17 @@ enum Format {
             s += "." + String(repeating: "0", count: digits)
         }
         return s
+    }
+
+    /// A magnitude past 10^15 in scientific form (`1.2e+17`), never cut to a wrong integer.
+    static func compactHuge(_ v: Double) -> String {
+        var mantissa = v
+        var exponent = 0
+        while abs(mantissa) >= 10 {
+            mantissa /= 10
+            exponent += 1
+        }
+        return String((mantissa * 10).rounded() / 10) + "e+" + String(exponent)
     }
 
     /// `12:34:56` (UTC) from milliseconds.

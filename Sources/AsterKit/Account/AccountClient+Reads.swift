@@ -12,14 +12,18 @@ extension AccountClient {
     private func read<T>(_ path: String, _ parameters: [(String, String)] = [],
                          _ make: (JSONFields) throws(RESTError) -> T) async throws -> [T] {
         let body = try await signed(.GET, path, parameters)
-        return try JSONFields.list(try JSONFields.parse(body, path: path), path: path, make)
+        let json = try JSONFields.parse(body, path: path)
+        return try rest.tolerant(path) { s throws(RESTError) in try JSONFields.list(json, path: path, skipped: s, make) }
     }
 
     /// A signed GET answered by one object.
     private func one<T>(_ path: String, _ parameters: [(String, String)] = [],
                         _ make: (JSONFields) throws(RESTError) -> T) async throws -> T {
         let body = try await signed(.GET, path, parameters)
-        return try make(JSONFields(try JSONFields.parse(body, path: path), path: path))
+        let fields = try JSONFields(try JSONFields.parse(body, path: path), path: path)
+        let value = try make(fields)
+        rest.report(fields.skipped, path: path)
+        return value
     }
 
     private static func optional(_ pairs: [(String, String?)]) -> [(String, String)] {

@@ -140,25 +140,24 @@ public struct AccountInformation: Sendable, Hashable {
 
 extension AccountInformation {
     init(_ f: JSONFields) throws(RESTError) {
-        var assets: [AssetBalance] = []
-        for g in try f.elements("assets") {
-            assets.append(AssetBalance(
+        // A balance or position that fails to decode is left out and recorded, the rest delivered.
+        let assets = try f.each("assets") { g throws(RESTError) in
+            AssetBalance(
                 asset: try g.string("asset"), walletBalance: try g.decimal("walletBalance"),
                 unrealizedProfit: try g.decimal("unrealizedProfit"), marginBalance: try g.decimal("marginBalance"),
                 availableBalance: try g.decimal("availableBalance"), crossWalletBalance: try g.decimal("crossWalletBalance"),
                 maintenanceMargin: try g.decimal("maintMargin"), initialMargin: try g.decimal("initialMargin"),
                 crossUnrealizedProfit: try g.decimal("crossUnPnl"), maxWithdrawAmount: try g.decimal("maxWithdrawAmount"),
-                marginAvailable: try g.bool("marginAvailable"), updateTime: try g.int("updateTime")))
+                marginAvailable: try g.bool("marginAvailable"), updateTime: try g.int("updateTime"))
         }
-        var positions: [PositionInfo] = []
-        for g in try f.elements("positions") {
-            positions.append(PositionInfo(
+        let positions = try f.each("positions") { g throws(RESTError) in
+            PositionInfo(
                 symbol: try g.string("symbol"), positionAmount: try g.decimal("positionAmt"),
                 entryPrice: try g.decimal("entryPrice"), unrealizedProfit: try g.decimal("unrealizedProfit"),
                 leverage: Int(try g.int("leverage")), isolated: try g.bool("isolated"),
                 positionSide: try g.wire("positionSide"), updateTime: try g.int("updateTime"),
                 maintenanceMargin: try g.decimal("maintMargin"), initialMargin: try g.decimal("initialMargin"),
-                maxNotional: try g.decimal("maxNotional")))
+                maxNotional: try g.decimal("maxNotional"))
         }
         self.init(updateTime: try f.int("updateTime"), totalWalletBalance: try f.decimal("totalWalletBalance"),
                   totalUnrealizedProfit: try f.decimal("totalUnrealizedProfit"),

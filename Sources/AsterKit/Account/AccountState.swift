@@ -298,6 +298,7 @@ public struct AccountState: Sendable, Hashable {
         }
         guard applied || (u.balances.isEmpty && u.positions.isEmpty) else { return stale() }
         touch(u.eventTime)
+        refreshMarginAsset()
         return true
     }
 
@@ -325,6 +326,7 @@ public struct AccountState: Sendable, Hashable {
             }
         }
         touch(o.eventTime)
+        refreshMarginAsset()
         return true
     }
 
@@ -336,7 +338,11 @@ public struct AccountState: Sendable, Hashable {
             positions[key]?.markPrice = price
             if let p = positions[key] { positions[key]?.unrealizedPnL = (price - p.entryPrice) * p.amount }
         }
+        if positions.keys.contains(where: { $0.symbol == symbol }) { refreshMarginAsset() }
     }
+
+    /// Replaces one asset's balance (``refreshMarginAsset()``).
+    mutating func setBalance(_ balance: AssetBalance) { balances[balance.asset] = balance }
 
     private mutating func touch(_ time: Int64) { lastEventTime = max(lastEventTime, time) }
 

@@ -35,11 +35,14 @@ public struct ExactDecimal: Sendable, Hashable {
     /// - Parameters:
     ///   - mantissa: the integer mantissa.
     ///   - scale: the number of fractional digits; values above 18 are clamped by rounding.
+    /// A negative scale multiplies by a power of ten; a result out of range saturates at
+    /// ±``greatestMagnitude`` (as the arithmetic operators do).
     public init(mantissa: Int64, scale: Int) {
         var m = Int128(mantissa)
         var s = scale
         if s < 0 {
-            m *= Int128(Self.pow10(-s))
+            // Past 10^18 every non-zero mantissa leaves the range (`fit` saturates what is left).
+            m = -s <= 18 ? m * Int128(Self.pow10(-s)) : m.signum() * Int128(Int64.max) * 2
             s = 0
         }
         self = Self.fit(m, scale: s)
@@ -65,26 +68,34 @@ public struct ExactDecimal: Sendable, Hashable {
     /// Powers of ten that fit an `Int64`.
     static let powersOfTen: [Int64] = {
         var p: [Int64] = [1]
-        for _ in 1...18 { p.append(p.last! * 10) }
+        var next: Int64 = 1
+        for _ in 1...18 {
+            next *= 10
+            p.append(next)
+        }
         return p
     }()
 
     static func pow10(_ n: Int) -> Int64 { powersOfTen[n] }
 
-    /// Reduces a wide mantissa to a normalised value, rounding half-even when it does not fit.
-    static func fit(_ wide: Int128, scale: Int) -> ExactDecimal {
+    /// The largest magnitude an ``ExactDecimal`` holds: `9223372036854775807` (`Int64.max`, scale 0).
+    public static let greatestMagnitude = ExactDecimal(normalizedMantissa: .max, scale: 0)
+
+    /// Reduces a wide mantissa to a normalised value, rounding half-even when it does not fit;
+    /// a value past ±``greatestMagnitude`` saturates there and reports the overflow.
+    static func fitReportingOverflow(_ wide: Int128, scale: Int) -> (partialValue: ExactDecimal, overflow: Bool) {
         // Most results fit 64 bits and need no rounding: normalise them with 64-bit division.
-        if scale <= Int(maxScale), let narrow = Int64(exactly: wide), narrow != .min {
+        if scale >= 0, scale <= Int(maxScale), let narrow = Int64(exactly: wide), narrow != .min {
             var m = narrow
             var s = scale
             while s > 0 && m % 10 == 0 {
                 m /= 10
                 s -= 1
             }
-            return ExactDecimal(normalizedMantissa: m, scale: UInt8(s))
+            return (ExactDecimal(normalizedMantissa: m, scale: UInt8(s)), false)
         }
         var m = wide
-        var s = scale
+        var s = max(0, scale)
         while s > 0 && m % 10 == 0 {
             m /= 10
             s -= 1
@@ -97,8 +108,15 @@ public struct ExactDecimal: Sendable, Hashable {
             m /= 10
             s -= 1
         }
-        precondition(m <= Int128(Int64.max) && m >= Int128(Int64.min + 1), "ExactDecimal overflow")
-        return ExactDecimal(normalizedMantissa: Int64(m), scale: UInt8(s))
+        guard m <= Int128(Int64.max) && m >= Int128(Int64.min + 1) else {
+            return (m < 0 ? -greatestMagnitude : greatestMagnitude, true)
+        }
+        return (ExactDecimal(normalizedMantissa: Int64(m), scale: UInt8(s)), false)
+    }
+
+    /// ``fitReportingOverflow(_:scale:)`` without the flag: saturates, never traps.
+    static func fit(_ wide: Int128, scale: Int) -> ExactDecimal {
+        fitReportingOverflow(wide, scale: scale).partialValue
     }
 
     /// `m / d` rounded half-even, for either sign of `m` and `d`.
@@ -127,7 +145,8 @@ public struct ExactDecimal: Sendable, Hashable {
 
     /// The mantissa rescaled to `scale` digits, exact, as a 128-bit integer.
     func wideMantissa(atScale target: UInt8) -> Int128 {
-        Int128(mantissa) * Int128(Self.pow10(Int(target - scale)))
+        // |mantissa| < 2^63 and 10^18 < 2^60: the product fits 128 bits.
+        Int128(mantissa) * Int128(Self.pow10(Int(target) - Int(scale)))
     }
 }
 

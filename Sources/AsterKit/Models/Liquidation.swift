@@ -45,9 +45,12 @@ public struct Liquidation: Sendable, Hashable {
         self.tradeTime = tradeTime
     }
 
-    /// Notional at the average price (or the order price before any fill).
-    public var notional: ExactDecimal {
-        (averagePrice.isZero ? price : averagePrice) * (filledQuantity.isZero ? quantity : filledQuantity)
+    /// Notional at the average price (or the order price before any fill); `nil` when the product
+    /// passes ``ExactDecimal``'s range (a value no real liquidation has).
+    public var notional: ExactDecimal? {
+        let (value, overflow) = (averagePrice.isZero ? price : averagePrice)
+            .multipliedReportingOverflow(by: filledQuantity.isZero ? quantity : filledQuantity)
+        return overflow ? nil : value
     }
 
     init(reader r: inout JSONReader) throws(DecodingFailure) {

@@ -113,14 +113,18 @@ struct PriceLadder: Sendable {
         self.scale = scale
     }
 
-    /// The price in ladder units, or nil when it has more decimals than the ladder.
+    /// The price in ladder units, or nil when it has more decimals than the ladder or is too
+    /// far from zero for ladder arithmetic (beyond ±2^61 units).
     @inline(__always)
     private func key(_ price: ExactDecimal) -> Int64? {
-        if price.scale == scale { return price.mantissa }
+        if price.scale == scale { return Self.inRange(price.mantissa) ? price.mantissa : nil }
         guard price.scale < scale else { return nil }
         let (k, overflow) = price.mantissa.multipliedReportingOverflow(by: ExactDecimal.pow10(Int(scale - price.scale)))
-        return overflow ? nil : k
+        return overflow || !Self.inRange(k) ? nil : k
     }
+
+    @inline(__always)
+    private static func inRange(_ k: Int64) -> Bool { k > -(1 << 61) && k < 1 << 61 }
 
     private func price(at index: Int) -> ExactDecimal {
         ExactDecimal.normalized(mantissa: base + Int64(index), scale: scale)
@@ -129,7 +133,8 @@ struct PriceLadder: Sendable {
     /// Sets a level; returns false when the ladder cannot hold it (too wide): the caller switches.
     mutating func set(_ price: ExactDecimal, _ quantity: ExactDecimal) -> Bool {
         guard var k = key(price) else {
-            guard rescale(to: price.scale) else { return false }
+            // More decimals than the ladder: rescale; out of the ladder's range: the caller switches.
+            guard price.scale > scale, rescale(to: price.scale) else { return false }
             return set(price, quantity)
         }
         if slots.isEmpty {
@@ -139,8 +144,8 @@ struct PriceLadder: Sendable {
         }
         if k < base || k >= base + Int64(slots.count) {
             guard !quantity.isZero else { return true }
-            guard grow(toInclude: k) else { return false }
-            k = key(price)!
+            guard grow(toInclude: k), let rebased = key(price) else { return false }
+            k = rebased
         }
         let i = Int(k - base)
         let wasEmpty = slots[i].isZero
@@ -193,9 +198,10 @@ struct PriceLadder: Sendable {
         let factor = ExactDecimal.pow10(Int(newScale - scale))
         let span = Int64(slots.count).multipliedReportingOverflow(by: factor)
         guard !span.overflow, span.partialValue <= Int64(BookSide.maxLadderSpan) else { return false }
-        let old = levels
-        self = PriceLadder(isBid: isBid, scale: newScale)
-        for level in old { guard set(level.price, level.quantity) else { return false } }
+        // Built aside: a ladder that cannot hold every level stays as it was (the caller switches).
+        var fresh = PriceLadder(isBid: isBid, scale: newScale)
+        for level in levels { guard fresh.set(level.price, level.quantity) else { return false } }
+        self = fresh
         return true
     }
 

@@ -80,7 +80,7 @@ public struct ReplaySource: Sendable {
                         separator = sample.contains(";;") ? Array(";;".utf8) : [UInt8(ascii: "\n")]
                     }
                 }
-                let sep = separator!
+                guard let sep = separator, !sep.isEmpty else { return }
                 pending.append(contentsOf: chunk)
                 var start = 0
                 var i = 0
@@ -183,7 +183,10 @@ public struct ReplaySource: Sendable {
                 if let factor, let time = receivedAt ?? message.event.firstEventTime {
                     let origin = firstTime ?? time
                     firstTime = origin
-                    let due = started + .milliseconds(Double(time - origin) / factor)
+                    // Times come from the file: a gap past a year (or an overflowing one) is taken as a year.
+                    let (gap, overflow) = time.subtractingReportingOverflow(origin)
+                    let wait = overflow ? Self.longestGapMs : min(gap, Self.longestGapMs)
+                    let due = started + .milliseconds(Double(wait) / factor)
                     if due > .now {
                         try await flush()
                         try await Task.sleep(until: due)
@@ -208,9 +211,13 @@ public struct ReplaySource: Sendable {
         switch pacing {
         case .asFastAsPossible: nil
         case .realTime: 1
-        case .speed(let x): x > 0 ? x : nil
+        // At least ×0.001 (a smaller or non-finite speed would make every wait unrepresentable).
+        case .speed(let x): x > 0 && x.isFinite ? max(x, 0.001) : nil
         }
     }
+
+    /// The longest wait between two recorded frames, in recorded milliseconds (a year).
+    static let longestGapMs: Int64 = 365 * 86_400_000
 }
 
 extension AsterEvent {

@@ -12,9 +12,26 @@ extension JSONFields {
     /// `value` as the fields of an object nested under this one at `name` (errors read `context.name.field`).
     func nested(_ value: Any, _ name: String) throws(RESTError) -> JSONFields {
         guard let o = value as? [String: Any] else { throw malformed(name) }
-        var fields = JSONFields(object: o, path: path)
+        var fields = JSONFields(object: o, path: path, skipped: skipped)
         fields.context = context + name + "."
         return fields
+    }
+
+    /// A required array of objects, each decoded by `make`; an element that fails to decode is
+    /// left out and recorded in ``skipped`` (its error names it `key[i].field`), the rest delivered.
+    func each<T>(_ key: String, _ make: (JSONFields) throws(RESTError) -> T) throws(RESTError) -> [T] {
+        guard let v = object[key], !(v is NSNull) else { throw missing(key) }
+        guard let list = v as? [Any] else { throw malformed(key) }
+        var out: [T] = []
+        out.reserveCapacity(list.count)
+        for (i, element) in list.enumerated() {
+            do {
+                out.append(try make(try nested(element, "\(key)[\(i)]")))
+            } catch {
+                skipped.record(error)
+            }
+        }
+        return out
     }
 
     /// A required array of objects, each as fields named `key[i].field` in errors.
@@ -47,9 +64,11 @@ extension JSONFields {
 
     /// The answer of an endpoint that sends one object, or an array of them (the same kind for
     /// every symbol when no symbol is given), decoded element by element; elements are named
-    /// `[i].field` in errors.
-    static func list<T>(_ value: Any, path: String, _ make: (JSONFields) throws(RESTError) -> T) throws(RESTError) -> [T] {
-        if let one = value as? [String: Any] { return [try make(JSONFields(object: one, path: path))] }
+    /// `[i].field` in errors. An element of an array that fails to decode is left out and
+    /// recorded in `skipped`, the rest delivered; a single object that fails throws.
+    static func list<T>(_ value: Any, path: String, skipped: SkippedElements,
+                        _ make: (JSONFields) throws(RESTError) -> T) throws(RESTError) -> [T] {
+        if let one = value as? [String: Any] { return [try make(JSONFields(object: one, path: path, skipped: skipped))] }
         guard let array = value as? [Any] else {
             throw RESTError(kind: .invalidResponse("expected a JSON object or array"), path: path)
         }
@@ -57,11 +76,16 @@ extension JSONFields {
         out.reserveCapacity(array.count)
         for (i, element) in array.enumerated() {
             guard let o = element as? [String: Any] else {
-                throw RESTError(kind: .invalidResponse("expected element [\(i)] to be a JSON object"), path: path)
+                skipped.record(RESTError(kind: .invalidResponse("expected element [\(i)] to be a JSON object"), path: path))
+                continue
             }
-            var fields = JSONFields(object: o, path: path)
+            var fields = JSONFields(object: o, path: path, skipped: skipped)
             fields.context = "[\(i)]."
-            out.append(try make(fields))
+            do {
+                out.append(try make(fields))
+            } catch {
+                skipped.record(error)
+            }
         }
         return out
     }
@@ -76,6 +100,9 @@ extension JSONFields {
     /// A whole number from a JSON number or numeric string, or `nil`.
     static func int(from v: Any) -> Int64? {
         if let n = v as? NSNumber, !isBool(n) {
+            // A fractional or huge number (a Double) is no whole number; only then is int64Value exact.
+            let d = n.doubleValue
+            guard d.isFinite, d >= -9.2e18, d <= 9.2e18 else { return nil }
             let i = n.int64Value
             return NSNumber(value: i) == n ? i : nil
         }
@@ -110,14 +137,14 @@ struct JSONRow {
     /// The decimal at `column` (named `name` in errors).
     func decimal(_ column: Int, _ name: String) throws(RESTError) -> ExactDecimal {
         guard let v = present(column) else { throw missing(column, name) }
-        guard let d = JSONFields.decimal(from: v) else { throw malformed(column, name) }
+        guard let d = JSONFields.decimal(from: v), WireLimits.accepts(d) else { throw malformed(column, name) }
         return d
     }
 
     /// The whole number at `column` (named `name` in errors).
     func int(_ column: Int, _ name: String) throws(RESTError) -> Int64 {
         guard let v = present(column) else { throw missing(column, name) }
-        guard let i = JSONFields.int(from: v) else { throw malformed(column, name) }
+        guard let i = JSONFields.int(from: v), WireLimits.accepts(i) else { throw malformed(column, name) }
         return i
     }
 
@@ -129,14 +156,22 @@ struct JSONRow {
         RESTError(kind: .invalidResponse("malformed field \"\(context)[\(column)] \(name)\""), path: path)
     }
 
-    /// Every row of an array-of-arrays answer, decoded by `make`.
-    static func rows<T>(_ value: Any, path: String, _ make: (JSONRow) throws(RESTError) -> T) throws(RESTError) -> [T] {
+    /// Every row of an array-of-arrays answer, decoded by `make`; a row that fails to decode is
+    /// left out and recorded in `skipped`, the rest delivered.
+    static func rows<T>(_ value: Any, path: String, skipped: SkippedElements,
+                        _ make: (JSONRow) throws(RESTError) -> T) throws(RESTError) -> [T] {
         guard let array = value as? [Any] else {
             throw RESTError(kind: .invalidResponse("expected a JSON array"), path: path)
         }
         var out: [T] = []
         out.reserveCapacity(array.count)
-        for (i, element) in array.enumerated() { out.append(try make(try JSONRow(element, index: i, path: path))) }
+        for (i, element) in array.enumerated() {
+            do {
+                out.append(try make(try JSONRow(element, index: i, path: path)))
+            } catch {
+                skipped.record(error)
+            }
+        }
         return out
     }
 }

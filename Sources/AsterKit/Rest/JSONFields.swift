@@ -13,10 +13,13 @@ struct JSONFields {
     let path: String
     /// Where this object sits in the answer (`symbols[BTCUSDT].`), put before field names in errors.
     var context = ""
+    /// List elements of this answer left out because they failed to decode (shared by nested objects).
+    let skipped: SkippedElements
 
-    init(object: [String: Any], path: String) {
+    init(object: [String: Any], path: String, skipped: SkippedElements = SkippedElements()) {
         self.object = object
         self.path = path
+        self.skipped = skipped
     }
 
     /// Reads `value` as an object of `path`'s answer, or throws naming `what`.
@@ -50,9 +53,9 @@ struct JSONFields {
 
     func optionalDecimal(_ key: String) throws(RESTError) -> ExactDecimal? {
         guard let v = present(key) else { return nil }
-        if let text = v as? String, let d = ExactDecimal(text) { return d }
-        if let n = v as? NSNumber, !Self.isBool(n), let d = ExactDecimal(n.stringValue) { return d }
-        throw malformed(key)
+        guard let d = Self.decimal(from: v) else { throw malformed(key) }
+        guard WireLimits.accepts(d) else { throw outOfRange(key) }
+        return d
     }
 
     func int(_ key: String) throws(RESTError) -> Int64 {
@@ -62,13 +65,9 @@ struct JSONFields {
 
     func optionalInt(_ key: String) throws(RESTError) -> Int64? {
         guard let v = present(key) else { return nil }
-        if let n = v as? NSNumber, !Self.isBool(n) {
-            let i = n.int64Value
-            if NSNumber(value: i) == n { return i }
-            throw malformed(key)
-        }
-        if let text = v as? String, let n = Int64(text) { return n }
-        throw malformed(key)
+        guard let i = Self.int(from: v) else { throw malformed(key) }
+        guard WireLimits.accepts(i) else { throw outOfRange(key) }
+        return i
     }
 
     func bool(_ key: String) throws(RESTError) -> Bool {
@@ -95,6 +94,10 @@ struct JSONFields {
 
     func missing(_ key: String) -> RESTError {
         RESTError(kind: .invalidResponse("missing field \"\(context)\(key)\""), path: path)
+    }
+
+    func outOfRange(_ key: String) -> RESTError {
+        RESTError(kind: .invalidResponse("field \"\(context)\(key)\" out of range"), path: path)
     }
 
     func malformed(_ key: String) -> RESTError {

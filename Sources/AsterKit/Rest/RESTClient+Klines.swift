@@ -16,7 +16,9 @@ extension RESTClient {
                        limit: Int? = nil, version: APIVersion = .v1) async throws(RESTError) -> [Candle] {
         let query = Self.klineQuery("symbol", symbol, interval, startTime, endTime, limit)
         let (json, path) = try await market("klines", version, query)
-        return try JSONRow.rows(json, path: path) { r throws(RESTError) in try Candle(r) }
+        return try tolerant(path) { s throws(RESTError) in
+            try JSONRow.rows(json, path: path, skipped: s) { r throws(RESTError) in try Candle(r) }
+        }
     }
 
     /// `GET /fapi/v1/indexPriceKlines`: candlesticks of a pair's index price.
@@ -32,7 +34,9 @@ extension RESTClient {
                                  limit: Int? = nil, version: APIVersion = .v1) async throws(RESTError) -> [PriceCandle] {
         let query = Self.klineQuery("pair", pair, interval, startTime, endTime, limit)
         let (json, path) = try await market("indexPriceKlines", version, query)
-        return try JSONRow.rows(json, path: path) { r throws(RESTError) in try PriceCandle(r) }
+        return try tolerant(path) { s throws(RESTError) in
+            try JSONRow.rows(json, path: path, skipped: s) { r throws(RESTError) in try PriceCandle(r) }
+        }
     }
 
     /// `GET /fapi/v1/markPriceKlines`: candlesticks of a symbol's mark price.
@@ -48,7 +52,9 @@ extension RESTClient {
                                 limit: Int? = nil, version: APIVersion = .v1) async throws(RESTError) -> [PriceCandle] {
         let query = Self.klineQuery("symbol", symbol, interval, startTime, endTime, limit)
         let (json, path) = try await market("markPriceKlines", version, query)
-        return try JSONRow.rows(json, path: path) { r throws(RESTError) in try PriceCandle(r) }
+        return try tolerant(path) { s throws(RESTError) in
+            try JSONRow.rows(json, path: path, skipped: s) { r throws(RESTError) in try PriceCandle(r) }
+        }
     }
 
     static func klineQuery(_ key: String, _ symbol: String, _ interval: KlineInterval, _ start: Int64?, _ end: Int64?,

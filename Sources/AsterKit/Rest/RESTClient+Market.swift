@@ -61,7 +61,10 @@ extension RESTClient {
     /// - Parameter version: `.v1` (default) or `.v3` paths.
     public func exchangeInfo(version: APIVersion = .v1) async throws(RESTError) -> ExchangeInfo {
         let (json, path) = try await market("exchangeInfo", version)
-        return try ExchangeInfo(try JSONFields(json, path: path))
+        let fields = try JSONFields(json, path: path)
+        let info = try ExchangeInfo(fields)
+        report(fields.skipped, path: path)
+        return info
     }
 
     /// `GET /fapi/v1/depth`: an exact order book snapshot with its `lastUpdateId`, message
@@ -97,7 +100,9 @@ extension RESTClient {
                        version: APIVersion = .v1) async throws(RESTError) -> [MarketTrade] {
         let query = [("symbol", symbol.uppercased()), ("limit", limit.map(String.init))]
         let (json, path) = try await market("trades", version, query)
-        return try JSONFields.list(json, path: path) { f throws(RESTError) in try MarketTrade(f) }
+        return try tolerant(path) { s throws(RESTError) in
+            try JSONFields.list(json, path: path, skipped: s) { f throws(RESTError) in try MarketTrade(f) }
+        }
     }
 
     /// `GET /fapi/v1/historicalTrades`: older market trades from a trade id.
@@ -114,7 +119,9 @@ extension RESTClient {
             "historicalTrades", version,
             [("symbol", symbol.uppercased()), ("limit", limit.map(String.init)), ("fromId", fromId.map(String.init))],
             headers: apiKey.map { [("X-MBX-APIKEY", $0)] } ?? [])
-        return try JSONFields.list(json, path: path) { f throws(RESTError) in try MarketTrade(f) }
+        return try tolerant(path) { s throws(RESTError) in
+            try JSONFields.list(json, path: path, skipped: s) { f throws(RESTError) in try MarketTrade(f) }
+        }
     }
 
     /// `GET /fapi/v1/aggTrades`: aggregate trades, from an id or within a time window (under an hour).
@@ -132,7 +139,9 @@ extension RESTClient {
             "aggTrades", version,
             [("symbol", symbol.uppercased()), ("fromId", fromId.map(String.init)), ("startTime", startTime.map(String.init)),
              ("endTime", endTime.map(String.init)), ("limit", limit.map(String.init))])
-        return try JSONFields.list(json, path: path) { f throws(RESTError) in try CompressedTrade(f) }
+        return try tolerant(path) { s throws(RESTError) in
+            try JSONFields.list(json, path: path, skipped: s) { f throws(RESTError) in try CompressedTrade(f) }
+        }
     }
 }
 

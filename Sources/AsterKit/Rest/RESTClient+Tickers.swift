@@ -7,7 +7,9 @@ extension RESTClient {
     ///   - version: `.v1` (default) or `.v3` paths.
     public func premiumIndex(symbol: String? = nil, version: APIVersion = .v1) async throws(RESTError) -> [PremiumIndex] {
         let (json, path) = try await market("premiumIndex", version, [("symbol", symbol?.uppercased())])
-        return try JSONFields.list(json, path: path) { f throws(RESTError) in try PremiumIndex(f) }
+        return try tolerant(path) { s throws(RESTError) in
+            try JSONFields.list(json, path: path, skipped: s) { f throws(RESTError) in try PremiumIndex(f) }
+        }
     }
 
     /// `GET /fapi/v1/fundingRate`: past fundings, oldest first.
@@ -24,7 +26,9 @@ extension RESTClient {
             "fundingRate", version,
             [("symbol", symbol?.uppercased()), ("startTime", startTime.map(String.init)),
              ("endTime", endTime.map(String.init)), ("limit", limit.map(String.init))])
-        return try JSONFields.list(json, path: path) { f throws(RESTError) in try FundingRateRecord(f) }
+        return try tolerant(path) { s throws(RESTError) in
+            try JSONFields.list(json, path: path, skipped: s) { f throws(RESTError) in try FundingRateRecord(f) }
+        }
     }
 
     /// `GET /fapi/v1/fundingInfo`: funding interval, cap and floor of one symbol or every symbol.
@@ -34,7 +38,9 @@ extension RESTClient {
     ///   - version: `.v1` (default) or `.v3` paths.
     public func fundingInfo(symbol: String? = nil, version: APIVersion = .v1) async throws(RESTError) -> [FundingInfo] {
         let (json, path) = try await market("fundingInfo", version, [("symbol", symbol?.uppercased())])
-        return try JSONFields.list(json, path: path) { f throws(RESTError) in try FundingInfo(f) }
+        return try tolerant(path) { s throws(RESTError) in
+            try JSONFields.list(json, path: path, skipped: s) { f throws(RESTError) in try FundingInfo(f) }
+        }
     }
 
     /// `GET /fapi/v1/ticker/24hr`: rolling 24 h statistics of one symbol, or of every symbol
@@ -45,7 +51,9 @@ extension RESTClient {
     ///   - version: `.v1` (default) or `.v3` paths.
     public func tickers24h(symbol: String? = nil, version: APIVersion = .v1) async throws(RESTError) -> [Ticker24h] {
         let (json, path) = try await market("ticker/24hr", version, [("symbol", symbol?.uppercased())])
-        return try JSONFields.list(json, path: path) { f throws(RESTError) in try Ticker24h(f) }
+        return try tolerant(path) { s throws(RESTError) in
+            try JSONFields.list(json, path: path, skipped: s) { f throws(RESTError) in try Ticker24h(f) }
+        }
     }
 
     /// `GET /fapi/v1/ticker/price`: the latest price of one symbol, or of every symbol.
@@ -55,7 +63,9 @@ extension RESTClient {
     ///   - version: `.v1` (default) or `.v3` paths.
     public func priceTickers(symbol: String? = nil, version: APIVersion = .v1) async throws(RESTError) -> [PriceTicker] {
         let (json, path) = try await market("ticker/price", version, [("symbol", symbol?.uppercased())])
-        return try JSONFields.list(json, path: path) { f throws(RESTError) in try PriceTicker(f) }
+        return try tolerant(path) { s throws(RESTError) in
+            try JSONFields.list(json, path: path, skipped: s) { f throws(RESTError) in try PriceTicker(f) }
+        }
     }
 
     /// `GET /fapi/v1/ticker/bookTicker`: best bid and ask of one symbol, or of every symbol.
@@ -65,6 +75,8 @@ extension RESTClient {
     ///   - version: `.v1` (default) or `.v3` paths.
     public func bookTickers(symbol: String? = nil, version: APIVersion = .v1) async throws(RESTError) -> [BookTop] {
         let (json, path) = try await market("ticker/bookTicker", version, [("symbol", symbol?.uppercased())])
-        return try JSONFields.list(json, path: path) { f throws(RESTError) in try BookTop(f) }
+        return try tolerant(path) { s throws(RESTError) in
+            try JSONFields.list(json, path: path, skipped: s) { f throws(RESTError) in try BookTop(f) }
+        }
     }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Logging
 import NIOCore
 import NIOHTTP1
 import Synchronization
@@ -45,15 +46,46 @@ public final class RESTClient: Sendable {
     /// Settings.
     public let configuration: RESTConfiguration
     private let http: HTTPClient
+    private let logger: Logger
     private let state = Mutex<(weight: UsedWeight?, bannedUntil: ContinuousClock.Instant?)>((nil, nil))
+    private let skipped = Mutex(0)
 
     /// Creates a client.
-    public init(baseURL: String, configuration: RESTConfiguration = .init(), httpClient: HTTPClient = .shared) {
+    ///
+    /// - Parameters:
+    ///   - baseURL: e.g. ``AsterEndpoint/productionREST``.
+    ///   - configuration: timeouts and retries.
+    ///   - httpClient: the HTTP client to send with.
+    ///   - logger: where list elements left out of an answer are reported (warning level).
+    public init(baseURL: String, configuration: RESTConfiguration = .init(), httpClient: HTTPClient = .shared,
+                logger: Logger = Logger(label: "AsterKit.REST")) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
         self.configuration = configuration
         self.http = httpClient
+        self.logger = logger
+    }
+
+    /// List elements left out of answers so far because they failed to decode (a symbol, an
+    /// order, a position, a kline…); each is logged with its path and reason.
+    public var skippedElements: Int { skipped.withLock { $0 } }
+
+    /// Counts and logs what a decode of `path`'s answer left out.
+    func report(_ elements: SkippedElements, path: String) {
+        guard !elements.errors.isEmpty else { return }
+        skipped.withLock { $0 += elements.errors.count }
+        for error in elements.errors {
+            logger.warning("left out a list element that failed to decode", metadata: ["path": "\(path)", "error": "\(error)"])
+        }
+    }
+
+    /// Decodes a list answer with `decode`, then counts and logs the elements it left out.
+    func tolerant<T>(_ path: String, _ decode: (SkippedElements) throws(RESTError) -> T) throws(RESTError) -> T {
+        let elements = SkippedElements()
+        let value = try decode(elements)
+        report(elements, path: path)
+        return value
     }
 
     /// The used-weight headers of the last answer.

@@ -25,6 +25,8 @@ public struct DecodingFailure: Error, Sendable, Hashable, CustomStringConvertibl
         case binaryFrame
         /// The frame is empty.
         case emptyFrame
+        /// A number outside ``WireLimits`` (the field's key is named).
+        case outOfRange(field: String)
     }
 
     /// What went wrong.
@@ -54,6 +56,8 @@ public struct DecodingFailure: Error, Sendable, Hashable, CustomStringConvertibl
         case .trailingData: what = "unexpected data after the JSON value"
         case .binaryFrame: what = "binary frame (Aster sends text)"
         case .emptyFrame: what = "empty frame"
+        case .outOfRange(let field):
+            what = "field \"\(field)\" out of range (decimals below 1e16, whole numbers within ±1e18)"
         }
         let prefix = eventType.map { "\($0): " } ?? ""
         return "\(prefix)\(what) (at byte \(offset))"

@@ -10,6 +10,9 @@ struct JSONReader {
     var depth: Int = 0
     /// `true` right after `{`, where the first key may not be preceded by a comma.
     var atObjectStart = false
+    /// Where the text of the last key read starts and ends, to name the field in a range failure.
+    var keyStart = 0
+    var keyEnd = 0
 
     static let maxDepth = 64
 
@@ -93,12 +96,16 @@ struct JSONReader {
             let c = base[pos]
             if c == UInt8(ascii: "\"") {
                 let key = JSONKey(UnsafeBufferPointer(start: base + start, count: pos - start))
+                keyStart = start
+                keyEnd = pos
                 pos += 1
                 return key
             }
             if c == UInt8(ascii: "\\") {
                 pos = start - 1
                 var utf8 = Array(try readString().utf8)
+                keyStart = start
+                keyEnd = pos - 1
                 return utf8.withUnsafeMutableBufferPointer { JSONKey(UnsafeBufferPointer($0)) }
             }
             pos += 1
@@ -256,17 +263,22 @@ struct JSONReader {
         return UnsafeBufferPointer(start: base + start, count: pos - start)
     }
 
-    /// A decimal from a JSON string (`"0.001"`, Aster's form) or a bare JSON number.
+    /// A decimal from a JSON string (`"0.001"`, Aster's form) or a bare JSON number, within
+    /// ``WireLimits/decimalMagnitude`` (past it: a failure naming the field).
     mutating func readDecimal() throws(DecodingFailure) -> ExactDecimal {
         let bytes = peek() == UInt8(ascii: "\"") ? try readStringBytes() : try readNumberBytes()
+        let value: ExactDecimal
         do {
-            return try ExactDecimal.parse(bytes)
+            value = try ExactDecimal.parse(bytes)
         } catch {
             throw fail(.invalidValue(error.description))
         }
+        guard WireLimits.accepts(value) else { throw fail(.outOfRange(field: lastKey)) }
+        return value
     }
 
-    /// A whole number from a bare JSON number or a numeric string.
+    /// A whole number from a bare JSON number or a numeric string, within
+    /// ±``WireLimits/integerMagnitude`` (past it: a failure naming the field).
     mutating func readInt64() throws(DecodingFailure) -> Int64 {
         let quoted = peek() == UInt8(ascii: "\"")
         let bytes = quoted ? try readStringBytes() : try readNumberBytes()
@@ -283,11 +295,17 @@ struct JSONReader {
             guard d < 10 else { throw fail(.invalidValue("expected an integer")) }
             let (m, o1) = v.multipliedReportingOverflow(by: 10)
             let (a, o2) = m.addingReportingOverflow(Int64(d))
-            guard !o1 && !o2 else { throw fail(.invalidValue("integer out of range")) }
+            guard !o1 && !o2 && a <= WireLimits.integerMagnitude else { throw fail(.outOfRange(field: lastKey)) }
             v = a
             i += 1
         }
         return negative ? -v : v
+    }
+
+    /// The text of the last key read (for error messages only).
+    var lastKey: String {
+        guard keyEnd > keyStart, keyEnd <= end else { return "?" }
+        return String(decoding: UnsafeBufferPointer(start: base + keyStart, count: keyEnd - keyStart), as: UTF8.self)
     }
 
     /// `true`/`false` (also accepted as the strings `"true"`/`"false"`).

@@ -50,23 +50,25 @@ public enum OrderCheck {
     public static func validate(_ order: NewOrder, symbol: SymbolInfo, markPrice: ExactDecimal? = nil,
                                 openOrders: Int? = nil) throws(OrderRejection) {
         try parameters(order)
+        // A filter the symbol does not list is the exchange's to enforce: only listed ones are checked.
         let filters = symbol.filters
         let marketStyle = [.market, .stopMarket, .takeProfitMarket, .trailingStopMarket].contains(order.type)
-        if let price = order.price { try onPriceGrid(price, filters.price, what: "price") }
-        if let stop = order.stopPrice { try onPriceGrid(stop, filters.price, what: "stopPrice") }
-        if let quantity = order.quantity {
-            try onLot(quantity, marketStyle ? filters.marketLotSize : filters.lotSize,
-                      rule: marketStyle ? .marketLotSize : .lotSize)
+        if let filter = filters.price {
+            if let price = order.price { try onPriceGrid(price, filter, what: "price") }
+            if let stop = order.stopPrice { try onPriceGrid(stop, filter, what: "stopPrice") }
         }
-        if let quantity = order.quantity, !order.reduceOnly, !order.closePosition,
+        if let quantity = order.quantity, let lot = marketStyle ? filters.marketLotSize ?? filters.lotSize : filters.lotSize {
+            try onLot(quantity, lot, rule: marketStyle && filters.marketLotSize != nil ? .marketLotSize : .lotSize)
+        }
+        if let quantity = order.quantity, let minimum = filters.minNotional, !order.reduceOnly, !order.closePosition,
            let price = marketStyle ? markPrice : order.price {
-            try notional(quantity, at: price, minimum: filters.minNotional, step: filters.lotSize.stepSize)
+            try notional(quantity, at: price, minimum: minimum, step: filters.lotSize?.stepSize ?? .zero)
         }
-        if let price = order.price, let markPrice, !marketStyle {
-            try percentPrice(price, mark: markPrice, filters.percentPrice, tick: filters.price.tickSize)
+        if let price = order.price, let markPrice, !marketStyle, let percent = filters.percentPrice {
+            try percentPrice(price, mark: markPrice, percent, tick: filters.price?.tickSize ?? .zero)
         }
-        if let openOrders, filters.maxOrders > 0, openOrders >= filters.maxOrders {
-            throw OrderRejection(.maxNumOrders, "\(openOrders) open orders on \(symbol.symbol), the limit is \(filters.maxOrders)")
+        if let openOrders, let limit = filters.maxOrders, limit > 0, openOrders >= limit {
+            throw OrderRejection(.maxNumOrders, "\(openOrders) open orders on \(symbol.symbol), the limit is \(limit)")
         }
     }
 

@@ -59,10 +59,13 @@ extension TradingClient {
     public func marginHistory(symbol: String, limit: Int = 500) async throws -> [MarginChange] {
         let path = path("/fapi/v1/positionMargin/history", "/fapi/v3/positionMargin/history")
         let body = try await account.signed(.GET, path, [("symbol", symbol.uppercased()), ("limit", String(limit))])
-        return try JSONFields.list(try JSONFields.parse(body, path: path), path: path) { f throws(RESTError) in
+        let json = try JSONFields.parse(body, path: path)
+        return try account.rest.tolerant(path) { skipped throws(RESTError) in
+            try JSONFields.list(json, path: path, skipped: skipped) { f throws(RESTError) in
             MarginChange(symbol: try f.string("symbol"), added: try f.int("type") == 1, amount: try f.decimal("amount"),
                          asset: try f.string("asset"), time: try f.int("time"),
                          positionSide: try f.optionalString("positionSide").map { PositionSide(wire: $0) } ?? .both)
+            }
         }
     }
 

@@ -136,7 +136,8 @@ struct DashboardApp {
 
     private func runDashboard(base: String, rest restURL: String?, mode: DashboardMode, logger: Logger,
                               quit: QuitFlag) async throws {
-        let rest = restURL.map { RESTClient(baseURL: $0) }
+        // The screen is ncurses': REST warnings (list elements left out) go to the log file.
+        let rest = restURL.map { RESTClient(baseURL: $0, logger: logger) }
         let credentials = mode == .replay ? nil : options.credentials
         let model = DashboardModel(mode: mode, symbol: options.symbol, symbols: options.symbols, groups: options.config.groups,
                                    interval: options.interval, chartStyle: options.config.chartStyle, account: credentials != nil,
@@ -296,7 +297,8 @@ struct DashboardApp {
     /// The account pane's feed: ``LiveAccount`` (user stream, a snapshot per connection,
     /// deltas reconciled) into the model.
     static func followAccount(credentials: Credentials, rest: String, webSocket: String, model: DashboardModel, logger: Logger) async {
-        let live = LiveAccount(account: AccountClient(rest: RESTClient(baseURL: rest), credentials: credentials), webSocketBase: webSocket)
+        let client = AccountClient(rest: RESTClient(baseURL: rest, logger: logger), credentials: credentials)
+        let live = LiveAccount(account: client, webSocketBase: webSocket)
         let updates = await live.updates()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await live.run() }

@@ -11,6 +11,7 @@ extension AccountState {
         w.beginObject()
         w.field("type", "account")
         w.field("time", lastEventTime)
+        w.field("snapshotTime", snapshotTime)
         w.field("hedgeMode", hedgeMode)
         w.key("balances")
         w.beginArray()
@@ -20,6 +21,8 @@ extension AccountState {
             w.field("walletBalance", b.walletBalance)
             w.field("availableBalance", b.availableBalance)
             w.field("crossWalletBalance", b.crossWalletBalance)
+            // Live: follows the mark prices; otherwise the snapshot's figures, as of snapshotTime.
+            w.field("live", isLive(b.asset))
             w.endObject()
         }
         w.endArray()
@@ -77,14 +80,16 @@ extension AccountState {
         var out: [String] = []
         var balanceTable = TextTable([("Asset", .left), ("Wallet", .right), ("Available", .right), ("Unrealized PnL", .right),
                                       ("Margin balance", .right), ("Margin ratio", .right)])
+        let stale = balances.keys.filter { !isLive($0) }
         for b in balances.values.sorted(by: { $0.asset < $1.asset }) {
-            let usdt = b.asset == "USDT"
-            balanceTable.add([b.asset, b.walletBalance.description, b.availableBalance.description,
+            let usdt = b.asset == AccountState.marginAsset
+            balanceTable.add([b.asset + (stale.contains(b.asset) ? "*" : ""), b.walletBalance.description, b.availableBalance.description,
                               usdt ? totalUnrealizedPnL.description : "-", usdt ? marginBalance().description : "-",
                               usdt ? (marginRatio.map { ($0 * 100).rounded(scale: 2).description + "%" } ?? "-") : "-"])
         }
         out.append("Balances")
         out += balanceTable.lines
+        if !stale.isEmpty { out.append("* as of the snapshot (\(snapshotTime) ms): not kept live") }
         out.append("")
         let positions = openPositions
         if positions.isEmpty {

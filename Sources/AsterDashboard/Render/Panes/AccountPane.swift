@@ -39,10 +39,16 @@ enum AccountPane {
         if view.status != "live" { line([view.status], CellStyle(.yellow)) }
         let balances = account.balances.values.sorted { $0.asset < $1.asset }.filter { !$0.walletBalance.isZero }
         let pnl = account.totalUnrealizedPnL
+        // Figures the stream cannot keep live (another asset's, or before every position has a
+        // mark price) are the snapshot's: their row is starred and a footnote gives the time.
+        let stale = Set(balances.map(\.asset).filter { !account.isLive($0) })
+        let margin = AccountState.marginAsset
         var summary = [
-            Column(header: "Asset", cells: balances.map(\.asset), alignment: .left, priority: 5),
+            Column(header: "Asset", cells: balances.map { $0.asset + (stale.contains($0.asset) ? "*" : "") }, alignment: .left,
+                   priority: 5),
             Column(header: "Wallet", cells: balances.map { money($0.walletBalance) }, alignment: .right, priority: 4),
-            Column(header: "uPnL", cells: balances.map { _ in signed(pnl) }, alignment: .right, priority: 3,
+            Column(header: "Avail", cells: balances.map { money($0.availableBalance) }, alignment: .right, priority: 1),
+            Column(header: "uPnL", cells: balances.map { $0.asset == margin ? signed(pnl) : "-" }, alignment: .right, priority: 3,
                    styles: balances.map { _ in CellStyle(pnl.isNegative ? .down : .up) }),
         ]
         if let ratio = account.marginRatio {
@@ -68,6 +74,9 @@ enum AccountPane {
             line(["no open positions"], CellStyle(.dim))
         } else {
             table(positionColumns(positions, s), style: { positions[$0].unrealizedPnL.isNegative ? CellStyle(.down) : CellStyle(.up) })
+        }
+        if !stale.isEmpty || positions.contains(where: { $0.markPrice == nil }) {
+            line(["* as of the snapshot, \(Format.clock(account.snapshotTime)) UTC (not live)"], CellStyle(.dim))
         }
         if s.orderCursor == nil { ordersTable() }
         let fills = Array(account.recentFills.prefix(5))
@@ -101,7 +110,9 @@ enum AccountPane {
             return price.formatted(fractionDigits: s.precisions[p.symbol]?.price ?? 2)
         }
         return [
-            Column(header: "Position", cells: positions.map { short($0.symbol) }, alignment: .left, priority: 9),
+            // A position without a mark price yet shows the snapshot's PnL: starred.
+            Column(header: "Position", cells: positions.map { short($0.symbol) + ($0.markPrice == nil ? "*" : "") }, alignment: .left,
+                   priority: 9),
             Column(header: "Side", cells: positions.map { $0.isLong ? "long" : "short" }, alignment: .left, priority: 7),
             Column(header: "Size", cells: positions.map { $0.amount.magnitude.formatted(fractionDigits: s.quantityDigits($0.symbol, [$0.amount])) },
                    alignment: .right, priority: 8),

@@ -100,9 +100,9 @@ enum BookPane {
         let depth = min(abs(cursor), side.count)
         guard depth > 0 else { return nil }
         let levels = side.prefix(depth)
+        guard let price = levels.last?.price else { return nil }
         let size = levels.reduce(ExactDecimal.zero) { $0 + $1.quantity }
         let notional = levels.reduce(ExactDecimal.zero) { $0 + $1.price * $1.quantity }
-        let price = levels.last!.price
         let mid = (bid + ask) * ExactDecimal(mantissa: 5, scale: 1)
         let distance = (price - mid).magnitude
         let tickDigits = s.precisions[s.symbol]?.price ?? s.priceDigits(s.symbol, s.bids.map(\.price) + s.asks.map(\.price))

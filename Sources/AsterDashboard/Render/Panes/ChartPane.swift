@@ -7,7 +7,7 @@ import AsterKit
 enum ChartPane {
     static func render(_ s: DashboardSnapshot, in rect: Rect, into grid: inout CellGrid, glyphs: Glyphs) {
         guard rect.width >= 12, rect.height >= 3 else { return }
-        guard !s.klines.isEmpty else {
+        guard let newest = s.klines.last else {
             grid.put("waiting for \(s.interval.wireValue) klines…", x: rect.x, y: rect.y, style: CellStyle(.dim),
                      maxWidth: rect.width)
             return
@@ -16,14 +16,14 @@ enum ChartPane {
         let digits = s.priceDigits(s.symbol, visible.flatMap { [$0.open, $0.high, $0.low, $0.close] })
         func price(_ v: ExactDecimal) -> String { v.formatted(fractionDigits: digits) }
         // The axis is as wide as its widest label, so a price is never cut.
-        let axisLabels = [visible.map { max($0.high, $0.open, $0.close) }.max()!, visible.map { min($0.low, $0.open, $0.close) }.min()!,
-                          visible.last!.close].map(price)
+        let axisLabels = [visible.map { max($0.high, $0.open, $0.close) }.max() ?? newest.high,
+                          visible.map { min($0.low, $0.open, $0.close) }.min() ?? newest.low, newest.close].map(price)
         let axis = (axisLabels.map(\.count).max() ?? 8) + 1
         let columns = max(1, rect.width - axis)
         let candles = Array(s.klines.suffix(columns))
         // The range covers open and close too: a feed may send a body outside its wick.
-        let highest = candles.map { max($0.high, $0.open, $0.close) }.max()!
-        let lowest = candles.map { min($0.low, $0.open, $0.close) }.min()!
+        let highest = candles.map { max($0.high, $0.open, $0.close) }.max() ?? newest.high
+        let lowest = candles.map { min($0.low, $0.open, $0.close) }.min() ?? newest.low
         var high = highest.doubleValue
         var low = lowest.doubleValue
         if high - low < 1e-12 {
@@ -40,7 +40,7 @@ enum ChartPane {
         }
         let x0 = rect.x + columns - candles.count
         // The current price as a dotted line across the chart (candles draw over it).
-        let lastRow = rowOf(candles.last!.close.doubleValue)
+        let lastRow = rowOf(newest.close.doubleValue)
         for x in rect.x..<(rect.x + columns) {
             grid[x, lastRow] = Cell(character: glyphs.priceLine, style: CellStyle(.dim))
         }
@@ -66,7 +66,7 @@ enum ChartPane {
             let bottom = rowOf(min(k.open, k.close).doubleValue)
             for y in top...bottom { grid[x, y] = Cell(character: glyphs.body, style: style) }
         }
-        let last = candles.last!
+        let last = newest
         grid.put(Format.padLeft(price(highest), axis), x: rect.x + columns, y: rect.y, style: CellStyle(.dim))
         grid.put(Format.padLeft(price(lowest), axis), x: rect.x + columns, y: rect.y + rows - 1, style: CellStyle(.dim))
         // The current-price tag: reversed, on the price line.
@@ -87,7 +87,8 @@ enum ChartPane {
     /// Volume bars in eighths of a cell, coloured like their candle, with the largest on the axis.
     static func volume(_ candles: [Candle], x0: Int, top: Int, rows: Int, axisX: Int, axis: Int, into grid: inout CellGrid,
                        glyphs: Glyphs) {
-        let largest = candles.map(\.volume.doubleValue).max() ?? 0
+        let largestVolume = candles.map(\.volume).max() ?? .zero
+        let largest = largestVolume.doubleValue
         guard largest > 0 else { return }
         for (i, k) in candles.enumerated() {
             var eighths = Int((k.volume.doubleValue / largest * Double(rows * 8)).rounded())
@@ -99,7 +100,7 @@ enum ChartPane {
                 grid[x0 + i, top + rows - 1 - r] = Cell(character: glyphs.eighths[filled], style: style)
             }
         }
-        grid.put(Format.padLeft("V " + Format.compact(ExactDecimal(mantissa: Int64(largest.rounded()), scale: 0)), axis),
+        grid.put(Format.padLeft("V " + Format.compact(largestVolume.rounded(scale: 0)), axis),
                  x: axisX, y: top, style: CellStyle(.dim))
     }
 

@@ -17,7 +17,7 @@ enum LiquidationsPane {
             Column(header: "", cells: shown.map { $0.symbol.hasSuffix("USDT") ? String($0.symbol.dropLast(4)) : $0.symbol },
                    alignment: .left, priority: 4),
             Column(header: "", cells: shown.map { $0.side == .sell ? "S" : "B" }, alignment: .left, priority: 2),
-            Column(header: "", cells: shown.map { Format.compact($0.notional) }, alignment: .right, priority: 3),
+            Column(header: "", cells: shown.map { $0.notional.map(Format.compact) ?? "?" }, alignment: .right, priority: 3),
         ]
         Columns.draw(columns, in: rect, into: &grid, header: false, rowStyle: { styles[$0] })
     }

@@ -24,7 +24,11 @@ enum StatusBar {
             put(" REST \(what) failing: \(Format.shortened(reason, 32)) ", CellStyle(.red, bold: true, reverse: true))
         }
         var parts = ["\(s.framesPerSecond) f/s"]
-        if let latency = s.latencyMs { parts.append("lat \(latency)ms") }
+        if s.latencyUnknown {
+            parts.append("lat ?")
+        } else if let latency = s.latencyMs {
+            parts.append("lat \(latency)ms")
+        }
         parts.append("reconn \(s.reconnects)")
         if s.dropped > 0 { parts.append("dropped \(s.dropped)") }
         if s.decodeErrors > 0 { parts.append("bad \(s.decodeErrors)") }

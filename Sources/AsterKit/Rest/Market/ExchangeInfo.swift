@@ -48,8 +48,9 @@ public struct ExchangeInfo: Sendable, Hashable {
 
     /// Time zone of the server (`timezone`, `UTC`).
     public var timezone: String
-    /// Server time of the answer (`serverTime`, ms); use ``RESTClient/serverTime(version:)`` for the clock.
-    public var serverTime: Int64
+    /// Server time of the answer (`serverTime`, ms; the spec says to ignore it, so it may be absent);
+    /// use ``RESTClient/serverTime(version:)`` for the clock.
+    public var serverTime: Int64?
     /// Rate limits (`rateLimits`).
     public var rateLimits: [RateLimit]
     /// Margin assets (`assets`).
@@ -58,7 +59,7 @@ public struct ExchangeInfo: Sendable, Hashable {
     public var symbols: [SymbolInfo]
 
     /// Creates exchange information.
-    public init(timezone: String, serverTime: Int64, rateLimits: [RateLimit], assets: [Asset], symbols: [SymbolInfo]) {
+    public init(timezone: String, serverTime: Int64?, rateLimits: [RateLimit], assets: [Asset], symbols: [SymbolInfo]) {
         self.timezone = timezone
         self.serverTime = serverTime
         self.rateLimits = rateLimits
@@ -74,21 +75,20 @@ public struct ExchangeInfo: Sendable, Hashable {
 }
 
 extension ExchangeInfo {
-    /// Decodes the answer object.
+    /// Decodes the answer object. A rate limit, asset or symbol that fails to decode is left out
+    /// and recorded in `f.skipped` (its error names it), the rest delivered.
     init(_ f: JSONFields) throws(RESTError) {
-        var limits: [RateLimit] = []
-        for l in try f.elements("rateLimits") {
-            limits.append(RateLimit(type: try l.string("rateLimitType"), interval: try l.string("interval"),
-                                    intervalCount: try l.smallInt("intervalNum"), limit: try l.smallInt("limit")))
+        let limits = try f.each("rateLimits") { l throws(RESTError) in
+            RateLimit(type: try l.string("rateLimitType"), interval: try l.string("interval"),
+                      intervalCount: try l.smallInt("intervalNum"), limit: try l.smallInt("limit"))
         }
-        var assets: [Asset] = []
-        for a in try f.elements("assets") {
-            assets.append(Asset(asset: try a.string("asset"), marginAvailable: try a.bool("marginAvailable"),
-                                autoAssetExchange: try a.optionalDecimal("autoAssetExchange")))
+        let assets = try f.each("assets") { a throws(RESTError) in
+            Asset(asset: try a.string("asset"), marginAvailable: try a.bool("marginAvailable"),
+                  autoAssetExchange: try a.optionalDecimal("autoAssetExchange"))
         }
-        var symbols: [SymbolInfo] = []
-        for s in try f.elements("symbols") { symbols.append(try SymbolInfo(s)) }
-        self.init(timezone: try f.string("timezone"), serverTime: try f.int("serverTime"), rateLimits: limits,
+        let symbols = try f.each("symbols") { s throws(RESTError) in try SymbolInfo(s) }
+        // The spec says to ignore `serverTime` (GET /time is the clock): absent is fine.
+        self.init(timezone: try f.string("timezone"), serverTime: try f.optionalInt("serverTime"), rateLimits: limits,
                   assets: assets, symbols: symbols)
     }
 }

@@ -1,8 +1,10 @@
 /// A symbol's trading rules: the seven filters `exchangeInfo` lists for every symbol.
 ///
-/// Every filter is required: a symbol whose `filters` lack one is a decoding error naming the
-/// symbol and the filter, never a rule silently read as zero. Filters of types this version does
-/// not know are ignored.
+/// Each filter is optional: a symbol whose `filters` lack one is still delivered, with that rule
+/// `nil` (unknown), never a rule silently read as zero. A filter that is present but malformed is
+/// left out and recorded like any list element that fails to decode (its error names the symbol,
+/// the filter and the field). Filters of types this version does not know are kept in
+/// ``unknown``, never fatal.
 public struct SymbolFilters: Sendable, Hashable {
     /// `PRICE_FILTER`: the price range and tick. A zero disables that part of the rule.
     public struct Price: Sendable, Hashable {
@@ -74,24 +76,40 @@ public struct SymbolFilters: Sendable, Hashable {
         }
     }
 
-    /// `PRICE_FILTER`.
-    public var price: Price
-    /// `LOT_SIZE`: limit orders' quantities.
-    public var lotSize: LotSize
-    /// `MARKET_LOT_SIZE`: market orders' quantities.
-    public var marketLotSize: LotSize
+    /// A filter of a type this version does not know, kept as the server sent it.
+    public struct UnknownFilter: Sendable, Hashable {
+        /// Its `filterType`.
+        public var filterType: String
+        /// Its other fields, as text.
+        public var fields: [String: String]
+
+        /// Creates an unknown filter.
+        public init(filterType: String, fields: [String: String]) {
+            self.filterType = filterType
+            self.fields = fields
+        }
+    }
+
+    /// `PRICE_FILTER`, when listed.
+    public var price: Price?
+    /// `LOT_SIZE`: limit orders' quantities, when listed.
+    public var lotSize: LotSize?
+    /// `MARKET_LOT_SIZE`: market orders' quantities, when listed.
+    public var marketLotSize: LotSize?
     /// `MAX_NUM_ORDERS` `limit`: open orders (algo ones included) an account may have on the symbol.
-    public var maxOrders: Int
+    public var maxOrders: Int?
     /// `MAX_NUM_ALGO_ORDERS` `limit`: open algo (stop, take-profit, trailing) orders on the symbol.
-    public var maxAlgoOrders: Int
+    public var maxAlgoOrders: Int?
     /// `MIN_NOTIONAL` `notional`: smallest price × quantity of an order (market orders use the mark price).
-    public var minNotional: ExactDecimal
-    /// `PERCENT_PRICE`.
-    public var percentPrice: PercentPrice
+    public var minNotional: ExactDecimal?
+    /// `PERCENT_PRICE`, when listed.
+    public var percentPrice: PercentPrice?
+    /// Filters of types this version does not know.
+    public var unknown: [UnknownFilter]
 
     /// Creates the filters.
-    public init(price: Price, lotSize: LotSize, marketLotSize: LotSize, maxOrders: Int, maxAlgoOrders: Int,
-                minNotional: ExactDecimal, percentPrice: PercentPrice) {
+    public init(price: Price?, lotSize: LotSize?, marketLotSize: LotSize?, maxOrders: Int?, maxAlgoOrders: Int?,
+                minNotional: ExactDecimal?, percentPrice: PercentPrice?, unknown: [UnknownFilter] = []) {
         self.price = price
         self.lotSize = lotSize
         self.marketLotSize = marketLotSize
@@ -99,38 +117,49 @@ public struct SymbolFilters: Sendable, Hashable {
         self.maxAlgoOrders = maxAlgoOrders
         self.minNotional = minNotional
         self.percentPrice = percentPrice
+        self.unknown = unknown
     }
 }
 
 extension SymbolFilters {
-    /// Decodes the `filters` array of a symbol of `exchangeInfo`.
+    /// Decodes the `filters` array of a symbol of `exchangeInfo`: each known type that is listed
+    /// and decodes is set; a listed filter that fails to decode is left out and recorded in
+    /// `symbol.skipped`; unknown types are kept in ``unknown``.
     init(_ symbol: JSONFields) throws(RESTError) {
-        var byType: [String: JSONFields] = [:]
-        for (i, filter) in try symbol.objects("filters").enumerated() {
-            let f = try symbol.nested(filter, "filters[\(i)]")
-            let type = try f.string("filterType")
-            if byType[type] == nil { byType[type] = try symbol.nested(filter, "filters[\(type)]") }
+        self.init(price: nil, lotSize: nil, marketLotSize: nil, maxOrders: nil, maxAlgoOrders: nil, minNotional: nil,
+                  percentPrice: nil)
+        guard let list = symbol.object["filters"] as? [Any] else {
+            throw symbol.object["filters"] == nil ? symbol.missing("filters") : symbol.malformed("filters")
         }
-        func filter(_ type: String) throws(RESTError) -> JSONFields {
-            guard let f = byType[type] else { throw symbol.missing("filters[\(type)]") }
-            return f
+        for (i, element) in list.enumerated() {
+            do {
+                let type = try symbol.nested(element, "filters[\(i)]").string("filterType")
+                try read(type, try symbol.nested(element, "filters[\(type)]"))
+            } catch {
+                symbol.skipped.record(error)
+            }
         }
-        let price = try filter("PRICE_FILTER")
-        let lot = try filter("LOT_SIZE")
-        let market = try filter("MARKET_LOT_SIZE")
-        let percent = try filter("PERCENT_PRICE")
-        self.init(
-            price: Price(minPrice: try price.decimal("minPrice"), maxPrice: try price.decimal("maxPrice"),
-                         tickSize: try price.decimal("tickSize")),
-            lotSize: LotSize(minQuantity: try lot.decimal("minQty"), maxQuantity: try lot.decimal("maxQty"),
-                             stepSize: try lot.decimal("stepSize")),
-            marketLotSize: LotSize(minQuantity: try market.decimal("minQty"), maxQuantity: try market.decimal("maxQty"),
-                                   stepSize: try market.decimal("stepSize")),
-            maxOrders: try filter("MAX_NUM_ORDERS").smallInt("limit"),
-            maxAlgoOrders: try filter("MAX_NUM_ALGO_ORDERS").smallInt("limit"),
-            minNotional: try filter("MIN_NOTIONAL").decimal("notional"),
-            percentPrice: PercentPrice(multiplierUp: try percent.decimal("multiplierUp"),
-                                       multiplierDown: try percent.decimal("multiplierDown"),
-                                       multiplierDecimal: try percent.smallInt("multiplierDecimal")))
+    }
+
+    private mutating func read(_ type: String, _ f: JSONFields) throws(RESTError) {
+        func lot() throws(RESTError) -> LotSize {
+            LotSize(minQuantity: try f.decimal("minQty"), maxQuantity: try f.decimal("maxQty"), stepSize: try f.decimal("stepSize"))
+        }
+        switch type {
+        case "PRICE_FILTER":
+            price = Price(minPrice: try f.decimal("minPrice"), maxPrice: try f.decimal("maxPrice"), tickSize: try f.decimal("tickSize"))
+        case "LOT_SIZE": lotSize = try lot()
+        case "MARKET_LOT_SIZE": marketLotSize = try lot()
+        case "MAX_NUM_ORDERS": maxOrders = try f.smallInt("limit")
+        case "MAX_NUM_ALGO_ORDERS": maxAlgoOrders = try f.smallInt("limit")
+        case "MIN_NOTIONAL": minNotional = try f.decimal("notional")
+        case "PERCENT_PRICE":
+            percentPrice = PercentPrice(multiplierUp: try f.decimal("multiplierUp"), multiplierDown: try f.decimal("multiplierDown"),
+                                        multiplierDecimal: try f.smallInt("multiplierDecimal"))
+        default:
+            var fields: [String: String] = [:]
+            for (key, value) in f.object where key != "filterType" { fields[key] = "\(value)" }
+            unknown.append(UnknownFilter(filterType: type, fields: fields))
+        }
     }
 }

@@ -15,9 +15,9 @@ public struct SymbolInfo: Sendable, Hashable {
     /// Trading status (`status`).
     public var status: ContractStatus
     /// `maintMarginPercent` (the spec says to ignore it; the brackets are what count).
-    public var maintenanceMarginPercent: ExactDecimal
+    public var maintenanceMarginPercent: ExactDecimal?
     /// `requiredMarginPercent` (the spec says to ignore it).
-    public var requiredMarginPercent: ExactDecimal
+    public var requiredMarginPercent: ExactDecimal?
     /// Base asset (`baseAsset`).
     public var baseAsset: String
     /// Quote asset (`quoteAsset`).
@@ -51,15 +51,15 @@ public struct SymbolInfo: Sendable, Hashable {
     /// Largest deviation from the mark price a market order may reach (`marketTakeBound`).
     public var marketTakeBound: ExactDecimal
 
-    /// The price increment (`PRICE_FILTER` `tickSize`).
-    public var tickSize: ExactDecimal { filters.price.tickSize }
-    /// The quantity increment of limit orders (`LOT_SIZE` `stepSize`).
-    public var stepSize: ExactDecimal { filters.lotSize.stepSize }
+    /// The price increment (`PRICE_FILTER` `tickSize`); `nil` when the symbol lists no price filter.
+    public var tickSize: ExactDecimal? { filters.price?.tickSize }
+    /// The quantity increment of limit orders (`LOT_SIZE` `stepSize`); `nil` when the symbol lists no lot size.
+    public var stepSize: ExactDecimal? { filters.lotSize?.stepSize }
 
     /// Creates a symbol.
     public init(
         symbol: String, pair: String, contractType: ContractType, deliveryDate: Int64, onboardDate: Int64,
-        status: ContractStatus, maintenanceMarginPercent: ExactDecimal, requiredMarginPercent: ExactDecimal,
+        status: ContractStatus, maintenanceMarginPercent: ExactDecimal?, requiredMarginPercent: ExactDecimal?,
         baseAsset: String, quoteAsset: String, marginAsset: String, pricePrecision: Int, quantityPrecision: Int,
         baseAssetPrecision: Int, quotePrecision: Int, underlyingType: String, underlyingSubTypes: [String],
         settlePlan: Int64, triggerProtect: ExactDecimal, filters: SymbolFilters, orderTypes: [OrderType],
@@ -102,8 +102,9 @@ extension SymbolInfo {
         self.init(
             symbol: name, pair: try f.string("pair"), contractType: try f.wire("contractType"),
             deliveryDate: try f.int("deliveryDate"), onboardDate: try f.int("onboardDate"), status: try f.wire("status"),
-            maintenanceMarginPercent: try f.decimal("maintMarginPercent"),
-            requiredMarginPercent: try f.decimal("requiredMarginPercent"), baseAsset: try f.string("baseAsset"),
+            // The spec marks these two "ignore": absent is fine.
+            maintenanceMarginPercent: try f.optionalDecimal("maintMarginPercent"),
+            requiredMarginPercent: try f.optionalDecimal("requiredMarginPercent"), baseAsset: try f.string("baseAsset"),
             quoteAsset: try f.string("quoteAsset"), marginAsset: try f.string("marginAsset"),
             pricePrecision: try f.smallInt("pricePrecision"), quantityPrecision: try f.smallInt("quantityPrecision"),
             baseAssetPrecision: try f.smallInt("baseAssetPrecision"), quotePrecision: try f.smallInt("quotePrecision"),
