@@ -1,0 +1,101 @@
+import AsterSim
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Testing
+
+@testable import AsterKit
+
+/// A resolver that answers every A query with `addresses` (and AAAA with none), so NIO tries
+/// them in order, the next one 250 ms after the previous (Happy Eyeballs).
+struct FixedResolver: Resolver, Sendable {
+    let addresses: [SocketAddress]
+    func initiateAQuery(host: String, port: Int) -> EventLoopFuture<[SocketAddress]> {
+        MultiThreadedEventLoopGroup.singleton.any().makeSucceededFuture(addresses)
+    }
+    func initiateAAAAQuery(host: String, port: Int) -> EventLoopFuture<[SocketAddress]> {
+        MultiThreadedEventLoopGroup.singleton.any().makeSucceededFuture([])
+    }
+    func cancelQueries() {}
+}
+
+/// IPv4 TCP sockets of this machine toward `127.0.0.1:port` in the kernel state `state`
+/// (`/proc/net/tcp`: "02" is SYN_SENT); -1 where that table does not exist.
+func loopbackSockets(toPort port: Int, state: String? = nil) -> Int {
+    guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return -1 }
+    let remote = String(format: "0100007F:%04X", port)
+    return table.split(separator: "\n").dropFirst().filter { line in
+        let fields = line.split(separator: " ")
+        return fields.count > 3 && fields[2] == remote && (state.map { fields[3] == $0 } ?? true)
+    }.count
+}
+
+/// Settings for a connection made directly in a test.
+func testConnectionSettings(connectTimeout: Duration = .seconds(8), resolver: (any Resolver & Sendable)? = nil)
+    -> ConnectionSettings
+{
+    var settings = StreamConfiguration(connectTimeout: connectTimeout)
+        .connectionSettings(counters: StreamCounters(), staleTimeout: nil, logger: Logger(label: "test"))
+    settings.resolver = resolver
+    return settings
+}
+
+let ignoringCallbacks = ConnectionCallbacks(deliver: { _, _ in }, rolloverDue: { _ in }, hashing: { false },
+                                            wantsRaw: { false }, raw: { _ in })
+
+@Suite("Connect with several addresses (Happy Eyeballs)", .serialized, .timeLimit(.minutes(2)))
+struct HappyEyeballsTests {
+    @Test("the first address wins after the second attempt started: its own handshake completes")
+    func firstWinsLate() async throws {
+        try await withSimulator(SimConfiguration(seed: 171, rate: 500)) { _, port in
+            // Both addresses drop SYNs at first; the first starts accepting once the second attempt
+            // is under way, so its connect completes at its SYN retransmission (about 1 s in).
+            let first = try await FaultProxy.start(upstreamPort: port, seed: 1, paused: true)
+            let second = try await FaultProxy.start(upstreamPort: port, seed: 2, paused: true)
+            let resolver = FixedResolver(addresses: [
+                try SocketAddress(ipAddress: "127.0.0.1", port: first.port),
+                try SocketAddress(ipAddress: "127.0.0.1", port: second.port),
+            ])
+            let connecting = Task {
+                try await WebSocketConnection.connect(
+                    id: ConnectionID(shard: 0, generation: 1), url: "ws://aster.test:\(port)/stream?streams=btcusdt@aggTrade",
+                    settings: testConnectionSettings(resolver: resolver), callbacks: ignoringCallbacks)
+            }
+            try await waitUntil(timeout: .seconds(5)) { loopbackSockets(toPort: second.port, state: "02") > 0 }
+            try await first.resume()
+            let connection = try await connecting.value
+            #expect(first.accepted >= 1)
+            #expect(connection.channel.remoteAddress?.port == first.port)
+            let reply = try await connection.request(.listSubscriptions(id: 5), timeout: .seconds(5))
+            #expect(reply.result == .streams(["btcusdt@aggTrade"]))
+            await connection.close()
+            // The losing attempt's socket is gone too.
+            try await waitUntil(timeout: .seconds(5)) { loopbackSockets(toPort: second.port, state: "02") == 0 }
+            await first.stop()
+            await second.stop()
+        }
+    }
+
+    @Test("the second address wins while the first never answers")
+    func secondWins() async throws {
+        try await withSimulator(SimConfiguration(seed: 172, rate: 500)) { _, port in
+            let dead = try await FaultProxy.start(upstreamPort: port, seed: 3, paused: true)
+            let live = try await FaultProxy.start(upstreamPort: port, seed: 4)
+            let resolver = FixedResolver(addresses: [
+                try SocketAddress(ipAddress: "127.0.0.1", port: dead.port),
+                try SocketAddress(ipAddress: "127.0.0.1", port: live.port),
+            ])
+            let connection = try await WebSocketConnection.connect(
+                id: ConnectionID(shard: 0, generation: 1), url: "ws://aster.test:\(port)/stream?streams=btcusdt@aggTrade",
+                settings: testConnectionSettings(resolver: resolver), callbacks: ignoringCallbacks)
+            #expect(connection.channel.remoteAddress?.port == live.port)
+            let reply = try await connection.request(.listSubscriptions(id: 6), timeout: .seconds(5))
+            #expect(reply.result == .streams(["btcusdt@aggTrade"]))
+            await connection.close()
+            try await waitUntil(timeout: .seconds(5)) { loopbackSockets(toPort: dead.port, state: "02") == 0 }
+            await dead.stop()
+            await live.stop()
+        }
+    }
+}
