@@ -4,22 +4,6 @@ import Testing
 
 @testable import AsterKit
 
-/// Sockets this process holds (open file descriptors) whose peer is 127.0.0.1 on one of `ports`.
-func ownSockets(toPorts ports: Set<Int>) -> Int {
-    guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8),
-          let fds = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return -1 }
-    let inodes = Set(fds.compactMap { fd -> String? in
-        guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)"),
-              link.hasPrefix("socket:[") else { return nil }
-        return String(link.dropFirst(8).dropLast())
-    })
-    let remotes = Set(ports.map { String(format: "0100007F:%04X", $0) })
-    return table.split(separator: "\n").dropFirst().filter { line in
-        let f = line.split(separator: " ")
-        return f.count > 9 && remotes.contains(String(f[2])) && inodes.contains(String(f[9]))
-    }.count
-}
-
 private func place(_ client: AccountClient, _ params: [(String, String)]) async throws {
     _ = try await client.signed(.POST, "/fapi/v1/order", params)
 }

@@ -7,43 +7,6 @@ import Testing
 
 @testable import AsterKit
 
-/// A resolver that answers every A query with `addresses` (and AAAA with none), so NIO tries
-/// them in order, the next one 250 ms after the previous (Happy Eyeballs).
-struct FixedResolver: Resolver, Sendable {
-    let addresses: [SocketAddress]
-    func initiateAQuery(host: String, port: Int) -> EventLoopFuture<[SocketAddress]> {
-        MultiThreadedEventLoopGroup.singleton.any().makeSucceededFuture(addresses)
-    }
-    func initiateAAAAQuery(host: String, port: Int) -> EventLoopFuture<[SocketAddress]> {
-        MultiThreadedEventLoopGroup.singleton.any().makeSucceededFuture([])
-    }
-    func cancelQueries() {}
-}
-
-/// IPv4 TCP sockets of this machine toward `127.0.0.1:port` in the kernel state `state`
-/// (`/proc/net/tcp`: "02" is SYN_SENT); -1 where that table does not exist.
-func loopbackSockets(toPort port: Int, state: String? = nil) -> Int {
-    guard let table = try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8) else { return -1 }
-    let remote = String(format: "0100007F:%04X", port)
-    return table.split(separator: "\n").dropFirst().filter { line in
-        let fields = line.split(separator: " ")
-        return fields.count > 3 && fields[2] == remote && (state.map { fields[3] == $0 } ?? true)
-    }.count
-}
-
-/// Settings for a connection made directly in a test.
-func testConnectionSettings(connectTimeout: Duration = .seconds(8), resolver: (any Resolver & Sendable)? = nil)
-    -> ConnectionSettings
-{
-    var settings = StreamConfiguration(connectTimeout: connectTimeout)
-        .connectionSettings(counters: StreamCounters(), staleTimeout: nil, logger: Logger(label: "test"))
-    settings.resolver = resolver
-    return settings
-}
-
-let ignoringCallbacks = ConnectionCallbacks(deliver: { _, _ in }, rolloverDue: { _ in }, hashing: { false },
-                                            wantsRaw: { false }, raw: { _ in })
-
 @Suite("Connect with several addresses (Happy Eyeballs)", .serialized, .timeLimit(.minutes(2)))
 struct HappyEyeballsTests {
     @Test("the first address wins after the second attempt started: its own handshake completes")
