@@ -1,3 +1,4 @@
+import AsterTestSupport
 import AsterSim
 import Foundation
 import Testing

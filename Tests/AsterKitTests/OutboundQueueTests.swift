@@ -1,3 +1,4 @@
+import AsterTestSupport
 import NIOCore
 import NIOPosix
 import NIOWebSocket

@@ -1,3 +1,4 @@
+import AsterTestSupport
 import Logging
 import NIOCore
 import NIOPosix

@@ -27,25 +27,37 @@ import Glibc
 ///   open and silent, and what the client sends is discarded (a half-open connection).
 /// A paused proxy (``start(upstreamPort:seed:faults:paused:)`` with `paused: true`) does not
 /// accept: connects to it hang in SYN until ``resume()`` (a host that does not answer).
-final class FaultProxy: Sendable {
+public final class FaultProxy: Sendable {
     /// How often each fault strikes a connection (probabilities, 0…1) and how soon.
-    struct Faults: Sendable {
-        var delay: Duration = .zero
-        var reset: Double = 0
-        var stopReading: Double = 0
-        var halfOpen: Double = 0
+    public struct Faults: Sendable {
+        public var delay: Duration = .zero
+        public var reset: Double = 0
+        public var stopReading: Double = 0
+        public var halfOpen: Double = 0
         /// Bytes toward the client before a fault strikes: drawn from this range.
-        var strikeAfter: ClosedRange<Int> = 2_000...60_000
+        public var strikeAfter: ClosedRange<Int> = 2_000...60_000
 
-        static let none = Faults()
+        /// Faults with these odds (0…1 each) and delay.
+        public init(delay: Duration = .zero, reset: Double = 0, stopReading: Double = 0, halfOpen: Double = 0,
+                    strikeAfter: ClosedRange<Int> = 2_000...60_000) {
+            self.delay = delay
+            self.reset = reset
+            self.stopReading = stopReading
+            self.halfOpen = halfOpen
+            self.strikeAfter = strikeAfter
+        }
+
+        /// No fault: a plain proxy.
+        public static let none = Faults()
     }
 
     /// The fault one connection got.
-    enum Fault: Sendable, Hashable {
+    public enum Fault: Sendable, Hashable {
         case none, reset, stopReading, halfOpen
     }
 
-    let port: Int
+    /// The port it listens on (127.0.0.1).
+    public let port: Int
     private let server: any Channel
     private let state: Mutex<State>
     private let upstreamPort: Int
@@ -62,9 +74,9 @@ final class FaultProxy: Sendable {
     }
 
     /// A websocket frame a client sent through the proxy: when it passed, and its opcode.
-    struct ClientFrame: Sendable {
-        var at: ContinuousClock.Instant
-        var opcode: UInt8
+    public struct ClientFrame: Sendable {
+        public var at: ContinuousClock.Instant
+        public var opcode: UInt8
     }
 
     private init(server: any Channel, port: Int, upstreamPort: Int, state: State) {
@@ -75,7 +87,7 @@ final class FaultProxy: Sendable {
     }
 
     /// Starts a proxy on 127.0.0.1 (a free port) in front of `127.0.0.1:upstreamPort`.
-    static func start(upstreamPort: Int, seed: UInt64, faults: Faults = .none, paused: Bool = false) async throws
+    public static func start(upstreamPort: Int, seed: UInt64, faults: Faults = .none, paused: Bool = false) async throws
         -> FaultProxy
     {
         let box = ProxyBox()
@@ -105,22 +117,22 @@ final class FaultProxy: Sendable {
 
     /// Starts accepting (a paused proxy); the connections waiting in SYN complete at their next
     /// retransmission.
-    func resume() async throws {
+    public func resume() async throws {
         if let filler = state.withLock({ $0.filler }) { try? await filler.close() }
         try await server.setOption(.autoRead, value: true).get()
     }
 
     /// Changes the faults for connections accepted from now on.
-    func setFaults(_ faults: Faults) { state.withLock { $0.faults = faults } }
+    public func setFaults(_ faults: Faults) { state.withLock { $0.faults = faults } }
 
     /// Client connections accepted so far.
-    var accepted: Int { state.withLock { $0.accepted } }
+    public var accepted: Int { state.withLock { $0.accepted } }
     /// Sockets open now (both sides of every connection).
-    var openSockets: Int { state.withLock { $0.channels.count } }
+    public var openSockets: Int { state.withLock { $0.channels.count } }
     /// The faults drawn so far, one per connection, in order.
-    var struck: [Fault] { state.withLock { $0.struck } }
+    public var struck: [Fault] { state.withLock { $0.struck } }
     /// Every websocket frame clients sent, in order of arrival (all connections).
-    var clientFrames: [ClientFrame] { state.withLock { $0.clientFrames } }
+    public var clientFrames: [ClientFrame] { state.withLock { $0.clientFrames } }
 
     fileprivate func record(_ opcodes: [UInt8]) {
         let now = ContinuousClock.now
@@ -128,7 +140,7 @@ final class FaultProxy: Sendable {
     }
 
     /// Closes the listener and every connection.
-    func stop() async {
+    public func stop() async {
         let all = state.withLock { s -> [any Channel] in
             s.stopped = true
             return Array(s.channels.values) + [s.filler].compactMap { $0 }
@@ -315,9 +327,9 @@ private final class ProxyBox: Sendable {
     let value = Mutex<FaultProxy?>(nil)
 }
 
-struct ProxyError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct ProxyError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
 extension Duration {
