@@ -40,7 +40,8 @@ struct FaultRunTests {
                                              ("quantity", "0.100"), ("price", "1000")])
                     try await Task.sleep(for: .milliseconds(800))
                 }
-                try await waitUntil(timeout: .seconds(20)) { Set(proxy.struck).count >= 3 }
+                // Every kind of fault was dealt to some connection.
+                try await waitUntil(timeout: .seconds(30)) { Set(proxy.struck) == [.none, .reset, .stopReading, .halfOpen] }
                 // The network heals; connections still carrying a fault fail and are replaced.
                 proxy.setFaults(.none)
                 server.setPaused(true)
