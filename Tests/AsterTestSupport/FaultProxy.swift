@@ -25,6 +25,7 @@ import Glibc
 ///   stops forwarding to it (a peer that stops reading);
 /// - `halfOpen`: after a random number of bytes the server side is closed, the client side stays
 ///   open and silent, and what the client sends is discarded (a half-open connection).
+/// ``struck`` lists the faults dealt (one per connection), ``strikes`` those that happened.
 /// A paused proxy (``start(upstreamPort:seed:faults:paused:)`` with `paused: true`) does not
 /// accept: connects to it hang in SYN until ``resume()`` (a host that does not answer).
 public final class FaultProxy: Sendable {
@@ -71,6 +72,7 @@ public final class FaultProxy: Sendable {
         var filler: (any Channel)?
         var stopped = false
         var clientFrames: [ClientFrame] = []
+        var strikes: [Fault] = []
     }
 
     /// A websocket frame a client sent through the proxy: when it passed, and its opcode.
@@ -131,6 +133,11 @@ public final class FaultProxy: Sendable {
     public var openSockets: Int { state.withLock { $0.channels.count } }
     /// The faults drawn so far, one per connection, in order.
     public var struck: [Fault] { state.withLock { $0.struck } }
+    /// The faults that actually struck (their connection carried enough bytes), in order.
+    public var strikes: [Fault] { state.withLock { $0.strikes } }
+
+    fileprivate func recordStrike(_ fault: Fault) { state.withLock { $0.strikes.append(fault) } }
+
     /// Every websocket frame clients sent, in order of arrival (all connections).
     public var clientFrames: [ClientFrame] { state.withLock { $0.clientFrames } }
 
@@ -188,7 +195,8 @@ public final class FaultProxy: Sendable {
                 case .success(let upstream):
                     guard let self else { return upstream.close(promise: nil) }
                     self.track(upstream)
-                    let link = ProxyLink(client: client, upstream: upstream, plan: plan) { [weak self] in self?.record($0) }
+                    let link = ProxyLink(client: client, upstream: upstream, plan: plan,
+                                         struck: { [weak self] in self?.recordStrike($0) }) { [weak self] in self?.record($0) }
                     link.start()
                 }
             }
@@ -216,8 +224,11 @@ final class ProxyLink: @unchecked Sendable {  // confined to the client channel'
     private var lastDue: [Bool: NIODeadline] = [:]
     private var scanner = ClientFrameScanner()
     private let observe: @Sendable ([UInt8]) -> Void
+    private let struckNow: @Sendable (FaultProxy.Fault) -> Void
 
-    init(client: any Channel, upstream: any Channel, plan: ConnectionPlan, observe: @escaping @Sendable ([UInt8]) -> Void) {
+    init(client: any Channel, upstream: any Channel, plan: ConnectionPlan,
+         struck: @escaping @Sendable (FaultProxy.Fault) -> Void, observe: @escaping @Sendable ([UInt8]) -> Void) {
+        self.struckNow = struck
         self.client = client
         self.upstream = upstream
         self.plan = plan
@@ -273,6 +284,7 @@ final class ProxyLink: @unchecked Sendable {  // confined to the client channel'
     }
 
     private func strike(_ buffer: inout ByteBuffer) {
+        struckNow(plan.fault)
         switch plan.fault {
         case .none: break
         case .reset:
