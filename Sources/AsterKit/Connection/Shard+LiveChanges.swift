@@ -35,7 +35,11 @@ extension Shard {
     func settle(_ version: Int) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let done = state.withLock { s -> Bool in
-                guard let primary = s.primary, primary.settled < version else { return true }
+                // Only a connection whose reconciler runs takes waiters (it settles or fails them
+                // all before it ends); without one the change is carried on connecting.
+                guard let primary = s.primary, primary.settled < version, s.wakes[primary.connection.id] != nil else {
+                    return true
+                }
                 s.waiters.append(Waiter(version: version, connection: primary.connection.id, continuation: continuation))
                 return false
             }
