@@ -60,6 +60,9 @@ public final class UserDataStream: Service, EventFeeds {
     /// The latest state, if any yet.
     public var state: ConnectionUpdate? { hub.state }
 
+    /// The listen-key `DELETE` on stop waits no longer than this.
+    static let deleteTimeout = Duration.seconds(2)
+
     enum Ending: Sendable {
         case expired
         case keepAliveFailed(String)
@@ -125,8 +128,16 @@ public final class UserDataStream: Service, EventFeeds {
         if key != nil {
             // Cancelled, yet the DELETE must go out: a fresh task is not cancelled, and run()
             // awaits it, so nothing outlives the stream.
+            // Bounded: a server that does not answer cannot hold the shutdown.
             let account = self.account
-            await Task { try? await account.closeListenKey() }.value
+            await Task {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { try? await account.closeListenKey() }
+                    group.addTask { try? await Task.sleep(for: Self.deleteTimeout) }
+                    await group.next()
+                    group.cancelAll()
+                }
+            }.value
         }
         report(ConnectionID(shard: 0, generation: generation), .stopped)
     }

@@ -186,15 +186,20 @@ public final class StreamClient: Service, EventFeeds {
     public func unsubscribe(_ streams: [StreamName]) async throws { try await change(subscribe: [], unsubscribe: streams) }
 
     /// Swaps streams in one step: every connection learns its part (unsubscribes first), within
-    /// the 10-messages-per-second limit, in the order the calls were made. The streams are
-    /// remembered either way and carried after a reconnect.
+    /// the outbound limit, in the order the calls were made. The streams are remembered at once
+    /// and carried after a reconnect; each connection keeps reconciling what it carries with them
+    /// until the server confirms (a request that times out or is refused is retried with
+    /// backoff), whether or not this call is still waiting.
+    ///
+    /// Waits until every live connection involved carries the change, or a request toward it
+    /// failed on one of them; the other connections carry on either way.
     ///
     /// - Throws: ``ServerError`` when the server refuses a request, ``LiveRequestError`` on
-    ///   timeout or when a replay is the source.
+    ///   timeout or when a replay is the source (the first failure of any connection).
     public func change(subscribe add: [StreamName], unsubscribe remove: [StreamName]) async throws {
         if case .replay = source { throw LiveRequestError.notLive }
         // Assigned under one lock: concurrent callers never put more than the limit on a shard.
-        let plans = registry.withLock { s -> [(Shard, Shard.Plan)] in
+        let changes = registry.withLock { s -> [(Shard, Int)] in
             var perShard: [Int: (add: [StreamName], remove: [StreamName])] = [:]
             var counts = s.shards.map(\.streams.count)
             var carried = Set(s.shards.flatMap(\.streams))
@@ -220,12 +225,16 @@ public final class StreamClient: Service, EventFeeds {
                 perShard[index, default: ([], [])].add.append(name)
                 counts[index] += 1
             }
-            return perShard.keys.sorted().map { index in
+            return perShard.sorted { $0.key < $1.key }.map { index, change in
                 let shard = s.shards[index]
-                return (shard, shard.prepare(subscribe: perShard[index]!.add, unsubscribe: perShard[index]!.remove))
+                return (shard, shard.prepare(subscribe: change.add, unsubscribe: change.remove))
             }
         }
-        for (shard, plan) in plans { try await shard.perform(plan) }
+        var firstFailure: (any Error)?
+        for (shard, version) in changes {
+            do { try await shard.settle(version) } catch { firstFailure = firstFailure ?? error }
+        }
+        if let firstFailure { throw firstFailure }
     }
 
     /// `LIST_SUBSCRIPTIONS` on every live connection, merged in shard order.

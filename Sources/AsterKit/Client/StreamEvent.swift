@@ -54,12 +54,15 @@ public enum LiveRequestError: Error, Sendable, Hashable, CustomStringConvertible
     case notConnected
     /// The source cannot take live requests (a replay).
     case notLive
+    /// The reply to request `id` was not of the kind the request asks for.
+    case unexpectedReply(id: Int64)
 
     public var description: String {
         switch self {
         case .timeout(let id): "no reply to request \(id) in time"
         case .notConnected: "the stream is not connected"
         case .notLive: "a replay takes no live requests"
+        case .unexpectedReply(let id): "the reply to request \(id) was not of the expected kind"
         }
     }
 }

@@ -26,6 +26,8 @@ final class FrameHandler: ChannelDuplexHandler {
     private var decodeErrors = 0
     private var skippedElements = 0
     private var closeSent = false
+    /// The silence limit now (it follows the streams the connection carries).
+    private var staleTimeout: Duration?
     private var lastData = NIODeadline.now()
     private var pingSentAt: NIODeadline?
     private var lastPing = NIODeadline.now()
@@ -44,22 +46,37 @@ final class FrameHandler: ChannelDuplexHandler {
         self.callbacks = callbacks
         self.pacer = ReadPacer(interval: .nanoseconds(settings.deliveryInterval.nanosecondsClamped), now: .now())
         self.parser = WebSocketFrameParser(maxFrameSize: settings.maxFrameSize)
+        self.staleTimeout = settings.staleTimeout
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         settings.counters.touch(at: .now)
-        let tick = min(settings.pingInterval / 4, settings.staleTimeout.map { $0 / 4 } ?? .seconds(1), .seconds(1))
-        let nanos = max(tick, .milliseconds(10)).nanosecondsClamped
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleRepeatedTask(initialDelay: .nanoseconds(nanos), delay: .nanoseconds(nanos)) { _ in
-            bound.value.check()
-        }
+        startTimer(context: context)
         if let age = settings.rolloverAfter {
             let id = connection.id
             let callbacks = self.callbacks
             rollover = context.eventLoop.scheduleTask(in: .nanoseconds(age.nanosecondsClamped)) { callbacks.rolloverDue(id) }
         }
+    }
+
+    private func startTimer(context: ChannelHandlerContext) {
+        timer?.cancel()
+        let tick = min(settings.pingInterval / 4, staleTimeout.map { $0 / 4 } ?? .seconds(1), .seconds(1))
+        let nanos = max(tick, .milliseconds(10)).nanosecondsClamped
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleRepeatedTask(initialDelay: .nanoseconds(nanos), delay: .nanoseconds(nanos)) { _ in
+            bound.value.check()
+        }
+    }
+
+    /// Follows a change of the streams carried: a new silence limit counts from now.
+    func setStaleTimeout(_ timeout: Duration?) {
+        guard timeout != staleTimeout else { return }
+        staleTimeout = timeout
+        lastData = max(lastData, .now())
+        guard let context, timer != nil else { return }
+        startTimer(context: context)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -83,7 +100,7 @@ final class FrameHandler: ChannelDuplexHandler {
             fail(context: context, "no pong within \(settings.pingTimeout)")
             return
         }
-        if let stale = settings.staleTimeout, now - lastData > .nanoseconds(stale.nanosecondsClamped) {
+        if let stale = staleTimeout, now - lastData > .nanoseconds(stale.nanosecondsClamped) {
             settings.counters.stale()
             connection.wentStale.store(true, ordering: .relaxed)
             fail(context: context, "no frame for \(stale)")
@@ -93,7 +110,7 @@ final class FrameHandler: ChannelDuplexHandler {
             lastPing = now
             pingSentAt = now
             let frame = WebSocketFrame(fin: true, opcode: .ping, maskKey: .random(), data: context.channel.allocator.buffer(capacity: 0))
-            context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+            connection.enqueueControl(frame)  // within the outbound limit, like every frame sent
         }
     }
 
@@ -116,7 +133,7 @@ final class FrameHandler: ChannelDuplexHandler {
         var data = context.channel.allocator.buffer(capacity: 2)
         data.write(webSocketErrorCode: code)
         let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: data)
-        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+        connection.enqueueControl(frame)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -141,8 +158,8 @@ final class FrameHandler: ChannelDuplexHandler {
         var data = context.channel.allocator.buffer(capacity: 2)
         data.write(webSocketErrorCode: failure.closeCode)
         let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: data)
-        let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in bound.value.close(promise: nil) }
+        let channel = context.channel
+        connection.enqueueControl(frame) { _ in channel.close(promise: nil) }
     }
 
     private func handle(_ frame: WebSocketFrameParser.Frame, context: ChannelHandlerContext) {
@@ -173,7 +190,7 @@ final class FrameHandler: ChannelDuplexHandler {
             pingSentAt = nil  // the peer is alive
             guard !closeSent else { return }
             let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.payload)
-            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+            connection.enqueueControl(pong)
         case .pong:
             pingSentAt = nil
         case .connectionClose:
@@ -186,8 +203,8 @@ final class FrameHandler: ChannelDuplexHandler {
                 var echo = context.channel.allocator.buffer(capacity: 2)
                 echo.write(webSocketErrorCode: code ?? .normalClosure)
                 let reply = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: echo)
-                let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-                context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in bound.value.close(promise: nil) }
+                let channel = context.channel
+                connection.enqueueControl(reply) { _ in channel.close(promise: nil) }
             } else {
                 context.close(promise: nil)
             }

@@ -2,33 +2,52 @@ import DequeModule
 import NIOCore
 import NIOWebSocket
 
-/// Text frames to send, in order, within the spec's limit of 10 incoming messages a second per
-/// connection (kept over 1.25 s, so network jitter can never make the server count 11 in one of
-/// its seconds). The limit counts the moments frames are actually written, on the event loop.
+/// Every frame a connection sends (requests, pings, pongs, the close frame), in order, within the
+/// spec's limit of 10 incoming messages a second per connection, with headroom: at most
+/// ``maxMessages`` in any ``window``, so network jitter can never make the server count more than
+/// 10 in one of its seconds. The limit counts the moments frames are actually written, on the
+/// event loop.
 final class OutboundQueue {
-    static let maxMessages = 10
+    /// Frames at most per ``window``: 8 per 1.25 s leaves two messages and a quarter second of
+    /// headroom under the server's 10 per second.
+    static let maxMessages = 8
     static let window = TimeAmount.milliseconds(1_250)
     private let channel: any Channel
-    private var waiting: Deque<(text: String, written: (Bool) -> Void)> = []
+    private let now: () -> NIODeadline
+    private var waiting: Deque<(frame: WebSocketFrame, written: (Bool) -> Void)> = []
     private var sent: Deque<NIODeadline> = []
     private var scheduled: Scheduled<Void>?
 
-    init(channel: any Channel) { self.channel = channel }
+    /// - Parameter now: the clock (tests pass their own).
+    init(channel: any Channel, now: @escaping () -> NIODeadline = { .now() }) {
+        self.channel = channel
+        self.now = now
+    }
 
-    /// Queues a frame; `written` says whether it went out.
-    func enqueue(_ text: String, written: @escaping (Bool) -> Void) {
-        waiting.append((text, written))
+    /// Frames waiting for the limit.
+    var backlog: Int { waiting.count }
+
+    /// Queues a text frame; `written` says whether it went out.
+    func enqueue(text: String, written: @escaping (Bool) -> Void) {
+        var buffer = channel.allocator.buffer(capacity: text.utf8.count)
+        buffer.writeString(text)
+        enqueue(frame: WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: buffer), written: written)
+    }
+
+    /// Queues any frame; `written` says whether it went out.
+    func enqueue(frame: WebSocketFrame, written: @escaping (Bool) -> Void) {
+        waiting.append((frame, written))
         drain()
     }
 
-    private func drain() {
+    /// Writes what the limit allows now; schedules the rest.
+    func drain() {
         while let next = waiting.first {
-            let now = NIODeadline.now()
+            let now = self.now()
             while let first = sent.first, now - first >= Self.window { sent.removeFirst() }
             if sent.count >= Self.maxMessages {
                 if scheduled == nil {
                     let due = sent[sent.count - Self.maxMessages] + Self.window
-                    let channel = self.channel
                     scheduled = channel.eventLoop.scheduleTask(deadline: due) { [weak self] in
                         self?.scheduled = nil
                         self?.drain()
@@ -38,11 +57,8 @@ final class OutboundQueue {
             }
             waiting.removeFirst()
             sent.append(now)
-            var buffer = channel.allocator.buffer(capacity: next.text.utf8.count)
-            buffer.writeString(next.text)
-            let frame = WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: buffer)
             let promise = channel.eventLoop.makePromise(of: Void.self)
-            channel.writeAndFlush(frame, promise: promise)
+            channel.writeAndFlush(next.frame, promise: promise)
             let written = next.written
             promise.futureResult.whenComplete { written((try? $0.get()) != nil) }
         }

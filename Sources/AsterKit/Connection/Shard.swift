@@ -8,14 +8,19 @@ import Synchronization
 /// a reconnect or an overlap included, reaches every connection).
 final class Shard: Sendable {
     let index: Int
-    private let target: Target
-    private let configuration: StreamConfiguration
-    private let hub: EventHub
-    private let requestIDs: RequestIDs
-    private let logger: Logger
-    private let state: Mutex<State>
+    let target: Target
+    let configuration: StreamConfiguration
+    let hub: EventHub
+    let requestIDs: RequestIDs
+    let logger: Logger
+    let state: Mutex<State>
     /// Whether frames must carry hashes (an overlap or its tail is under way).
     private let hashing = Atomic<Bool>(false)
+    /// Puts batches in the order decided under `state`'s lock; consumers run outside it.
+    private let turnstile: DeliveryTurnstile
+    /// Tests only: runs in ``promote(_:)`` after the successor took over and the shard's lock was
+    /// released, before the held frames go out (where another event loop's batch may arrive).
+    let afterTakeOver = Locked<(@Sendable () -> Void)?>(nil)
 
     /// Where the shard connects.
     enum Target: Sendable {
@@ -25,14 +30,25 @@ final class Shard: Sendable {
         case fixed(url: String)
     }
 
-    /// One open connection and the streams it carries.
+    /// One open connection and the streams the server confirmed it carries.
     struct Open {
         var connection: WebSocketConnection
-        var carried: [StreamName]
+        /// Those of its URL, then changed by every request the server confirmed.
+        var confirmed: [StreamName]
+        /// A request failed or timed out, so `confirmed` may be wrong: the server is asked first.
+        var uncertain = false
+        /// The ``State/version`` of the desired streams it was last found to carry.
+        var settled = 0
     }
 
-    private struct State {
+    struct State {
         var desired: [StreamName]
+        /// Counts the changes of `desired`.
+        var version = 0
+        /// Each open connection's reconciler, woken by a change.
+        var wakes: [ConnectionID: AsyncStream<Void>.Continuation] = [:]
+        /// Callers of ``settle(_:)`` waiting for the live connection to carry their change.
+        var waiters: [Waiter] = []
         var generation: Int
         var primary: Open?
         /// The connection being opened to become the primary.
@@ -61,6 +77,7 @@ final class Shard: Sendable {
         self.requestIDs = requestIDs
         self.logger = logger
         self.state = Mutex(State(desired: streams, generation: firstGeneration - 1))
+        self.turnstile = DeliveryTurnstile(deliver: { [hub] events in hub.deliver(events) })
     }
 
     /// The streams the shard should carry.
@@ -149,7 +166,7 @@ final class Shard: Sendable {
         state.withLock { $0.opening = id }
         defer { state.withLock { $0.opening = nil } }
         let (connection, carried) = try await connect(id)
-        state.withLock { $0.primary = Open(connection: connection, carried: carried) }
+        state.withLock { $0.primary = Open(connection: connection, confirmed: carried) }
         return connection
     }
 
@@ -266,7 +283,7 @@ final class Shard: Sendable {
         let (connection, carried) = try await connect(id)
         let kept = state.withLock { s -> Bool in
             guard s.overlap?.new == id else { return false }
-            s.successor = Open(connection: connection, carried: carried)
+            s.successor = Open(connection: connection, confirmed: carried)
             return true
         }
         if !kept {
@@ -277,19 +294,25 @@ final class Shard: Sendable {
     }
 
     /// The successor `id` takes over: the buffered frames the old connection had not delivered go
-    /// out, in order, and the old connection is handed back for closing.
-    private func promote(_ id: ConnectionID) -> WebSocketConnection? {
-        let (old, flushed) = state.withLock { s -> (WebSocketConnection?, [StreamEvent]) in
-            guard let next = s.successor, next.connection.id == id, s.overlap != nil else { return (nil, []) }
+    /// out, in order and before any batch the successor delivers after the takeover (they take
+    /// their place in the turnstile's line under the lock), and the old connection is handed back
+    /// for closing.
+    func promote(_ id: ConnectionID) -> WebSocketConnection? {
+        let (old, flushed, holds) = state.withLock { s -> (WebSocketConnection?, [StreamEvent], Bool) in
+            guard let next = s.successor, next.connection.id == id, s.overlap != nil else { return (nil, [], false) }
             let out = s.overlap!.takeOver()
             let old = s.primary?.connection
             s.primary = next
             s.successor = nil
+            // Changes waited for on the old connection are now the successor's to carry.
+            for i in s.waiters.indices where s.waiters[i].connection == old?.id { s.waiters[i].connection = id }
             if let old { s.retiring.append(old) }
-            return (old, out)
+            // In line before any batch the successor delivers from now on.
+            return (old, out, turnstile.enter(out))
         }
+        afterTakeOver.value?()
+        if holds { turnstile.pass(flushed) }
         guard let old else { return nil }
-        hub.deliver(flushed)
         hub.counters.rollover()
         report(id, .rolledOver)
         logger.info("rolled over", metadata: ["from": "\(old.id)", "to": "\(id)"])
@@ -328,9 +351,10 @@ final class Shard: Sendable {
     /// Takes a batch from a connection's event loop. Outside a rollover the primary's frames go
     /// straight on; during one, the successor's are held until the old connection has delivered
     /// everything sent before the successor subscribed, so each stream stays in server order.
-    private func deliver(from id: ConnectionID, _ frames: FrameBatch) {
+    func deliver(from id: ConnectionID, _ frames: FrameBatch) {
         var proven: ConnectionID?
-        state.withLock { s in
+        // The order is fixed under the lock (the turnstile's line); consumers run after it.
+        let (out, holds) = state.withLock { s -> ([StreamEvent], Bool) in
             if s.overlap != nil {
                 // Mutated in place: the held frames are never copied.
                 let (out, provenNow) = s.overlap!.receive(from: id, frames)
@@ -339,89 +363,30 @@ final class Shard: Sendable {
                     s.overlap = nil
                     hashing.store(false, ordering: .relaxed)
                 }
-                hub.deliver(out)
+                return (out, turnstile.enter(out))
             } else if s.primary?.connection.id == id || s.opening == id {
-                hub.deliver(frames.events)
+                return (frames.events, turnstile.enter(frames.events))
             }
+            return ([], false)
         }
+        if holds { turnstile.pass(out) }
         if let proven { signal(.overlapProven(proven)) }
     }
 
-    // MARK: Live changes
-
-    /// The requests that carry out a change, per open connection.
-    typealias Plan = [(WebSocketConnection, [LiveRequest], Bool)]
-
-    /// Records a change of what the shard carries (at once, so callers that follow see it) and
-    /// returns the requests that tell every open connection; ``perform(_:)`` sends them.
-    func prepare(subscribe add: [StreamName], unsubscribe remove: [StreamName]) -> Plan {
+    /// Tests only: `primary` is live and `successor` overlaps it (as after a rollover's successor
+    /// opened), both carrying the desired streams.
+    func installOverlap(primary: WebSocketConnection, successor: WebSocketConnection) {
+        hashing.store(true, ordering: .relaxed)
         state.withLock { s in
-            s.desired.removeAll { remove.contains($0) }
-            for name in add where !s.desired.contains(name) { s.desired.append(name) }
-            return plan(&s)
+            s.primary = Open(connection: primary, confirmed: s.desired)
+            s.successor = Open(connection: successor, confirmed: s.desired)
+            s.overlap = Overlap(old: primary.id, new: successor.id)
         }
-    }
-
-    /// Sends what a newly opened connection lacks (a change made while it was opening).
-    private func reconcile(_ connection: WebSocketConnection) async {
-        let sends = state.withLock { s in plan(&s).filter { $0.0 === connection } }
-        do { try await perform(sends) } catch {
-            logger.warning("resubscribe failed", metadata: ["connection": "\(connection.id)", "error": "\(error)"])
-        }
-    }
-
-    /// The requests that bring every open connection to the desired streams (and the record that
-    /// they carry them now). Only `combined` targets compute streams from the URL; a fixed URL
-    /// starts with none and is told everything.
-    private func plan(_ s: inout State) -> Plan {
-        var out: [(WebSocketConnection, [LiveRequest], Bool)] = []
-        for isPrimary in [true, false] {
-            guard var open = isPrimary ? s.primary : s.successor else { continue }
-            let removing = open.carried.filter { !s.desired.contains($0) }
-            let adding = s.desired.filter { !open.carried.contains($0) }
-            guard !removing.isEmpty || !adding.isEmpty else { continue }
-            var requests: [LiveRequest] = []
-            for chunk in removing.chunked(100) { requests.append(.unsubscribe(chunk, id: nextRequestID())) }
-            for chunk in adding.chunked(100) { requests.append(.subscribe(chunk, id: nextRequestID())) }
-            open.carried = s.desired
-            if isPrimary { s.primary = open } else { s.successor = open }
-            out.append((open.connection, requests, isPrimary))
-        }
-        return out
-    }
-
-    /// Sends a plan's requests in order; waits for the live connection's replies.
-    func perform(_ sends: Plan) async throws {
-        for (connection, requests, isPrimary) in sends {
-            for request in requests {
-                do {
-                    _ = try await send(request, on: connection)
-                } catch where !isPrimary {
-                    logger.warning("request on successor failed", metadata: ["error": "\(error)"])
-                }
-            }
-            if isPrimary { report(connection.id, .subscribed(streams: streams.count)) }
-        }
-    }
-
-    func nextRequestID() -> Int64 { requestIDs.next() }
-
-    /// Sends a request on the live connection within the outbound limit and waits for its reply.
-    func send(_ request: LiveRequest) async throws -> SubscriptionReply {
-        guard let connection = state.withLock({ $0.primary?.connection }) else { throw LiveRequestError.notConnected }
-        return try await send(request, on: connection)
-    }
-
-    private func send(_ request: LiveRequest, on connection: WebSocketConnection) async throws -> SubscriptionReply {
-        let sentAt = ContinuousClock.now
-        let reply = try await connection.request(request, timeout: configuration.requestTimeout)
-        hub.counters.roundTrip(ContinuousClock.now - sentAt)
-        return reply
     }
 
     // MARK: Reporting
 
-    private func report(_ id: ConnectionID, _ state: ConnectionState) {
+    func report(_ id: ConnectionID, _ state: ConnectionState) {
         hub.state(ConnectionUpdate(connection: id, state: state, streams: streams.map(\.name)))
     }
 }

@@ -15,6 +15,10 @@ public struct SimFaultPlan: Sendable {
     public var answerDelays: [String: [Duration]] = [:]
     /// Symbols (upper case) whose next diff-depth event is silently dropped (a gap).
     public var dropNextDiff: Set<String> = []
+    /// The next this many `UNSUBSCRIBE` requests are applied but get no reply (a lost answer).
+    public var dropUnsubscribeReplies = 0
+    /// `UNSUBSCRIBE` requests whose reply was dropped so far.
+    public internal(set) var droppedUnsubscribeReplies = 0
 
     public init() {}
 }
@@ -86,6 +90,20 @@ extension SimServer {
         if let after = failure.retryAfter { response.headers[.retryAfter] = String(after) }
         return response
     }
+
+    /// Whether the reply to this live request is to be dropped (and counts it).
+    func dropsReply(to request: String) -> Bool {
+        guard request.contains(#""UNSUBSCRIBE""#) else { return false }
+        return faultPlan.withLock { plan in
+            guard plan.dropUnsubscribeReplies > 0 else { return false }
+            plan.dropUnsubscribeReplies -= 1
+            plan.droppedUnsubscribeReplies += 1
+            return true
+        }
+    }
+
+    /// The fault plan as it stands (counters included).
+    public var faultState: SimFaultPlan { faultPlan.withLock { $0 } }
 
     /// Removes diff events the plan says to drop.
     func applyDrops(_ batch: [SimOutgoing]) -> [SimOutgoing] {

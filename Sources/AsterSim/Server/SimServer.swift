@@ -280,6 +280,7 @@ public final class SimServer: Sendable {
                     guard case .text(let text) = message else { continue }
                     let reply = LiveRequestResponder.handle(text, state: &state)
                     hub.update(id, state)
+                    if self.dropsReply(to: text) { continue }
                     hub.send(id, reply)
                 }
             }
