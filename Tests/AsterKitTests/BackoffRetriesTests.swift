@@ -144,6 +144,8 @@ struct BackoffLoopTests {
                                configuration: StreamConfiguration(backoff: Backoff(clock: streamClock)),
                                backoff: Backoff(initial: .seconds(8), clock: syncClock, jitter: { 1 }))
         try await withRunning(live) {
+            // run() has begun (its stream reports), so the request reaches its synchroniser.
+            try await waitUntil { await live.status.connection != .connecting }
             await live.resnapshot()
             try await syncClock.waitForSleepers()
             #expect(syncClock.deadlines == [.seconds(8)])

@@ -53,6 +53,24 @@ struct FeedMulticastTests {
         #expect(feed.dropped == 4)
     }
 
+    @Test("a feed released without ever being iterated stops collecting; one still held, or iterated, keeps on")
+    func releasedFeedStops() {
+        let fanOut = FanOut<Int>()
+        do {
+            let unused = Self.intFeed(fanOut)
+            #expect(fanOut.count == 1 && unused.dropped == 0)
+        }
+        #expect(fanOut.count == 0)
+        let kept = Self.intFeed(fanOut)
+        do {
+            let iterator = kept.makeAsyncIterator()
+            #expect(fanOut.count == 1 && iterator.dropped == 0)
+        }
+        #expect(fanOut.count == 1, "the feed itself is still held")
+        fanOut.deliver([1])
+        #expect(kept.dropped == 0)
+    }
+
     @Test("a cancelled waiter ends (returns nil) while another iterator of the same feed goes on")
     func cancelledWaiterEnds() async throws {
         let fanOut = FanOut<Int>()
@@ -115,7 +133,8 @@ struct FeedMulticastTests {
             #"{"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","E":\#(1_000 + i),"s":"BTCUSDT","a":\#(i),"p":"100.0","q":"1","f":\#(i),"l":\#(i),"T":\#(1_000 + i),"m":false}}"#
         }
         try frames.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        let client = StreamClient(replay: ReplaySource(paths: [path]), bufferLimit: 200)
+        // Larger than a replay's batch (256 frames): a paced feed never overflows.
+        let client = StreamClient(replay: ReplaySource(paths: [path]), bufferLimit: 1_000)
         let idle = client.aggregateTrades(bufferLimit: 10)   // held, never iterated
         let trades = client.aggregateTrades()
         // Made before run(): it paces the replay from the first element.
