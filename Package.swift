@@ -12,7 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
@@ -70,7 +70,11 @@ let package = Package(
         ),
         .target(
             name: "AsterDashboard",
-            dependencies: ["AsterKit", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: [
+                "AsterKit",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
         ),
         .executableTarget(
             name: "AsterTUI",
@@ -90,24 +94,63 @@ let package = Package(
             name: "AsterBench",
             dependencies: [
                 "AsterKit", "AsterSim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: [.unsafeFlags(["-Ounchecked"])]
         ),
+        // Tests mirror the modules: one target per module, the binary's end-to-end tests in their
+        // own, shared helpers (simulator runner, waits, processes, tmux, fixtures) in one place.
+        .target(
+            name: "AsterTestSupport",
+            dependencies: [
+                "AsterKit", "AsterSim",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/AsterTestSupport",
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "AsterKitTests",
             dependencies: [
-                "AsterKit", "AsterSim", "AsterDashboard", "AsterTUI",
-                .product(name: "WSClient", package: "swift-websocket"),
+                "AsterKit", "AsterSim", "AsterTestSupport",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-            ],
-            resources: [.copy("Fixtures")]
+            ]
+        ),
+        .testTarget(
+            name: "AsterSimTests",
+            dependencies: [
+                "AsterSim", "AsterKit", "AsterTestSupport",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "AsterDashboardTests",
+            dependencies: ["AsterDashboard", "AsterKit", "AsterSim", "AsterTestSupport"]
+        ),
+        .testTarget(
+            name: "AsterTUITests",
+            dependencies: ["AsterTUI", "AsterKit", "AsterTestSupport"]
+        ),
+        .testTarget(
+            name: "DocumentationTests",
+            dependencies: [
+                "AsterKit",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["AsterTUI", "AsterKit", "AsterSim", "AsterDashboard", "AsterTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -4,7 +4,7 @@
 The documents' examples are JavaScript-ish (comments, trailing commas, a missing comma, single
 quotes, a full-width comma, a tab inside the "0" string of the index and mark price klines). This
 script cleans each one into strict JSON (nothing else changes: every key and value stays as
-printed), checks it parses, and writes Tests/AsterKitTests/Fixtures/<name>.json. The market-data
+printed), checks it parses, and writes Tests/AsterTestSupport/Fixtures/<name>.json. The market-data
 answers are taken from the V3 document and checked to be identical in V1. Run from the repository
 root:
 
@@ -16,7 +16,7 @@ import re
 import sys
 
 ref = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/reference")
-out = pathlib.Path("Tests/AsterKitTests/Fixtures")
+out = pathlib.Path("Tests/AsterTestSupport/Fixtures")
 out.mkdir(parents=True, exist_ok=True)
 
 # (fixture name, document, section heading, which javascript block under it)

@@ -4,7 +4,7 @@ implementation: Python eth-account, exactly as the official V3 example signs
 (encode_structured_data / encode_typed_data of the "AsterSignTransaction" domain).
 
     pip install eth-account
-    python3 scripts/gen_v3_vectors.py > Tests/AsterKitTests/Fixtures/v3Signatures.json
+    python3 scripts/gen_v3_vectors.py > Tests/AsterTestSupport/Fixtures/v3Signatures.json
 
 The private key is the spec's published demonstration key (it guards nothing).
 """

@@ -19,9 +19,20 @@ enum FeedBench {
         let app = Application(
             router: Router(),
             server: .http1WebSocketUpgrade(configuration: .init(maxFrameSize: 1 << 20)) { request, _, _ in
+                // `/ws/<anything>?rate=N`: bare payloads; `/rate/N/stream?streams=…`: a combined
+                // stream's base URL for clients that build their own path (`aster-tui stream`).
                 let path = request.path ?? ""
-                guard path.hasPrefix("/ws/") else { return .dontUpgrade }
-                let rate = path.split(separator: "rate=").last.flatMap { Int($0) } ?? 10_000
+                let rate: Int
+                let combined: Bool
+                if path.hasPrefix("/ws/") {
+                    rate = path.split(separator: "rate=").last.flatMap { Int($0) } ?? 10_000
+                    combined = false
+                } else if path.hasPrefix("/rate/") {
+                    rate = Int(path.dropFirst(6).prefix { $0.isNumber }) ?? 10_000
+                    combined = true
+                } else {
+                    return .dontUpgrade
+                }
                 return .upgrade([:]) { inbound, outbound, _ in
                     // Read what the client sends, so its pongs answer the server's pings.
                     let reader = Task { for try await _ in inbound {} }
@@ -35,8 +46,8 @@ enum FeedBench {
                             sent += 1
                             let ms = Int64(Date().timeIntervalSince1970 * 1000)
                             let price = 90_000 + Double(sent % 2_000) / 10
-                            try await outbound.write(.text(
-                                #"{"e":"aggTrade","E":\#(ms),"s":"BTCUSDT","a":\#(sent),"p":"\#(String(format: "%.1f", price))","q":"0.\#(100 + sent % 900)","f":\#(sent * 2),"l":\#(sent * 2 + 1),"T":\#(ms),"m":\#(sent % 3 == 0)}"#))
+                            let payload = #"{"e":"aggTrade","E":\#(ms),"s":"BTCUSDT","a":\#(sent),"p":"\#(String(format: "%.1f", price))","q":"0.\#(100 + sent % 900)","f":\#(sent * 2),"l":\#(sent * 2 + 1),"T":\#(ms),"m":\#(sent % 3 == 0)}"#
+                            try await outbound.write(.text(combined ? #"{"stream":"btcusdt@aggTrade","data":\#(payload)}"# : payload))
                         }
                         try await Task.sleep(for: .milliseconds(1))
                     }

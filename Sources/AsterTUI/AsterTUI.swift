@@ -5,10 +5,10 @@ import ArgumentParser
 struct AsterTUI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aster-tui",
-        abstract: "Aster DEX perpetual-futures market data in your terminal.",
+        abstract: "Aster DEX perpetual futures in your terminal: market data, account and trading.",
         discussion: "Run `aster-tui --demo` for the dashboard on the embedded simulator.",
-        subcommands: [DashboardCommand.self, StreamCommand.self, BookCommand.self, AccountCommand.self, SimCommand.self,
-                      ConfigCommand.self],
+        subcommands: [DashboardCommand.self, StreamCommand.self, BookCommand.self, AccountCommand.self, OrderCommand.self,
+                      PositionCommand.self, SimCommand.self, ConfigCommand.self],
         defaultSubcommand: DashboardCommand.self
     )
 }

@@ -1,11 +1,10 @@
+import AsterTestSupport
 import AsterSim
 import Foundation
 import Synchronization
 import Testing
 
-@testable import AsterDashboard
 @testable import AsterKit
-@testable import AsterTUI
 
 /// A USDT wallet and positions as `GET /fapi/v4/account` gives them.
 private func snapshot(wallet: ExactDecimal, _ rows: [PositionInfo]) -> AccountInformation {
@@ -62,7 +61,7 @@ private func marketOrder(_ client: AccountClient, _ symbol: String, _ side: Stri
                                  ("positionSide", positionSide)])
 }
 
-@Suite("Hedge mode: positions by symbol and side")
+@Suite("Hedge mode: positions by symbol and side", .serialized, .timeLimit(.minutes(3)))
 struct HedgeModeTests {
     @Test("BOTH, LONG and SHORT positions of one symbol stay apart, from the snapshot and from deltas")
     func keyedBySide() throws {
@@ -84,10 +83,6 @@ struct HedgeModeTests {
         s.apply(try accountUpdate(at: 3_000, [("BTCUSDT", "SHORT", "0", "0")]))
         s.apply(try accountUpdate(at: 2_500, [("BTCUSDT", "SHORT", "-4", "120")]))
         #expect(s.openPositions.map(\.key) == [PositionKey("BTCUSDT", .both), PositionKey("BTCUSDT", .long)])
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(s.json.utf8)) as? [String: Any])
-        let rows = try #require(object["positions"] as? [[String: Any]])
-        #expect(rows.map { $0["positionSide"] as? String } == ["BOTH", "LONG"])
-        #expect(s.summaryLines.contains { $0.hasPrefix("BTCUSDT  LONG") })
     }
 
     @Test("ACCOUNT_CONFIG_UPDATE: `ai.d` switches hedge mode; an absent `ai.j` leaves multi-assets mode as it was")
@@ -136,7 +131,7 @@ struct HedgeModeTests {
     }
 }
 
-@Suite("Signed requests: re-signed per attempt, only idempotent ones retried")
+@Suite("Signed requests: re-signed per attempt, only idempotent ones retried", .serialized, .timeLimit(.minutes(3)))
 struct SignedRetryTests {
     @Test("a GET that fails twice with 5xx succeeds on the third attempt, V1 and V3, each attempt signed afresh")
     func resignedRetries() async throws {
@@ -181,7 +176,7 @@ struct SignedRetryTests {
     }
 }
 
-@Suite("Account recovery: a failed snapshot is retried until it lands")
+@Suite("Account recovery: a failed snapshot is retried until it lands", .serialized, .timeLimit(.minutes(3)))
 struct AccountRecoveryTests {
     @Test("the first three account calls fail: unsynced (the pane says syncing), retried with backoff, then synced and equal to the server")
     func retriedSnapshot() async throws {
@@ -210,11 +205,6 @@ struct AccountRecoveryTests {
             #expect(statuses.contains { !$0.synced && $0.syncAttempts >= 3 })
             #expect(await live.snapshots == 1)
             #expect(server.signedAttempts(path: "/fapi/v4/account").count >= 4)
-            // What the dashboard shows meanwhile: no numbers, "syncing account…".
-            let model = DashboardModel(mode: .demo, symbol: "BTCUSDT", account: true)
-            await model.updateAccount(failing)
-            let view = await model.snapshot(now: 0).account
-            #expect(view?.state == nil && view?.status.hasPrefix("syncing account…") == true)
             runner.cancel()
             _ = await runner.result
             watcher.cancel()
@@ -222,7 +212,7 @@ struct AccountRecoveryTests {
     }
 }
 
-@Suite("Leverage brackets: maintenance margin and liquidation price")
+@Suite("Leverage brackets: maintenance margin and liquidation price", .serialized, .timeLimit(.minutes(3)))
 struct LiquidationTests {
     @Test("one-way cross long: LP = (WB + cum − amount × entry) / (|amount| × MMR − amount), by hand")
     func crossLong() throws {
@@ -311,7 +301,7 @@ struct LiquidationTests {
 /// The fields of one REST answer object, as the client reads them.
 private func fields(_ object: [String: Any], _ path: String) -> JSONFields { JSONFields(object: object, path: path) }
 
-@Suite("Typed account REST against the simulator and the spec's examples")
+@Suite("Typed account REST against the simulator and the spec's examples", .serialized, .timeLimit(.minutes(3)))
 struct AccountRESTTests {
     @Test("every account endpoint, V1 and V3 paths, decodes the simulator's answers with exact values")
     func everyEndpoint() async throws {

@@ -1,10 +1,10 @@
+import AsterTestSupport
 import AsterSim
 import Foundation
 import Synchronization
 import Testing
 
 @testable import AsterKit
-@testable import AsterTUI
 
 @Suite("Signing and credentials")
 struct SigningTests {
@@ -45,16 +45,7 @@ struct SigningTests {
     }
 }
 
-/// An account client for the simulator's demo account.
-func demoAccount(port: Int, secret: String = SimAccount.demoSecret, apiKey: String = SimAccount.demoAPIKey) -> AccountClient {
-    AccountClient(rest: RESTClient(baseURL: "http://127.0.0.1:\(port)", configuration: RESTConfiguration(maxRetries: 0)),
-                  credentials: .hmac(apiKey: apiKey, secret: Secret(secret)))
-}
 
-func serverCode(_ error: any Error) -> Int? {
-    if case .server(_, let code, _)? = (error as? RESTError)?.kind { return code }
-    return nil
-}
 
 @Suite("Account against the simulator", .serialized, .timeLimit(.minutes(3)))
 struct AccountSimulatorTests {
@@ -327,22 +318,6 @@ struct AccountStateTests {
         }
     }
 
-    @Test("the account prints as one JSON object and as readable lines, decimals exact")
-    func output() throws {
-        var s = empty
-        s.apply(try position("-3", at: 5))
-        s.mark("BTCUSDT", price: dec("90"))
-        let object = try #require(parse(s.json) as? [String: Any])
-        #expect(object["type"] as? String == "account" && object["marginBalance"] as? String == "1035")
-        #expect((object["positions"] as? [[String: Any]])?.first?["unrealizedPnL"] as? String == "30")
-        // Maintenance 3 × 90 × 0.4 % = 1.08 over a margin balance of 1035.
-        #expect(object["marginRatio"] as? String == "0.001043")
-        let lines = s.summaryLines
-        let header = try #require(lines.firstIndex { $0.hasPrefix("Symbol") })
-        #expect(lines[header].split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
-                == "Symbol Side Size Entry Mark Liquidation Unrealized PnL ROE % Leverage")
-        #expect(lines[header + 1].split(separator: " ").joined(separator: " ").hasPrefix("BTCUSDT SHORT 3 100 90 - 30"))
-    }
 
     @Test("unrealised PnL follows the mark price")
     func marking() throws {
@@ -351,54 +326,6 @@ struct AccountStateTests {
         s.mark("BTCUSDT", price: dec("90"))
         #expect(s.totalUnrealizedPnL == dec("30"))
         #expect(s.marginBalance() == dec("1035"))
-    }
-}
-
-@Suite("aster-tui account and stream --user", .serialized, .timeLimit(.minutes(3)))
-struct AccountCLITests {
-    @Test("`account` and `stream --user` work against the simulator; no secret reaches stdout, stderr, logs or recordings")
-    func cli() async throws {
-        let binary = try asterTUIBinary()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("aster-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let credentials = dir.appendingPathComponent("demo.env").path
-        try "ASTER_API_KEY=\(SimAccount.demoAPIKey)\nASTER_API_SECRET=\(SimAccount.demoSecret)\n".write(toFile: credentials, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: credentials)
-        let recording = dir.appendingPathComponent("user.rec").path
-        let keys = Collected<String>()
-        try await withSimulator(SimConfiguration(seed: 45, rate: 8_000)) { server, port in
-            let account = try await runProcess(binary, ["account", "--json", "--rest-url", "http://127.0.0.1:\(port)", "--credentials", credentials])
-            #expect(account.status == 0, "\(account.stderr)")
-            #expect(account.stdout.contains(#""type":"account""#) && account.stdout.contains(#""asset":"USDT""#))
-            let watcher = Task {
-                while !Task.isCancelled {
-                    server.accountSnapshot.listenKeys.keys.forEach { k in if !keys.all.contains(k) { keys.append(k) } }
-                    try? await Task.sleep(for: .milliseconds(20))
-                }
-            }
-            let user = try await runProcess(binary, ["stream", "--user", "--json", "--count", "3", "--timeout", "60",
-                                                     "--url", "ws://127.0.0.1:\(port)", "--rest-url", "http://127.0.0.1:\(port)",
-                                                     "--credentials", credentials, "--record", recording])
-            watcher.cancel()
-            #expect(user.status == 0, "\(user.stderr)")
-            let lines = user.stdout.split(separator: "\n")
-            #expect(lines.count == 3 && lines.allSatisfy { $0.contains(#""type":"ORDER_TRADE_UPDATE""#) || $0.contains(#""type":"ACCOUNT_UPDATE""#) || $0.contains("MARGIN_CALL") || $0.contains("ACCOUNT_CONFIG_UPDATE") })
-            #expect(user.stderr.contains("creating listen key") && user.stderr.contains("connected"))
-            let recorded = (try? String(contentsOfFile: recording, encoding: .utf8)) ?? ""
-            #expect(!recorded.isEmpty)
-            #expect(!keys.all.isEmpty)
-            for (name, text) in [("account stdout", account.stdout), ("account stderr", account.stderr), ("stdout", user.stdout),
-                                 ("stderr", user.stderr), ("recording", recorded)] {
-                for secret in [SimAccount.demoSecret, SimAccount.demoAPIKey] + keys.all {
-                    #expect(!text.contains(secret), "\(name) shows a secret")
-                }
-            }
-        }
-        // Wrong permissions and missing credentials are usage errors, before any network use.
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: credentials)
-        let open = try await runProcess(binary, ["account", "--credentials", credentials])
-        #expect(open.status == 64 && open.stderr.contains("chmod 600") && !open.stderr.contains(SimAccount.demoSecret))
     }
 }
 

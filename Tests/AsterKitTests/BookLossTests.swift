@@ -1,3 +1,4 @@
+import AsterTestSupport
 @testable import AsterKit
 import Foundation
 import Hummingbird

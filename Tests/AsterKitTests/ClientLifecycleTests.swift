@@ -1,3 +1,4 @@
+import AsterTestSupport
 import AsterKit
 import AsterSim
 import Crypto
@@ -9,14 +10,6 @@ import ServiceLifecycle
 import Synchronization
 import Testing
 
-/// Streams that give `count` distinct valid names over the simulator's symbols plus extras.
-func manyStreams(_ count: Int) -> (symbols: [SimSymbol], streams: [StreamName]) {
-    let symbols = SimSymbol.defaults + (0..<4).map {
-        SimSymbol(name: "EXTRA\($0)USDT", startPrice: ExactDecimal(100 + $0), tickSize: ExactDecimal(mantissa: 1, scale: 2),
-                  lotSize: ExactDecimal(mantissa: 1, scale: 1))
-    }
-    return (symbols, Array(simulatorStreams(symbols: symbols.map(\.name)).prefix(count)))
-}
 
 @Suite("Client lifecycle: nothing left open, order kept, liveness", .serialized, .timeLimit(.minutes(3)))
 struct ClientLifecycleTests {

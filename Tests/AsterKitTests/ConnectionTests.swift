@@ -1,24 +1,10 @@
+import AsterTestSupport
 import AsterKit
 import AsterSim
 import Foundation
 import NIOSSL
 import Testing
 
-/// Every stream the simulator serves for `symbols`, except the random liquidation streams.
-func simulatorStreams(symbols: [String]) -> [StreamName] {
-    var out: [StreamName] = [.allTickers, .allMiniTickers, .allBookTickers, .allMarkPrices(everySecond: false),
-                             .allMarkPrices(everySecond: true)]
-    for symbol in symbols.map({ $0.lowercased() }) {
-        out += [.aggTrade(symbol: symbol), .bookTicker(symbol: symbol), .miniTicker(symbol: symbol), .ticker(symbol: symbol),
-                .markPrice(symbol: symbol, everySecond: true), .markPrice(symbol: symbol, everySecond: false)]
-        for speed in StreamName.DepthSpeed.allCases {
-            out.append(.diffDepth(symbol: symbol, speed: speed))
-            for levels in StreamName.DepthLevels.allCases { out.append(.partialDepth(symbol: symbol, levels: levels, speed: speed)) }
-        }
-        for interval in KlineInterval.allCases { out.append(.kline(symbol: symbol, interval: interval)) }
-    }
-    return out
-}
 
 @Suite("Live connections against the simulator", .serialized, .timeLimit(.minutes(3)))
 struct ConnectionTests {
@@ -114,46 +100,7 @@ struct ConnectionTests {
     }
 }
 
-actor StreamSet {
-    private(set) var names: Set<String> = []
-    var count: Int { names.count }
-    func insert(_ name: String) { names.insert(name) }
-    func contains(_ name: String) -> Bool { names.contains(name) }
-    func clear() { names = [] }
-}
 
-/// Polls `condition` until it holds or the time is up (then records an issue).
-func waitUntil(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    Issue.record("condition not met within \(timeout)")
-    throw CancellationError()
-}
-
-@Suite("aster-tui stream with many streams", .serialized, .timeLimit(.minutes(3)))
-struct StreamShardingCLITests {
-    @Test("`aster-tui stream` with 250 streams opens two connections and prints events of the second")
-    func manyStreams() async throws {
-        let binary = try asterTUIBinary()
-        let names = simulatorStreams(symbols: SimSymbol.defaults.map(\.name))
-        let streams = Array(names.prefix(250))
-        try await withSimulator(SimConfiguration(seed: 8, rate: 20_000)) { _, port in
-            let result = try await runProcess(binary, ["stream", "--json", "--url", "ws://127.0.0.1:\(port)", "--count", "3000",
-                                                       "--timeout", "30"] + streams.map(\.name))
-            #expect(result.status == 0, "\(result.stderr.suffix(300))")
-            let seen = Set(result.stdout.split(separator: "\n").compactMap {
-                (parse(String($0)) as? [String: Any])?["stream"] as? String
-            })
-            let second = Set(streams.dropFirst(200).map(\.name))
-            #expect(!seen.intersection(second).isEmpty, "events from the second connection")
-            let connected = result.stderr.split(separator: "\n").filter { $0.hasPrefix("# #") && $0.hasSuffix(" connected") }
-            #expect(Set(connected.map { $0.split(separator: ".").first! }).count >= 2, "two shards connected: \(connected)")
-        }
-    }
-}
 
 @Suite("Backoff")
 struct BackoffTests {
@@ -175,24 +122,6 @@ struct BackoffTests {
             let delays = await log.states.compactMap { if case .reconnecting(_, let d) = $0 { d } else { nil } }
             #expect(delays.last! > .milliseconds(200), "\(delays)")
         }
-    }
-}
-
-@Suite("aster-tui stream in a pipeline", .serialized, .timeLimit(.minutes(3)))
-struct PipelineTests {
-    @Test("`aster-tui stream … | head -3` ends quietly with status 0 when head has read enough")
-    func brokenPipe() async throws {
-        let binary = try asterTUIBinary().path
-        let err = FileManager.default.temporaryDirectory.appendingPathComponent("aster-pipe-\(UUID().uuidString).err").path
-        defer { try? FileManager.default.removeItem(atPath: err) }
-        let result = try await withSimulator(SimConfiguration(seed: 13, rate: 20_000)) { _, port in
-            try await runProcess(URL(fileURLWithPath: "/bin/bash"), [
-                "-c", "set -o pipefail; '\(binary)' stream --url ws://127.0.0.1:\(port) btcusdt@aggTrade 2>'\(err)' | head -3"], timeout: .seconds(30))
-        }
-        let stderr = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
-        #expect(result.status == 0, "\(stderr.suffix(400))")
-        #expect(result.stdout.split(separator: "\n").count == 3)
-        #expect(!stderr.contains("Fatal error"))
     }
 }
 

@@ -1,3 +1,4 @@
+import AsterTestSupport
 import Synchronization
 
 /// A clock that moves only when a test says so (after swift-async-algorithms' `ManualClock`):

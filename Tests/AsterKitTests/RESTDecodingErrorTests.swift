@@ -1,3 +1,4 @@
+import AsterTestSupport
 import Foundation
 import Testing
 

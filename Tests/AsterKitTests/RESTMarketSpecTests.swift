@@ -1,3 +1,4 @@
+import AsterTestSupport
 import AsterKit
 import Foundation
 import Testing

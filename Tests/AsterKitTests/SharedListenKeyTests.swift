@@ -1,3 +1,4 @@
+import AsterTestSupport
 import AsterKit
 import AsterSim
 import Foundation

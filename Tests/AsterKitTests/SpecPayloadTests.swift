@@ -1,3 +1,4 @@
+import AsterTestSupport
 import Testing
 
 @testable import AsterKit
@@ -181,4 +182,3 @@ struct SpecPayloadTests {
     }
 }
 
-struct Unexpected: Error {}

@@ -1,16 +1,10 @@
 @testable import AsterKit
+import AsterTestSupport
 import AsterSim
 import Foundation
 import Synchronization
 import Testing
 
-/// Collects values from a task, for assertions while it runs.
-final class Collected<T: Sendable>: Sendable {
-    private let values = Mutex<[T]>([])
-    var all: [T] { values.withLock { $0 } }
-    var count: Int { values.withLock { $0.count } }
-    func append(_ value: T) { values.withLock { $0.append(value) } }
-}
 
 @Suite("StreamClient: typed feeds, many consumers, rollover", .serialized, .timeLimit(.minutes(3)))
 struct StreamClientTests {

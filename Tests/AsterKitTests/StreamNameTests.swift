@@ -1,3 +1,4 @@
+import AsterTestSupport
 import Testing
 
 @testable import AsterKit

@@ -1,4 +1,5 @@
 @testable import AsterKit
+import AsterTestSupport
 import AsterSim
 import Foundation
 import NIOCore

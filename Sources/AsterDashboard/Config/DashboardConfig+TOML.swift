@@ -113,7 +113,8 @@ struct ConfigReader {
 
     func read(_ root: TOMLTable) throws(ConfigError) -> DashboardConfig {
         var c = DashboardConfig()
-        try checkKeys(root, [], allowed: ["symbol", "watchlist", "log_file", "groups", "layout", "chart", "theme", "keys", "alerts"])
+        try checkKeys(root, [], allowed: ["symbol", "watchlist", "log_file", "groups", "layout", "chart", "theme", "keys", "alerts",
+                                              "trading"])
         if let s = try string(root, "symbol", []) { c.symbol = try symbols([s], ["symbol"])[0] }
         if let list = try strings(root, "watchlist", []) { c.watchlist = try symbols(list, ["watchlist"]) }
         if let log = try string(root, "log_file", []) { c.logFile = log.isEmpty ? nil : log }
@@ -153,6 +154,10 @@ struct ConfigReader {
             }
         }
         if let alerts = try table(root, "alerts", []) { c.alerts = try readAlerts(alerts) }
+        if let trading = try table(root, "trading", []) {
+            try checkKeys(trading, ["trading"], allowed: ["enabled"])
+            c.tradingEnabled = try bool(trading, "enabled", ["trading"]) ?? false
+        }
         return c
     }
 

@@ -62,6 +62,10 @@ extension DashboardConfig {
             line("\(command) = \(Self.list(keys))")
         }
         line()
+        line("[trading]")
+        line("# Order entry (b, S; X, M, C in the account pane) against a live exchange. Always on with --demo.")
+        line("enabled = \(tradingEnabled)")
+        line()
         line("[alerts]")
         line("# Ring the terminal bell when an alert fires.")
         line("bell = \(alerts.bell)")

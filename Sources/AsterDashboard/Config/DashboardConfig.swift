@@ -55,6 +55,8 @@ public struct DashboardConfig: Sendable, Hashable {
     public var keys = KeyMap.standard
     /// Alerts and how they are delivered.
     public var alerts = AlertSettings()
+    /// `[trading] enabled`: order entry against a live exchange (always on with `--demo`).
+    public var tradingEnabled = false
 
     /// The defaults.
     public init() {}

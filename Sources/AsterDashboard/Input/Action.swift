@@ -1,3 +1,5 @@
+import AsterKit
+
 /// A key, as the terminal reports it.
 public enum Key: Sendable, Hashable {
     case character(Character)
@@ -39,6 +41,19 @@ public enum Action: Sendable, Hashable {
     case editAlert
     /// In the alert overlay: delete the selected rule.
     case deleteAlert
+    /// Open an order ticket on the focused symbol (`b` buy, `S` sell), prefilled from the book cursor
+    /// or the best price on the other side.
+    case beginOrder(Side)
+    /// In the account pane: cancel the selected open order (after confirmation).
+    case cancelSelectedOrder
+    /// In the account pane: change the selected open order's price and quantity.
+    case modifySelectedOrder
+    /// Close the focused symbol's position at market, reduce-only (after confirmation).
+    case closeFocusedPosition
+    /// The trades pane's flow window: 1m, 5m, 15m, 1h.
+    case cycleFlowWindow
+    /// In a form (the order ticket): the next or previous field.
+    case nextField(forward: Bool)
     /// A click on the screen; ``DashboardRenderer/watchlistRow(atX:y:snapshot:width:height:)`` turns it into a row.
     case click(x: Int, y: Int)
     case resize

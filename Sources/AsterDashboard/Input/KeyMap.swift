@@ -16,6 +16,11 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
     case addAlert = "add-alert"
     case editAlert = "edit-alert"
     case deleteAlert = "delete-alert"
+    case flowWindow = "flow-window"
+    case buy, sell
+    case cancelOrder = "cancel-order"
+    case modifyOrder = "modify-order"
+    case closePosition = "close-position"
     case pause, help, close, quit
 
     /// What the command does.
@@ -41,6 +46,12 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .addAlert: .beginAlert
         case .editAlert: .editAlert
         case .deleteAlert: .deleteAlert
+        case .flowWindow: .cycleFlowWindow
+        case .buy: .beginOrder(.buy)
+        case .sell: .beginOrder(.sell)
+        case .cancelOrder: .cancelSelectedOrder
+        case .modifyOrder: .modifySelectedOrder
+        case .closePosition: .closeFocusedPosition
         case .pause: .togglePause
         case .help: .toggleHelp
         case .close: .dismiss
@@ -71,6 +82,12 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .addAlert: "new alert on the symbol: >PRICE <PRICE N% N%/MIN"
         case .editAlert: "alert overlay: edit the selected rule"
         case .deleteAlert: "alert overlay: delete the selected rule"
+        case .flowWindow: "trade flow window: 1m, 5m, 15m, 1h"
+        case .buy: "order ticket: buy the symbol (trading on)"
+        case .sell: "order ticket: sell the symbol (trading on)"
+        case .cancelOrder: "account pane: cancel the selected order"
+        case .modifyOrder: "account pane: change the selected order's price and quantity"
+        case .closePosition: "close the symbol's position at market (reduce-only)"
         case .pause: "pause or resume drawing"
         case .help: "show or hide this help"
         case .close: "close the overlay or message"
@@ -101,6 +118,12 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .addAlert: [.character("a")]
         case .editAlert: [.character("e")]
         case .deleteAlert: [.character("d")]
+        case .flowWindow: [.character("v")]
+        case .buy: [.character("b")]
+        case .sell: [.character("S")]
+        case .cancelOrder: [.character("X")]
+        case .modifyOrder: [.character("M")]
+        case .closePosition: [.character("C")]
         case .pause: [.character("p"), .character(" ")]
         case .help: [.character("?"), .character("h")]
         case .close: [.escape]
@@ -192,6 +215,8 @@ public struct KeyMap: Sendable, Hashable {
             case .enter: return .searchCommit
             case .escape: return .searchCancel
             case .backspace: return .searchBackspace
+            case .tab, .down: return .nextField(forward: true)
+            case .backTab, .up: return .nextField(forward: false)
             case .character(let c) where !c.isWhitespace || c == " ": return .searchInput(c)
             default: return nil
             }
@@ -206,6 +231,9 @@ public struct KeyMap: Sendable, Hashable {
         (.nextPane, .previousPane, "focus the next / previous pane"),
         (.moreDepth, .lessDepth, "more / fewer book levels"),
         (.coarser, .finer, "coarser / finer book price grouping"),
+        (.buy, .sell, "order ticket: buy / sell the symbol (trading on)"),
+        (.cancelOrder, .modifyOrder, "account pane: cancel / change the selected order"),
+        (.editAlert, .deleteAlert, "alert overlay: edit / delete the selected rule"),
     ]
 
     /// Every command with its keys, for the help overlay (commands without keys are left out;
@@ -223,7 +251,7 @@ public struct KeyMap: Sendable, Hashable {
             }
             if let n = names(command) { rows.append((n, command.what)) }
         }
-        return rows + [("Ctrl-C", "quit"), ("click", "select a watchlist row")]
+        return rows + [("click", "select a watchlist row")]
     }
 
     /// The first key of a command as the footer shows it (`nil` when unbound).

@@ -14,6 +14,14 @@ public enum Effect: Sendable, Hashable {
     case saveWatchlist([String])
     /// Save the alert rules to the config file (they were added, edited or deleted in the UI).
     case saveAlerts([AlertRule])
+    /// Place these orders (an order ticket's entry and its take-profit and stop-loss), in order.
+    case placeOrders([NewOrder])
+    /// Cancel this open order.
+    case cancelOrder(symbol: String, orderId: Int64)
+    /// Change this open LIMIT order's price and quantity.
+    case modifyOrder(symbol: String, orderId: Int64, side: Side, quantity: ExactDecimal, price: ExactDecimal)
+    /// Close the symbol's position(s) at market, reduce-only.
+    case closePosition(symbol: String)
     /// Leave the dashboard.
     case quit
 }
@@ -43,6 +51,12 @@ public actor DashboardModel {
     var undelivered: [AlertEvent] = []
     /// The rule being edited in the prompt, if any.
     var editingAlert: Int?
+    /// The open order selected in the account pane (by id: the rows move as orders come and go).
+    var selectedOrderId: Int64?
+    /// Every symbol's `exchangeInfo` rules, for the order ticket's checks.
+    var symbolInfos: [String: SymbolInfo] = [:]
+    /// The focused symbol's trade flow (VWAP, buy/sell volume, delta) over 1 m to 1 h.
+    var flow = TradeFlow()
     /// The focused symbol's trades, oldest first, at most twice ``maxTrades``.
     private var recentTrades: [AggregateTrade] = []
 
@@ -186,6 +200,7 @@ public actor DashboardModel {
             // Oldest first here, trimmed in chunks (amortised O(1) at thousands of trades a
             // second); the snapshot hands them out newest first.
             recentTrades.append(t)
+            flow.add(t)
             if recentTrades.count > 2 * Self.maxTrades { recentTrades.removeFirst(recentTrades.count - Self.maxTrades) }
             tradeSizes.append(t.quantity)
             if tradeSizes.count > 1_000 { tradeSizes.removeFirst(tradeSizes.count - 500) }
@@ -260,6 +275,8 @@ public actor DashboardModel {
         s.now = now
         s.watchlist = sortedRows()
         s.focusIndex = s.watchlist.firstIndex { $0.symbol == state.symbol } ?? 0
+        s.orderCursor = selectedOrderId.flatMap { id in listedOrders.firstIndex { $0.orderId == id } }
+        s.flow = flow.latest == 0 ? nil : flow.stats(state.flowWindow)
         s.trades = Array(recentTrades.suffix(Self.maxTrades).reversed())
         if tradeSizes.count >= 20 {
             let sorted = tradeSizes.suffix(500).sorted()
@@ -281,6 +298,8 @@ public actor DashboardModel {
 
     /// Applies a user action; returns what the app must do.
     public func perform(_ action: Action) -> [Effect] {
+        if state.confirmation != nil { return performConfirmation(action) }
+        if state.orderTicket != nil { return performTicketInput(action) }
         if state.alertInput != nil { return performAlertInput(action) }
         if state.showAlerts, let effects = performInAlertOverlay(action) { return effects }
         switch action {
@@ -290,6 +309,8 @@ public actor DashboardModel {
             c += delta
             if c == 0 { c += delta }
             state.bookCursor = min(max(c, -state.bookDepth), state.bookDepth)
+        case .moveFocus(let delta) where state.paneFocus == .account && abs(delta) == 1 && state.trading:
+            moveOrderCursor(delta)
         case .moveFocus(let delta):
             let rows = sortedRows()
             guard !rows.isEmpty else { return [] }
@@ -328,6 +349,7 @@ public actor DashboardModel {
         case .toggleHelp: state.showHelp.toggle()
         case .dismiss:
             state.bookCursor = nil
+            selectedOrderId = nil
             state.showHelp = false
             state.showAlerts = false
             state.message = nil
@@ -352,6 +374,14 @@ public actor DashboardModel {
             state.alertInput = ""
         case .editAlert, .deleteAlert: break  // only in the alert overlay
         case .toggleWatch: return toggleWatch()
+        case .beginOrder(let side): beginOrder(side)
+        case .cancelSelectedOrder: cancelSelectedOrder()
+        case .modifySelectedOrder: modifySelectedOrder()
+        case .closeFocusedPosition: closeFocusedPosition()
+        case .nextField: break  // only in forms
+        case .cycleFlowWindow:
+            let all = TradeFlow.Window.allCases
+            state.flowWindow = all[((all.firstIndex(of: state.flowWindow) ?? 0) + 1) % all.count]
         case .resize, .click: break
         case .quit: return [.quit]
         }
@@ -366,6 +396,7 @@ public actor DashboardModel {
         state.asks = []
         state.trades = []
         recentTrades = []
+        flow.reset()
         state.klines = []
         state.mark = nil
         state.grouping = nil
@@ -382,6 +413,7 @@ public actor DashboardModel {
     /// Every symbol's tick and step size from `exchangeInfo`: prices and quantities are then
     /// shown at that precision (`97250.0` beside `97249.9`).
     public func setSymbolInfo(_ infos: [SymbolInfo]) {
+        for info in infos { symbolInfos[info.symbol] = info }
         for info in infos where !info.tickSize.isZero || !info.stepSize.isZero {
             state.precisions[info.symbol] = SymbolPrecision(price: Int(info.tickSize.scale), quantity: Int(info.stepSize.scale))
         }

@@ -121,10 +121,24 @@ public struct DashboardSnapshot: Sendable {
     /// Tick and step precision by symbol, from `exchangeInfo` (empty until it loads, or in a replay).
     public var precisions: [String: SymbolPrecision] = [:]
 
+    /// The trade-flow window the trades pane shows (`v` cycles 1m, 5m, 15m, 1h).
+    public var flowWindow: TradeFlow.Window = .fiveMinutes
+    /// The focused symbol's trade flow over ``flowWindow``; `nil` before the first trade.
+    public var flow: TradeFlow.Stats?
+    /// Trading is on (`--demo`, `--trade` or the config): the header says TRADING.
+    public var trading = false
+    /// The order ticket while it is open.
+    public var orderTicket: OrderTicket?
+    /// An action waiting for Enter.
+    public var confirmation: PendingConfirmation?
+    /// The selected open order in the account pane (index in order-id order).
+    public var orderCursor: Int?
+
     public init() {}
 
-    /// Whether keys type text (symbol search or the alert prompt) rather than act.
-    public var typing: Bool { search != nil || alertInput != nil }
+    /// Whether keys type text (symbol search, the alert prompt, the order ticket, a confirmation)
+    /// rather than act.
+    public var typing: Bool { search != nil || alertInput != nil || orderTicket != nil || confirmation != nil }
 
     /// Fraction digits for `symbol`'s prices among `values`: the tick size's, or more when a
     /// value has more (a number is never rounded for display).

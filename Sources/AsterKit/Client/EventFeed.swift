@@ -88,6 +88,11 @@ public struct EventFeed<Element: Sendable>: AsyncSequence, Sendable {
             self.reader = reader
         }
 
+        /// Elements of the current batch not yet handed out: `0` means the next `next()` may wait.
+        /// A consumer that buffers its own output (lines to print, rows to write) flushes it then.
+        @inlinable
+        public var bufferedInBatch: Int { local.count }
+
         @inlinable
         public mutating func next() async -> Element? {
             if let element = local.popFirst() { return element }

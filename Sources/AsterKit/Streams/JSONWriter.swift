@@ -7,6 +7,12 @@ public struct JSONWriter: Sendable {
     /// Creates an empty writer.
     public init() { bytes.reserveCapacity(256) }
 
+    /// Empties the writer, keeping its storage (one writer for many lines).
+    public mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        needsComma = false
+    }
+
     /// The text written so far.
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 

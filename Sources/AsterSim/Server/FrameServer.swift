@@ -67,7 +67,7 @@ public struct FrameServer: Sendable {
                 portContinuation.yield(channel.localAddress?.port ?? 0)
                 portContinuation.finish()
             },
-            logger: logger
+            logger: logger.forServer
         )
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {

@@ -10,6 +10,9 @@ public struct SimFaultPlan: Sendable {
     /// Answers (HTTP status) the next requests to one endpoint get, by path (`/fapi/v4/account`),
     /// after their signature was checked (so a signed request's nonce counts as used).
     public var pathFailures: [String: [Int]] = [:]
+    /// Per signed path (`/fapi/v1/order`): the next requests are carried out, then answered only
+    /// after these delays (one per request): a client that times out first cannot know the outcome.
+    public var answerDelays: [String: [Duration]] = [:]
     /// Symbols (upper case) whose next diff-depth event is silently dropped (a gap).
     public var dropNextDiff: Set<String> = []
 
@@ -62,6 +65,16 @@ extension SimServer {
     }
 
     /// The injected REST failure for this request, if one is queued.
+    /// The delay before answering the next request on `path`, if one is planned.
+    func answerDelay(_ path: String) -> Duration? {
+        faultPlan.withLock { plan -> Duration? in
+            guard var queue = plan.answerDelays[path], !queue.isEmpty else { return nil }
+            let first = queue.removeFirst()
+            plan.answerDelays[path] = queue.isEmpty ? nil : queue
+            return first
+        }
+    }
+
     func restFault() async throws -> Response? {
         let (failure, delay) = faultPlan.withLock { plan -> ((status: Int, retryAfter: Int?)?, Duration) in
             (plan.restFailures.isEmpty ? nil : plan.restFailures.removeFirst(), plan.restDelay)

@@ -161,7 +161,7 @@ public final class SimServer: Sendable {
             server: try configuration.tls.map { try .tls(webSocket, tlsConfiguration: $0) } ?? webSocket,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in await onStarted(channel.localAddress?.port ?? 0) },
-            logger: logger
+            logger: logger.forServer
         )
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }

@@ -114,7 +114,9 @@ struct SimUserRest {
             server.recordSignedAttempt(SimSignedAttempt(method: method.rawValue, path: "/" + path,
                                                         timestamp: try? query.long("timestamp"), nonce: try? query.long("nonce")))
             if let fault = server.pathFault("/" + path) { return fault }
-            return json(try handler(query, now()))
+            let answer = json(try handler(query, now()))
+            if let delay = server.answerDelay("/" + path) { try? await Task.sleep(for: delay) }
+            return answer
         }
     }
 

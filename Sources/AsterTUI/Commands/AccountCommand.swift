@@ -19,24 +19,13 @@ struct AccountCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .customLong("rest-url"), help: "REST base URL.")
-    var restURL: String = AsterEndpoint.productionREST
-
-    @Option(help: "Read credentials from FILE (NAME=value lines, mode 0600) instead of the environment.")
-    var credentials: String?
+    @OptionGroup var endpoint: EndpointOptions
 
     @Flag(help: "Print one JSON object.")
     var json = false
 
-    func validate() throws {
-        guard restURL.hasPrefix("http://") || restURL.hasPrefix("https://") else {
-            throw ValidationError("--rest-url must start with http:// or https://")
-        }
-        _ = try loadCredentials(file: credentials)
-    }
-
     func run() async throws {
-        let client = AccountClient(rest: RESTClient(baseURL: restURL), credentials: try loadCredentials(file: credentials))
+        let client = try endpoint.account()
         var state: AccountState
         do {
             try await client.synchronizeTime()

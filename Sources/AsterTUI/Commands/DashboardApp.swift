@@ -31,6 +31,8 @@ struct DashboardOptions: Sendable {
     var config = DashboardConfig()
     /// Where UI changes that persist (alerts) are saved.
     var configPath: String?
+    /// Order entry is on (the header says TRADING).
+    var trading = false
 }
 
 /// Stream events waiting for the model: pushed from the feed, drained by the render loop. Bounded:
@@ -103,7 +105,7 @@ final class QuitFlag: Sendable {
     func set() { flag.withLock { $0 = true } }
 }
 
-/// Runs the dashboard: source → MarketStream → DashboardModel → renderer → ncurses.
+/// Runs the dashboard: source → StreamClient → DashboardModel → renderer → ncurses.
 struct DashboardApp {
     let options: DashboardOptions
 
@@ -182,6 +184,10 @@ struct DashboardApp {
             }
         }
         for effect in await model.initialEffects { load(effect) }
+        let trading: TradingClient? = options.trading ? zip2(credentials, restURL).map { credentials, url in
+            TradingClient(account: AccountClient(rest: RESTClient(baseURL: url), credentials: credentials))
+        } : nil
+        await model.enableTrading(trading != nil)
         try await withThrowingTaskGroup(of: Void.self) { group in
             // Events wait in the inbox (no actor hop each) and reach the model in one batch per
             // loop turn (at most 15 ms apart, and always right before a frame is drawn).
@@ -189,7 +195,7 @@ struct DashboardApp {
             group.addTask { try await client.run() }
             group.addTask { for await event in events { inbox.push(event, at: Self.nowMs()) } }
             if let frames, let recorder {
-                group.addTask { for await frame in frames { recorder.record(frame.text, receivedAt: frame.receivedAt) } }
+                group.addTask { for await frame in frames { recorder.record(frame) } }
             }
             if replay == nil {
                 group.addTask { await resubscriber.run(client: client, initial: initialSymbolStreams, logger: logger) }
@@ -221,6 +227,9 @@ struct DashboardApp {
                         case .saveAlerts(let rules): Self.saveAlerts(rules, path: options.configPath, logger: logger)
                         case .saveWatchlist(let symbols):
                             Self.saveConfig(path: options.configPath, logger: logger) { $0.watchlist = symbols }
+                        case .placeOrders, .cancelOrder, .modifyOrder, .closePosition:
+                            guard let trading else { continue }
+                            group.addTask { await Self.execute(effect, trading: trading, model: model, logger: logger) }
                         case .resubscribe(let old, let new):
                             guard replay == nil else { continue }  // a replay has the streams it recorded
                             symbolStreams.subtract(old)

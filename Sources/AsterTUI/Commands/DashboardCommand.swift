@@ -90,6 +90,9 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(help: "Read credentials from FILE (NAME=value lines, mode 0600) instead of the environment (live mode).")
     var credentials: String?
 
+    @Flag(help: "Allow order entry against the live exchange (always on with --demo; or [trading] enabled = true).")
+    var trade = false
+
     func validate() throws {
         if let refreshMs, !(10...5_000).contains(refreshMs) { throw ValidationError("--refresh-ms must be 10...5000.") }
         if let layout, LayoutChoice(rawValue: layout) == nil { throw ValidationError("--layout must be full or compact.") }
@@ -182,7 +185,7 @@ struct DashboardCommand: AsyncParsableCommand {
             ascii: config.ascii, logFile: config.logFile, restURL: restURL, seed: seed, replay: replay, speed: speed, record: record,
             credentials: demo ? .hmac(apiKey: SimAccount.demoAPIKey, secret: Secret(SimAccount.demoSecret))
                 : replay == nil ? try liveCredentials() : nil,
-            config: config, configPath: configPath)
+            config: config, configPath: configPath, trading: demo || trade || config.tradingEnabled)
         try await DashboardApp(options: options).run()
     }
 }

@@ -111,7 +111,7 @@ struct StreamCommand: AsyncParsableCommand {
         let outcome = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await service.run() }
             if let frames, let recorder {
-                group.addTask { for await frame in frames { recorder.record(frame.text, receivedAt: frame.receivedAt) } }
+                group.addTask { for await frame in frames { recorder.record(frame) } }
             }
             // The printer ends when it has printed --count lines or the source ends (a replay).
             let outcome = await withTaskGroup(of: StreamOutcome.self) { race in
@@ -150,27 +150,52 @@ actor EventPrinter {
         self.limit = limit
     }
 
+    /// Prints until `limit` lines or the feed's end. Lines are gathered and written once per batch of
+    /// events (or per 64 KiB), so a busy feed costs one write per socket read, not one per line.
     func consume(_ events: EventFeed<StreamEvent>) async -> StreamOutcome {
-        for await event in events {
+        var output: [UInt8] = []
+        output.reserveCapacity(Self.flushBytes + 4096)
+        defer { if !output.isEmpty { Console.out(bytes: output) } }
+        var writer = JSONWriter()
+        var iterator = events.makeAsyncIterator()
+        while let event = await iterator.next(isolation: self) {
             switch event {
             case .message(let message):
                 for failure in message.skippedElements {
                     Console.err("# skipped array element: \(failure)\n")
                 }
-                let lines = json ? message.event.jsonLines(stream: message.stream) : message.event.summaryLines
-                for line in lines {
-                    Console.out(line + "\n")
-                    printed += 1
-                    if let limit, printed >= limit { return .reachedCount }
+                if json {
+                    // Straight from the writer's bytes into the output: no String per line.
+                    for element in message.event.elements {
+                        writer.reset()
+                        element.writeJSONLine(stream: message.stream, into: &writer)
+                        output.append(contentsOf: writer.bytes)
+                        output.append(UInt8(ascii: "\n"))
+                        printed += 1
+                        if let limit, printed >= limit { return .reachedCount }
+                    }
+                } else {
+                    for line in message.event.summaryLines {
+                        output.append(contentsOf: line.utf8)
+                        output.append(UInt8(ascii: "\n"))
+                        printed += 1
+                        if let limit, printed >= limit { return .reachedCount }
+                    }
                 }
             case .decodeFailure(let failure):
                 Console.err("# undecodable frame: \(failure)\n")
             case .state(let update):
                 Console.err("# \(update)\n")
             }
+            if output.count >= Self.flushBytes || (iterator.bufferedInBatch == 0 && !output.isEmpty) {
+                Console.out(bytes: output)
+                output.removeAll(keepingCapacity: true)
+            }
         }
         return .ended
     }
+
+    static let flushBytes = 64 << 10
 }
 
 /// Credentials from `--credentials FILE` or the environment; a clear usage error when absent.

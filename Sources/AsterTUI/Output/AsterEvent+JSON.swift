@@ -14,6 +14,12 @@ extension AsterEvent {
 
     private func jsonLine(stream: String?) -> String {
         var w = JSONWriter()
+        writeJSONLine(stream: stream, into: &w)
+        return w.text
+    }
+
+    /// Writes this single event (not an array: see ``elements``) as one JSON object into `w`.
+    func writeJSONLine(stream: String?, into w: inout JSONWriter) {
         w.beginObject()
         w.key("stream")
         if let stream { w.string(stream) } else { w.null() }
@@ -45,7 +51,6 @@ extension AsterEvent {
             writeFields(into: &w)
         }
         w.endObject()
-        return w.text
     }
 
     private func writeFields(into w: inout JSONWriter) {

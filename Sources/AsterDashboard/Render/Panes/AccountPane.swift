@@ -51,16 +51,25 @@ enum AccountPane {
                                   styles: balances.map { _ in CellStyle(ratio > ExactDecimal(mantissa: 8, scale: 1) ? .red : .normal) }))
         }
         table(summary, style: { _ in .plain })
+        // With an order selected (trading, ↑↓ in this pane) the orders come first, from a few rows
+        // above the selection, so the selected row is always on screen.
+        func ordersTable() {
+            let all = account.openOrders.values.sorted { $0.orderId < $1.orderId }
+            guard !all.isEmpty else { return }
+            let start = s.orderCursor.map { max(0, min($0, all.count - 1) - 2) } ?? 0
+            let orders = Array(all[start...])
+            table(orderColumns(orders, s), style: { i in
+                i + start == s.orderCursor ? CellStyle(.yellow, bold: true, reverse: true) : CellStyle(.yellow)
+            })
+        }
+        if s.orderCursor != nil { ordersTable() }
         let positions = account.openPositions
         if positions.isEmpty {
             line(["no open positions"], CellStyle(.dim))
         } else {
             table(positionColumns(positions, s), style: { positions[$0].unrealizedPnL.isNegative ? CellStyle(.down) : CellStyle(.up) })
         }
-        let orders = account.openOrders.values.sorted { $0.orderId < $1.orderId }
-        if !orders.isEmpty {
-            table(orderColumns(orders, s), style: { _ in CellStyle(.yellow) })
-        }
+        if s.orderCursor == nil { ordersTable() }
         let fills = Array(account.recentFills.prefix(5))
         if !fills.isEmpty {
             table([

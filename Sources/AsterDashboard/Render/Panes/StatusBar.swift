@@ -11,6 +11,7 @@ enum StatusBar {
         let bar = CellStyle(.white, reverse: true)
         put(" ASTER ", CellStyle(.yellow, bold: true, reverse: true))
         put(s.mode.rawValue.uppercased() + " ", CellStyle(s.mode == .live ? .green : .magenta, bold: true, reverse: true))
+        if s.trading { put("TRADING ", CellStyle(.red, bold: true, reverse: true)) }
         put(s.symbol + " ", CellStyle(.white, bold: true, reverse: true))
         let (text, color) = connectionText(s)
         put("\(glyphs.dot) \(text) ", CellStyle(color, bold: true, reverse: true))
