@@ -12,6 +12,12 @@ import ServiceLifecycle
 /// arrive meanwhile are kept, and applied in event-time order on top of the snapshot when it
 /// lands (what the snapshot already includes is ignored per balance, position and order).
 ///
+/// Loss is never silent: an event the user stream's feed dropped (a burst beyond its buffer),
+/// an event pushed out of the capped list kept while unsynced, or a fill that skips one of its
+/// order's earlier fills (the spec's cumulative filled quantity `z` minus the last fill `l` is
+/// more than the order's known filled quantity) each make the account unsynced and take a fresh
+/// snapshot, counted in ``Status/resyncs`` with ``Status/lastResync`` saying why.
+///
 /// ```swift
 /// let live = LiveAccount(account: accountClient, webSocketBase: AsterEndpoint.productionWebSocket)
 /// group.addTask { try await live.run() }      // a Service: returns after the listen key is deleted
@@ -32,15 +38,21 @@ public actor LiveAccount: Service {
         public var synced: Bool
         /// Snapshot attempts of the current synchronisation (1 on the first try).
         public var syncAttempts: Int
+        /// Fresh snapshots taken because events were found lost (dropped, pushed out or skipped).
+        public var resyncs: Int
+        /// Why the last of those was taken.
+        public var lastResync: String?
 
         public init(state: AccountState? = nil, connection: ConnectionState, lastError: String? = nil, marginCallAt: Int64? = nil,
-                    synced: Bool = false, syncAttempts: Int = 0) {
+                    synced: Bool = false, syncAttempts: Int = 0, resyncs: Int = 0, lastResync: String? = nil) {
             self.state = state
             self.connection = connection
             self.lastError = lastError
             self.marginCallAt = marginCallAt
             self.synced = synced
             self.syncAttempts = syncAttempts
+            self.resyncs = resyncs
+            self.lastResync = lastResync
         }
     }
 
@@ -60,15 +72,20 @@ public actor LiveAccount: Service {
     public private(set) var lastError: String?
     /// Whether the current connection's snapshot has landed.
     public private(set) var synced = false
+    /// Fresh snapshots taken because events were found lost.
+    public private(set) var resyncs = 0
+    /// Why the last loss-driven snapshot was taken.
+    public private(set) var lastResync: String?
     private var syncAttempts = 0
+    /// Whether a snapshot attempt began since the last request (events lost after that need a newer one).
+    private var snapshotBegun = true
     private var syncGeneration = 0
     private var syncRequests: AsyncStream<Int>.Continuation?
     private var pending: [AsterEvent] = []
     private var brackets: [SymbolBrackets] = []
     private var marks: [String: ExactDecimal] = [:]
-    private var watchers: [Int: AsyncStream<Status>.Continuation] = [:]
+    private let watchers = FanOut<Status>()
     private var marginCallAt: Int64?
-    private var nextWatcher = 0
     /// Events kept while unsynced, at most.
     public static let pendingLimit = 10_000
 
@@ -84,6 +101,7 @@ public actor LiveAccount: Service {
     /// Follows the account until cancelled or gracefully shut down; returns once the user data
     /// stream has stopped (its listen key deleted) and no snapshot is in flight.
     public func run() async throws {
+        defer { watchers.finish() }
         let events = stream.events()
         let (requests, continuation) = AsyncStream.makeStream(of: Int.self, bufferingPolicy: .bufferingNewest(1))
         syncRequests = continuation
@@ -91,35 +109,37 @@ public actor LiveAccount: Service {
             group.addTask { try await self.stream.run() }
             await withTaskGroup(of: Void.self) { sync in
                 sync.addTask { for await generation in requests { await self.synchronize(generation) } }
-                for await event in events { handle(event) }
+                var iterator = events.makeAsyncIterator()
+                var dropped = 0
+                while let event = await iterator.next() {
+                    if iterator.dropped > dropped {
+                        lost("the user stream's feed dropped \(iterator.dropped - dropped) event(s)")
+                        dropped = iterator.dropped
+                    }
+                    handle(event)
+                }
                 continuation.finish()
                 sync.cancelAll()
             }
             try await group.waitForAll()
         }
         syncRequests = nil
-        for w in watchers.values { w.finish() }
     }
 
     /// The status now.
     public var status: Status {
         Status(state: state, connection: connection, lastError: lastError, marginCallAt: marginCallAt, synced: synced,
-               syncAttempts: syncAttempts)
+               syncAttempts: syncAttempts, resyncs: resyncs, lastResync: lastResync)
     }
 
-    /// Every change (snapshots, applied deltas, connection states); only the newest is kept
-    /// when the consumer lags.
-    public func updates() -> AsyncStream<Status> {
-        let (stream, continuation) = AsyncStream.makeStream(of: Status.self, bufferingPolicy: .bufferingNewest(1))
-        let id = nextWatcher
-        nextWatcher += 1
-        watchers[id] = continuation
-        continuation.yield(status)
-        continuation.onTermination = { [weak self] _ in Task { await self?.unwatch(id) } }
-        return stream
+    /// Every change (snapshots, applied deltas, connection states), starting with the status
+    /// now; by default only the newest is kept when the consumer lags. It ends when ``run()``
+    /// returns (at once when made after that), or for one iterator when its task is cancelled.
+    public func updates(bufferLimit: Int = 1) -> EventFeed<Status> {
+        watchers.feed(bufferLimit: bufferLimit, initial: [status]) { (batch: [Status], sink: inout FeedSink<Status>) in
+            sink.append(contentsOf: batch)
+        }
     }
-
-    private func unwatch(_ id: Int) { watchers[id] = nil }
 
     /// Marks a position to a mark price (from a market stream): its unrealised PnL follows.
     public func mark(_ symbol: String, price: ExactDecimal) {
@@ -136,31 +156,50 @@ public actor LiveAccount: Service {
             publish()
         case .message(let m) where m.event.isUserEvent:
             if case .marginCall = m.event { marginCallAt = Int64(Date().timeIntervalSince1970 * 1000) }
-            if synced, state != nil {
-                state?.apply(m.event)
+            if synced, let current = state {
+                if let gap = current.skippedFill(before: m.event) {
+                    lost(gap)
+                    pending.append(m.event)
+                } else {
+                    state?.apply(m.event)
+                }
             } else {
                 pending.append(m.event)
-                if pending.count > Self.pendingLimit { pending.removeFirst(pending.count - Self.pendingLimit) }
+                if pending.count > Self.pendingLimit {
+                    let over = pending.count - Self.pendingLimit
+                    pending.removeFirst(over)
+                    // The snapshot in flight may predate what was pushed out: take a newer one.
+                    lost("\(over) event(s) pushed out of the \(Self.pendingLimit) kept while unsynced")
+                }
             }
             publish()
         default: break
         }
     }
 
+    /// Events were lost: the account is unsynced until a snapshot taken from now on lands.
+    private func lost(_ why: String) {
+        // A snapshot asked for but not begun yet is taken after this loss: it covers it.
+        guard synced || snapshotBegun else { return }
+        resyncs += 1
+        lastResync = why
+        requestSync()
+    }
+
     /// Asks for a fresh snapshot (the stream (re)connected): the state is unsynced until it lands.
     private func requestSync() {
         syncGeneration += 1
         synced = false
+        snapshotBegun = false
         syncAttempts = 0
         syncRequests?.yield(syncGeneration)
     }
 
     /// Takes snapshots until one lands or a newer request supersedes this one.
     private func synchronize(_ generation: Int) async {
-        var attempt = 0
+        var retries = backoff.retries()
         while !Task.isCancelled, generation == syncGeneration {
-            attempt += 1
-            syncAttempts = attempt
+            syncAttempts = retries.attempt + 1
             do {
                 try await snapshot(generation)
                 return
@@ -169,12 +208,13 @@ public actor LiveAccount: Service {
                 lastError = "\(error)"
                 publish()
             }
-            do { try await Task.sleep(for: backoff.delay(attempt: attempt, random: Double.random(in: 0...1))) } catch { return }
+            guard await retries.wait() else { return }
         }
     }
 
     /// One snapshot attempt: account, open orders and brackets, then what arrived meanwhile.
     private func snapshot(_ generation: Int) async throws {
+        snapshotBegun = true
         try? await account.synchronizeTime()
         let time = account.timestamp()
         async let info = account.account()
@@ -209,7 +249,6 @@ public actor LiveAccount: Service {
     }
 
     private func publish() {
-        let now = status
-        for w in watchers.values { w.yield(now) }
+        watchers.deliver([status])
     }
 }

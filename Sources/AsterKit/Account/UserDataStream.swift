@@ -4,8 +4,9 @@ import ServiceLifecycle
 
 /// The authenticated user data stream, a `Service` with its whole listen-key lifecycle handled:
 /// create the key, connect to `<base>/ws/<listenKey>`, keep it alive on a timer, re-create it
-/// (and reconnect) on `listenKeyExpired`, on a failed keepalive, and after a reconnect that finds
-/// the key invalid; `DELETE` it when `run()` ends (awaited: `run()` returns after the delete).
+/// (and reconnect) on `listenKeyExpired`, on a failed keepalive, and after every closed
+/// connection (`POST` returns the account's active key, or a new one when another program
+/// sharing the key deleted it); `DELETE` it when `run()` ends (awaited: `run()` returns after the delete).
 /// Every step shows in the state events: `authenticating` → `connecting` → `connected` →
 /// `keptAlive` …, `listenKeyInvalid(reason)`, `disconnected(reason)`, `reconnecting(attempt,
 /// delay)`, `stopped`. The typed feeds are those of ``EventFeeds``: ``EventFeeds/orderUpdates(bufferLimit:)``,
@@ -79,25 +80,24 @@ public final class UserDataStream: Service, EventFeeds {
 
     private func lifecycle() async {
         var key: String?
-        var attempt = 0
+        var retries = configuration.backoff.retries()
         var generation = 1
         while !Task.isCancelled {
             let id = ConnectionID(shard: 0, generation: generation)
             if key == nil {
                 report(id, .authenticating)
                 do {
-                    if attempt == 0 { try? await account.synchronizeTime() }
+                    if retries.attempt == 0 { try? await account.synchronizeTime() }
                     key = try await account.createListenKey()
                 } catch {
                     if Task.isCancelled { break }
                     report(id, .disconnected(reason: "listen key: \(error)"))
                     logger.warning("listen key creation failed", metadata: ["error": "\(error)"])
-                    attempt += 1
-                    if await !backoff(attempt, id) { break }
+                    if await !backoff(&retries, id) { break }
                     continue
                 }
             }
-            let started = ContinuousClock.now
+            retries.begin()
             let ending = await connect(key: key!, generation: generation)
             generation += 1
             if Task.isCancelled { break }
@@ -109,20 +109,16 @@ public final class UserDataStream: Service, EventFeeds {
                 key = nil
                 report(id, .listenKeyInvalid(reason: "keepalive failed: \(why)"))
             case .closed:
-                // Is the key still good? A keepalive tells; if not, a new key is needed.
-                do {
-                    try await account.keepAliveListenKey()
-                } catch {
-                    if Task.isCancelled { break }
-                    key = nil
-                    report(id, .listenKeyInvalid(reason: "keepalive after disconnect failed: \(error)"))
-                }
+                // The key may be gone: the server closes a key's streams when it is deleted,
+                // and another program on this account (the dashboard beside `stream --user`)
+                // shares the key and deletes it when it exits. `POST` answers with the account's
+                // active key (extended) or a new one, so the next connection's key is valid
+                // either way (a keepalive would extend whatever key is active, not this one).
+                key = nil
                 // A connection that stayed up a while (Aster closes them at 24 hours) starts the
                 // backoff over; one that failed at once does not.
-                if ContinuousClock.now - started >= configuration.healthyPeriod { attempt = 0 }
-                attempt += 1
                 hub.counters.reconnect()
-                if await !backoff(attempt, id) { break }
+                if await !backoff(&retries, id, resettingAfter: configuration.healthyPeriod) { break }
             }
         }
         if key != nil {
@@ -146,11 +142,11 @@ public final class UserDataStream: Service, EventFeeds {
         hub.state(ConnectionUpdate(connection: id, state: state))
     }
 
-    private func backoff(_ attempt: Int, _ id: ConnectionID) async -> Bool {
-        let delay = configuration.backoff.delay(attempt: attempt, random: Double.random(in: 0...1))
-        report(id, .reconnecting(attempt: attempt, delay: delay))
-        do { try await Task.sleep(for: delay) } catch { return false }
-        return true
+    /// Counts a failure, reports the wait and waits; `false` when cancelled.
+    private func backoff(_ retries: inout Backoff.Retries, _ id: ConnectionID, resettingAfter healthy: Duration? = nil) async -> Bool {
+        let delay = retries.failed(resettingAfter: healthy)
+        report(id, .reconnecting(attempt: retries.attempt, delay: delay))
+        return await retries.sleep(for: delay)
     }
 
     /// One connection on `key`, with its keepalive timer; returns why it ended.

@@ -49,25 +49,3 @@ extension Duration {
         return s * 1000 + atto / 1_000_000_000_000_000
     }
 }
-
-/// Exponential backoff with jitter: the first retry comes within `initial`, later ones double up
-/// to `maximum`; each delay is drawn uniformly from its upper half.
-public struct Backoff: Sendable, Hashable {
-    /// Upper bound of the first delay.
-    public var initial: Duration
-    /// Cap on every delay.
-    public var maximum: Duration
-
-    /// Creates a policy.
-    public init(initial: Duration = .milliseconds(500), maximum: Duration = .seconds(30)) {
-        self.initial = initial
-        self.maximum = maximum
-    }
-
-    /// The delay before attempt `attempt` (1-based), with jitter from `random` in 0...1.
-    public func delay(attempt: Int, random: Double) -> Duration {
-        let exponent = min(max(attempt - 1, 0), 30)
-        let ceiling = min(initial * Double(1 << exponent), maximum)
-        return ceiling * (0.5 + 0.5 * min(max(random, 0), 1))
-    }
-}

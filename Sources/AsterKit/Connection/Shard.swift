@@ -91,11 +91,11 @@ final class Shard: Sendable {
     @discardableResult
     func run(reportStopped: Bool = true) async -> String {
         var last = "stopped"
-        var attempt = 0
+        var retries = configuration.backoff.retries()
         while !Task.isCancelled {
             let id = nextID()
             report(id, .connecting)
-            let started = ContinuousClock.now
+            retries.begin()
             let reason: String
             var delivered = false
             do {
@@ -112,12 +112,10 @@ final class Shard: Sendable {
             guard configuration.reconnect else { break }
             // Only a connection that stayed healthy for a while resets the backoff, so a server
             // that accepts and drops at once is not hammered.
-            if delivered && ContinuousClock.now - started >= configuration.healthyPeriod { attempt = 0 }
-            attempt += 1
+            let delay = retries.failed(resettingAfter: delivered ? configuration.healthyPeriod : nil)
             hub.counters.reconnect()
-            let delay = configuration.backoff.delay(attempt: attempt, random: Double.random(in: 0...1))
-            report(id, .reconnecting(attempt: attempt, delay: delay))
-            do { try await Task.sleep(for: delay) } catch { break }
+            report(id, .reconnecting(attempt: retries.attempt, delay: delay))
+            guard await retries.sleep(for: delay) else { break }
         }
         await closeAll()
         if reportStopped { report(ConnectionID(shard: index, generation: state.withLock { $0.generation }), .stopped) }

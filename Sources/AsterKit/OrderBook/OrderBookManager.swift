@@ -3,6 +3,12 @@ import Logging
 /// Keeps local order books of one or more symbols in step with the exchange: diff stream plus
 /// REST snapshots, following ``OrderBookSynchronizer``; resynchronises after gaps and reconnects.
 ///
+/// A book takes only the diff stream it asked for, by stream name (``streams(symbols:speed:)``):
+/// partial-depth snapshots (`btcusdt@depth20@100ms`) or another speed's diffs on the same client
+/// are ignored. Loss is never silent: when the feed it reads drops events (see ``EventFeed``)
+/// every book starts over from a fresh snapshot, counted in ``Status/resyncs`` and
+/// ``droppedEvents``.
+///
 /// ```swift
 /// let rest = RESTClient(baseURL: AsterEndpoint.productionREST)
 /// let books = OrderBookManager(symbols: ["BTCUSDT"], rest: rest)
@@ -23,6 +29,13 @@ public actor OrderBookManager {
         public var snapshots: Int
     }
 
+    /// What ``changes(bufferLimit:)`` delivers: a book that changed (a diff applied, a snapshot
+    /// loaded or a resync begun) and its status then.
+    public struct Change: Sendable, Hashable {
+        public var symbol: String
+        public var status: Status
+    }
+
     private var books: [String: OrderBookSynchronizer] = [:]
     private var snapshotsTaken: [String: Int] = [:]
     private let rest: RESTClient
@@ -32,8 +45,13 @@ public actor OrderBookManager {
     private var generations: [String: Int] = [:]
     private var fetches: AsyncStream<(symbol: String, generation: Int)>.Continuation?
     private let budget: WeightBudget
+    private let backoff: Backoff
     private let logger: Logger
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private let watchers = FanOut<Change>()
+    /// The diff stream's name → its symbol: the only depth messages the books take.
+    private let diffStreams: [String: String]
+    /// Events the feed read by ``run(_:)`` dropped (each drop resynchronises every book).
+    public private(set) var droppedEvents = 0
 
     /// Creates a manager.
     ///
@@ -44,14 +62,19 @@ public actor OrderBookManager {
     ///   - snapshotLimit: levels per side in each snapshot (1000 as the spec suggests).
     ///   - weightPerMinute: the REST weight snapshots may use per minute (the spec allows 2,400 in
     ///     all; the default leaves room for other calls).
+    ///   - backoff: delays between failed snapshot attempts of one book.
     public init(symbols: [String], rest: RESTClient, speed: StreamName.DepthSpeed = .ms100, snapshotLimit: Int = 1000,
-                weightPerMinute: Int = 1_800, logger: Logger = Logger(label: "AsterKit.OrderBookManager")) {
+                weightPerMinute: Int = 1_800, backoff: Backoff = Backoff(initial: .milliseconds(400), maximum: .seconds(30)),
+                logger: Logger = Logger(label: "AsterKit.OrderBookManager")) {
         for s in symbols { books[s.uppercased()] = OrderBookSynchronizer(symbol: s) }
+        diffStreams = Dictionary(symbols.map { (StreamName.diffDepth(symbol: $0.lowercased(), speed: speed).name, $0.uppercased()) },
+                                 uniquingKeysWith: { a, _ in a })
         self.rest = rest
         self.speed = speed
         self.snapshotLimit = snapshotLimit
         self.logger = logger
         self.budget = WeightBudget(perMinute: weightPerMinute)
+        self.backoff = backoff
     }
 
     /// The diff streams for `symbols` at `speed`.
@@ -61,13 +84,27 @@ public actor OrderBookManager {
 
     /// Consumes a client's events until they end or the task is cancelled, fetching snapshots
     /// as the books need them (within the REST weight budget, with backoff on failure). Returns
-    /// only when every fetch it started has ended.
+    /// only when every fetch it started has ended; then ``changes(bufferLimit:)`` ends. When
+    /// `events` is an ``EventFeed`` its drops resynchronise the books.
     public func run<Events: AsyncSequence & Sendable>(_ events: Events) async where Events.Element == StreamEvent, Events.Failure == Never {
+        defer { watchers.finish() }
         let (requests, request) = AsyncStream.makeStream(of: (symbol: String, generation: Int).self)
         fetches = request
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await event in events { await self.ingest(event) }
+                if let feed = events as? EventFeed<StreamEvent> {
+                    var iterator = feed.makeAsyncIterator()
+                    var dropped = 0
+                    while let event = await iterator.next() {
+                        if iterator.dropped > dropped {
+                            await self.lost(iterator.dropped - dropped)
+                            dropped = iterator.dropped
+                        }
+                        await self.ingest(event)
+                    }
+                } else {
+                    for await event in events { await self.ingest(event) }
+                }
                 request.finish()
             }
             for await (symbol, generation) in requests {
@@ -76,6 +113,16 @@ public actor OrderBookManager {
             group.cancelAll()
         }
         fetches = nil
+    }
+
+    /// The feed lost `count` events (any symbol's diffs, a reconnect's state): every book starts over.
+    private func lost(_ count: Int) {
+        droppedEvents += count
+        logger.warning("the event feed dropped \(count) event(s): resynchronising every book")
+        for symbol in books.keys {
+            books[symbol]?.reconnected()
+            notify(symbol)
+        }
     }
 
     /// Takes one event (depth diffs of managed symbols; connection states).
@@ -88,12 +135,17 @@ public actor OrderBookManager {
             if connectedShards.insert(update.connection.shard).inserted { return }
             let carried = Set(update.streams)
             let affected = books.keys.filter { carried.contains(StreamName.diffDepth(symbol: $0.lowercased(), speed: speed).name) }
-            for symbol in affected { books[symbol]?.reconnected() }
+            for symbol in affected {
+                books[symbol]?.reconnected()
+                notify(symbol)
+            }
             if !affected.isEmpty { logger.info("reconnected: resynchronising \(affected.count) book(s)", metadata: ["connection": "\(update.connection)"]) }
         case .message(let message):
-            guard case .depth(let update) = message.event, books[update.symbol] != nil else { return }
+            // Only the diff stream subscribed for this symbol: not a partial depth, not another speed.
+            guard case .depth(let update) = message.event, let stream = message.stream,
+                  diffStreams[stream] == update.symbol, books[update.symbol] != nil else { return }
             if books[update.symbol]?.receive(update) == .fetchSnapshot { requestSnapshot(update.symbol) }
-            notify()
+            notify(update.symbol)
         default: break
         }
     }
@@ -106,7 +158,7 @@ public actor OrderBookManager {
     /// Fetches a snapshot for request `generation`, backing off on failure; gives up when the
     /// request is superseded or the manager stops.
     private func fetchSnapshot(_ symbol: String, generation: Int) async {
-        var delay = Duration.milliseconds(200)
+        var retries = backoff.retries()
         while !Task.isCancelled, generations[symbol] == generation {
             do {
                 try await budget.reserve(weight: DepthSnapshot.weight(limit: snapshotLimit))
@@ -117,8 +169,7 @@ public actor OrderBookManager {
             } catch {
                 if Task.isCancelled { return }
                 logger.warning("snapshot failed", metadata: ["symbol": "\(symbol)", "error": "\(error)"])
-                try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(30))
+                guard await retries.wait() else { return }
             }
         }
     }
@@ -128,13 +179,12 @@ public actor OrderBookManager {
         guard generations[symbol] == generation else { return }
         snapshotsTaken[symbol, default: 0] += 1
         if books[symbol]?.load(snapshot) == .fetchSnapshot { requestSnapshot(symbol) }
-        notify()
+        notify(symbol)
     }
 
-    private func notify() {
-        let w = waiters
-        waiters = []
-        w.forEach { $0.resume() }
+    private func notify(_ symbol: String) {
+        guard watchers.count > 0, let status = status(symbol) else { return }
+        watchers.deliver([Change(symbol: symbol, status: status)])
     }
 
     /// The book of `symbol` (upper case), whatever its state.
@@ -147,8 +197,16 @@ public actor OrderBookManager {
                       resyncs: s.resyncs, snapshots: snapshotsTaken[symbol.uppercased()] ?? 0)
     }
 
-    /// Waits until the next change to any book (an applied diff or a snapshot).
-    public func nextChange() async {
-        await withCheckedContinuation { waiters.append($0) }
+    /// Every change to any book (an applied diff, a snapshot, a resync begun), in order; when
+    /// the consumer lags the oldest are dropped beyond `bufferLimit`. It ends when ``run(_:)``
+    /// returns (at once when made after that), or for one iterator when its task is cancelled.
+    ///
+    /// ```swift
+    /// for await change in await books.changes() where change.status.state == .live { redraw(change.symbol) }
+    /// ```
+    public func changes(bufferLimit: Int = 10_000) -> EventFeed<Change> {
+        watchers.feed(bufferLimit: bufferLimit) { (batch: [Change], sink: inout FeedSink<Change>) in
+            sink.append(contentsOf: batch)
+        }
     }
 }

@@ -150,7 +150,7 @@ public struct ReplaySource: Sendable {
     }
 
     /// Plays the files into `hub`: a connected state, the frames' events in batches (waiting,
-    /// never dropping, while a consumer is backlogged), then a stopped state.
+    /// never dropping, while an iterated feed is backlogged), then a stopped state.
     func play(into hub: EventHub) async {
         let id = ConnectionID(shard: 0, generation: 1)
         hub.state(ConnectionUpdate(connection: id, state: .connected))
@@ -162,7 +162,10 @@ public struct ReplaySource: Sendable {
         func flush() async throws {
             hub.deliver(batch)
             batch.removeAll(keepingCapacity: true)
-            while hub.fanOut.isBacklogged { try await Task.sleep(for: .milliseconds(1)) }
+            // Waits (woken by the readers, no polling) while an iterated feed is backlogged; a
+            // feed nobody iterates never holds the replay.
+            await hub.fanOut.waitWhileBacklogged()
+            try Task.checkCancellation()
         }
         do {
             try await forEachFrame { receivedAt, text in

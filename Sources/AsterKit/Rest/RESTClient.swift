@@ -155,9 +155,9 @@ public final class RESTClient: Sendable {
             throw RESTError(kind: .banned(retryAfter: until - .now), path: path)
         }
         let retries = (retry ?? .default(for: method)) == .idempotent ? configuration.maxRetries : 0
-        var attempt = 0
+        var pauses = configuration.backoff.retries()
         while true {
-            attempt += 1
+            let attempt = pauses.attempt + 1
             let (queryText, headers) = try build(attempt)
             let url = baseURL + path + (queryText.isEmpty ? "" : "?" + queryText)
             let failure: RESTError
@@ -191,8 +191,8 @@ public final class RESTClient: Sendable {
                 failure = RESTError(kind: .transport("\(error)"), path: path)
             }
             guard attempt <= retries else { throw failure }
-            let backoff = configuration.backoff.delay(attempt: attempt, random: Double.random(in: 0...1))
-            do { try await Task.sleep(for: max(wait ?? .zero, backoff)) } catch { throw failure }
+            let backoff = pauses.failed()
+            guard await pauses.sleep(for: max(wait ?? .zero, backoff)) else { throw failure }
         }
     }
 

@@ -70,6 +70,13 @@ final class SimHub: Sendable {
         }
     }
 
+    /// Closes (with a close frame) every connection listening to `stream`: a deleted listen key's.
+    func close(stream: String, reason: String) {
+        state.withLock { s in
+            for id in s.byStream[stream] ?? [] { s.subscribers[id]?.outbox.append(.close(code: 1000, reason: reason)) }
+        }
+    }
+
     /// Queues a frame for one connection only (replies to its requests).
     func send(_ id: Int, _ text: String) {
         state.withLock { s in

@@ -82,7 +82,13 @@ struct SimUserRest {
             }
         }
         let close: Handler = { _, _ in
-            server.account.withLock { $0.closeListenKeys() }
+            // As the exchange does: the key is invalidated and its streams are closed (every
+            // program sharing the account's active key loses its stream).
+            let keys = server.account.withLock { a in
+                defer { a.closeListenKeys() }
+                return Array(a.listenKeys.keys)
+            }
+            for key in keys { server.hub.close(stream: key, reason: "listenKey deleted") }
             return "{}"
         }
         for (method, handler) in [(HTTPRequest.Method.post, create), (.put, keepAlive), (.delete, close)] {
