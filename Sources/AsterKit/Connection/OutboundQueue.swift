@@ -15,6 +15,9 @@ final class OutboundQueue {
     private let channel: any Channel
     private let now: () -> NIODeadline
     private var waiting: Deque<(frame: WebSocketFrame, written: (Bool) -> Void)> = []
+    /// Pings, pongs and the close frame: they go before the waiting requests (still within the
+    /// limit), so a burst of requests cannot hold the connection's liveness back.
+    private var control: Deque<(frame: WebSocketFrame, written: (Bool) -> Void)> = []
     private var sent: Deque<NIODeadline> = []
     private var scheduled: Scheduled<Void>?
 
@@ -25,7 +28,7 @@ final class OutboundQueue {
     }
 
     /// Frames waiting for the limit.
-    var backlog: Int { waiting.count }
+    var backlog: Int { waiting.count + control.count }
 
     /// Queues a text frame; `written` says whether it went out.
     func enqueue(text: String, written: @escaping (Bool) -> Void) {
@@ -34,15 +37,24 @@ final class OutboundQueue {
         enqueue(frame: WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: buffer), written: written)
     }
 
-    /// Queues any frame; `written` says whether it went out.
+    /// Queues any frame; `written` says whether it went out. Control frames go first; a pong
+    /// replaces one still waiting (only the latest ping needs an answer).
     func enqueue(frame: WebSocketFrame, written: @escaping (Bool) -> Void) {
-        waiting.append((frame, written))
+        if frame.opcode == .pong, let index = control.firstIndex(where: { $0.frame.opcode == .pong }) {
+            let replaced = control[index].written
+            control[index] = (frame, written)
+            replaced(false)
+        } else if frame.opcode.isControlOpcode {
+            control.append((frame, written))
+        } else {
+            waiting.append((frame, written))
+        }
         drain()
     }
 
     /// Writes what the limit allows now; schedules the rest.
     func drain() {
-        while let next = waiting.first {
+        while let next = control.first ?? waiting.first {
             let now = self.now()
             while let first = sent.first, now - first >= Self.window { sent.removeFirst() }
             if sent.count >= Self.maxMessages {
@@ -55,7 +67,7 @@ final class OutboundQueue {
                 }
                 return
             }
-            waiting.removeFirst()
+            if control.isEmpty { waiting.removeFirst() } else { control.removeFirst() }
             sent.append(now)
             let promise = channel.eventLoop.makePromise(of: Void.self)
             channel.writeAndFlush(next.frame, promise: promise)
