@@ -126,16 +126,18 @@ struct SimAccountsTests {
                 keys.append(try #require(made["listenKey"] as? String))
             }
             #expect(Set(keys).count == 3)
-            async let streams = withThrowingTaskGroup(of: (Int, [String]).self) { group in
-                for (i, key) in keys.enumerated() {
-                    let end = "\(clients[i].0)-end"
+            let listenKeys = keys
+            let names = clients.map { $0.0 }
+            async let streams = withThrowingTaskGroup(of: (Int, [String]).self, returning: [[String]].self) { group in
+                for (i, key) in listenKeys.enumerated() {
+                    let end = "\(names[i])-end"
                     group.addTask {
                         (i, try await collectFrames(url: "ws://127.0.0.1:\(port)/ws/\(key)", timeout: .seconds(60)) { frames in
                             frames.contains { $0.contains(#""c":"\#(end)""#) && $0.contains(#""X":"FILLED""#) }
                         })
                     }
                 }
-                var out = [[String]](repeating: [], count: keys.count)
+                var out = [[String]](repeating: [], count: listenKeys.count)
                 for try await (i, frames) in group { out[i] = frames }
                 return out
             }

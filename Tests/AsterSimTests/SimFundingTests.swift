@@ -28,7 +28,8 @@ struct SimFundingTests {
         let settled = engine.drainSettlements()
         #expect(settled.count == 1 && settled.first?.time == next && settled.first?.rate == published)
         #expect(settled.first?.markPrice == mark)
-        #expect(engine.fundingHistory().last == SimFundingRecord(symbol: "BTCUSDT", rate: published, time: next))
+        let record = engine.fundingHistory().last
+        #expect(record?.symbol == "BTCUSDT" && record?.rate == published && record?.time == next)
         #expect(engine.markPrices()[0].nextFundingTime == next + period)
         _ = engine.advance(to: next + period - 1, steps: 5, isWanted: { _ in false })
         #expect(engine.drainSettlements().isEmpty)
@@ -53,7 +54,7 @@ struct SimFundingTests {
             let rates = try #require(try await rest.get("/fapi/v1/fundingRate", "symbol=LINKUSDT&limit=1000").json as? [[String: Any]])
             let rateAt = Dictionary(rates.compactMap { r in (r["fundingTime"] as? Int).map { ($0, r["fundingRate"] as? String ?? "") } },
                                     uniquingKeysWith: { a, _ in a })
-            let entry = try #require(server.accountSnapshot.position("LINKUSDT").entryPrice)
+            let entry = server.accountSnapshot.position("LINKUSDT").entryPrice
             for fee in fees {
                 #expect(fee["symbol"] as? String == "LINKUSDT")
                 let time = try #require(fee["time"] as? Int)
@@ -61,7 +62,7 @@ struct SimFundingTests {
                 let rate = try #require(rateAt[time].flatMap { ExactDecimal($0) }, "no published rate at \(time)")
                 let income = try #require((fee["income"] as? String).flatMap { ExactDecimal($0) })
                 // Longs pay at a positive rate: income = −10 × mark × rate, the mark within 1 % of the entry.
-                #expect(income.isNegative == rate > .zero)
+                #expect(income.isNegative == (rate > .zero))
                 let mark = try #require((income.magnitude.divided(by: 10 * rate.magnitude, scale: 8)))
                 #expect((mark - entry).magnitude < entry * ExactDecimal(mantissa: 1, scale: 2), "\(mark) vs \(entry)")
             }
