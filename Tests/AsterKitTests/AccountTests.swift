@@ -150,7 +150,7 @@ struct AccountSimulatorTests {
 
     @Test("V3: the user data stream runs on agent credentials")
     func agentUserStream() async throws {
-        try await withSimulator(SimConfiguration(seed: 47, rate: 5_000)) { _, port in
+        try await withSimulator(SimConfiguration(seed: 47, rate: 5_000, demoTrader: .demoAccount)) { _, port in
             let client = AccountClient(rest: RESTClient(baseURL: "http://127.0.0.1:\(port)"), credentials: .agent(
                 user: SimAccount.demoUser, signer: SimAccount.demoSigner, privateKey: Secret(SimAccount.demoSignerKey)))
             let user = UserDataStream(account: client, webSocketBase: "ws://127.0.0.1:\(port)")
@@ -167,7 +167,7 @@ struct AccountSimulatorTests {
 
     @Test("the user stream delivers account events; an expired key and a failed keepalive are renewed and events keep coming")
     func lifecycle() async throws {
-        try await withSimulator(SimConfiguration(seed: 42, rate: 5_000, listenKeyValidity: .milliseconds(2_500))) { server, port in
+        try await withSimulator(SimConfiguration(seed: 42, rate: 5_000, listenKeyValidity: .milliseconds(2_500), demoTrader: .demoAccount)) { server, port in
             let user = UserDataStream(account: demoAccount(port: port), webSocketBase: "ws://127.0.0.1:\(port)",
                                       keepAliveInterval: .seconds(3_600),
                                       configuration: StreamConfiguration(backoff: Backoff(initial: .milliseconds(50))))
@@ -221,7 +221,7 @@ struct AccountSimulatorTests {
 
     @Test("LiveAccount across listen-key renewals: snapshot per connection plus deltas equal the simulator's account, no gap")
     func liveAccountAcrossRenewals() async throws {
-        try await withSimulator(SimConfiguration(seed: 49, rate: 8_000, listenKeyValidity: .milliseconds(2_000))) { server, port in
+        try await withSimulator(SimConfiguration(seed: 49, rate: 8_000, listenKeyValidity: .milliseconds(2_000), demoTrader: .demoAccount)) { server, port in
             let live = LiveAccount(account: demoAccount(port: port), webSocketBase: "ws://127.0.0.1:\(port)")
             let runner = Task { try await live.run() }
             defer { runner.cancel() }
@@ -240,7 +240,7 @@ struct AccountSimulatorTests {
 
     @Test("a REST snapshot plus the user stream's deltas equal the simulator's account")
     func reconcile() async throws {
-        try await withSimulator(SimConfiguration(seed: 44, rate: 8_000)) { server, port in
+        try await withSimulator(SimConfiguration(seed: 44, rate: 8_000, demoTrader: .demoAccount)) { server, port in
             let client = demoAccount(port: port)
             let user = UserDataStream(account: client, webSocketBase: "ws://127.0.0.1:\(port)")
             let events = Collected<AsterEvent>()

@@ -20,9 +20,14 @@ struct RawAnswer: Sendable {
     var msg: String? { (json as? [String: Any])?["msg"] as? String }
 }
 
-/// Talks to a simulator over plain HTTP, signing as its demo account (V1 HMAC or V3 agent).
+/// Talks to a simulator over plain HTTP, signing as its demo account (V1 HMAC or V3 agent) unless
+/// other credentials are given (`user` nil: V3 calls send no `user`).
 struct RawREST: Sendable {
     let port: Int
+    var apiKey = SimAccount.demoAPIKey
+    var secret = SimAccount.demoSecret
+    var user: String? = SimAccount.demoUser
+    var agentKey = SimAccount.demoSignerKey
     private static let nonce = Mutex<Int64>(0)
 
     func send(_ method: String, _ path: String, query: String = "", body: String? = nil,
@@ -46,8 +51,8 @@ struct RawREST: Sendable {
     /// A V1 SIGNED call: parameters plus `timestamp`, HMAC-signed; in the query for GET, the body otherwise.
     func v1(_ method: String, _ path: String, _ params: String = "") async throws -> RawAnswer {
         let total = (params.isEmpty ? "" : params + "&") + "timestamp=\(Int64(Date().timeIntervalSince1970 * 1000))"
-        let signed = HMACSigner(secret: Secret(SimAccount.demoSecret)).signed(total)
-        let headers = ["X-MBX-APIKEY": SimAccount.demoAPIKey]
+        let signed = HMACSigner(secret: Secret(secret)).signed(total)
+        let headers = ["X-MBX-APIKEY": apiKey]
         return method == "GET" ? try await send(method, path, query: signed, headers: headers)
                                : try await send(method, path, body: signed, headers: headers)
     }
@@ -58,8 +63,9 @@ struct RawREST: Sendable {
             last = max(last + 1, Int64(Date().timeIntervalSince1970 * 1_000_000))
             return last
         }
-        let message = (params.isEmpty ? "" : params + "&") + "user=\(SimAccount.demoUser)&signer=\(SimAccount.demoSigner)&nonce=\(nonce)"
-        let signed = try AgentSigner(privateKey: Secret(SimAccount.demoSignerKey)).signed(message)
+        let agent = try AgentSigner(privateKey: Secret(agentKey))
+        let message = (params.isEmpty ? "" : params + "&") + (user.map { "user=\($0)&" } ?? "") + "signer=\(agent.address)&nonce=\(nonce)"
+        let signed = agent.signed(message)
         return method == "GET" ? try await send(method, path, query: signed) : try await send(method, path, body: signed)
     }
 }

@@ -113,15 +113,27 @@ struct SimServerTests {
         let fixtures = ["ORDER_TRADE_UPDATE": "orderTradeUpdate", "ACCOUNT_UPDATE": "accountUpdate", "MARGIN_CALL": "marginCall",
                         "ACCOUNT_CONFIG_UPDATE": "accountConfigLeverage", "listenKeyExpired": "listenKeyExpired",
                         "announcement": "announcementPublic"]
-        let frames = try await withSimulator(SimConfiguration(seed: 48, rate: 8_000, listenKeyValidity: .seconds(12))) { _, port in
+        // A small wallet, so one position at 125x crosses the (lowered) margin-call level: the
+        // account's own trading makes every event, nobody else's.
+        var config = SimConfiguration(seed: 48, rate: 8_000, listenKeyValidity: .seconds(12))
+        config.balance = 13
+        config.marginCallRatio = ExactDecimal(mantissa: 3, scale: 1)
+        let frames = try await withSimulator(config) { server, port in
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/fapi/v1/listenKey")!)
             request.httpMethod = "POST"
             request.setValue(SimAccount.demoAPIKey, forHTTPHeaderField: "X-MBX-APIKEY")
             let (body, _) = try await URLSession.shared.data(for: request)
             let key = try #require((parse(String(decoding: body, as: UTF8.self)) as? [String: Any])?["listenKey"] as? String)
-            return try await collectFrames(url: "ws://127.0.0.1:\(port)/ws/\(key)", timeout: .seconds(40)) { frames in
+            async let frames = collectFrames(url: "ws://127.0.0.1:\(port)/ws/\(key)", timeout: .seconds(40)) { frames in
                 Set(frames.compactMap { (parse($0) as? [String: Any])?["e"] as? String }).isSuperset(of: fixtures.keys)
             }
+            try await waitUntil { server.openConnections == 1 }
+            let rest = RawREST(port: port)
+            let leverage = try await rest.v1("POST", "/fapi/v1/leverage", "symbol=BTCUSDT&leverage=125")
+            #expect(leverage.status == 200, "\(leverage.text)")
+            let order = try await rest.v1("POST", "/fapi/v1/order", "symbol=BTCUSDT&side=BUY&type=MARKET&quantity=0.014")
+            #expect(order.status == 200, "\(order.text)")
+            return try await frames
         }
         var seen: Set<String> = []
         for frame in frames {

@@ -17,7 +17,7 @@ struct AccountCLITests {
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: credentials)
         let recording = dir.appendingPathComponent("user.rec").path
         let keys = Collected<String>()
-        try await withSimulator(SimConfiguration(seed: 45, rate: 8_000)) { server, port in
+        try await withSimulator(SimConfiguration(seed: 45, rate: 8_000, demoTrader: .demoAccount)) { server, port in
             let account = try await runProcess(binary, ["account", "--json", "--rest-url", "http://127.0.0.1:\(port)", "--credentials", credentials])
             #expect(account.status == 0, "\(account.stderr)")
             #expect(account.stdout.contains(#""type":"account""#) && account.stdout.contains(#""asset":"USDT""#))

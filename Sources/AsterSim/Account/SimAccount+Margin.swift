@@ -23,6 +23,15 @@ extension SimAccount {
         return SymbolBrackets(symbol: symbol, brackets: list)
     }
 
+    /// The largest position notional `symbol`'s brackets allow at `leverage`: the cap of the
+    /// highest bracket whose initial leverage is at least `leverage` (zero when none allows it).
+    public static func maxNotional(_ symbol: String, leverage: Int) -> ExactDecimal {
+        brackets(symbol).brackets.last { $0.initialLeverage >= leverage }?.notionalCap ?? .zero
+    }
+
+    /// The largest position notional of `symbol` at the account's leverage.
+    public func maxNotional(_ symbol: String) -> ExactDecimal { Self.maxNotional(symbol, leverage: leverage(symbol)) }
+
     /// Notional of the position at `key` at the last mark (entry until marked).
     func notional(_ key: String) -> ExactDecimal {
         guard let p = positions[key] else { return .zero }

@@ -59,7 +59,7 @@ extension SimAccount {
     /// Switches `symbol` to isolated or cross margin (`-4046`, `-4047`, `-4048` as the spec says).
     mutating func setMarginType(isolated: Bool, symbol: String) throws {
         guard isolatedSymbols.contains(symbol) != isolated else { throw SimHTTPError(-4046, "No need to change margin type.") }
-        guard !orders.values.contains(where: { $0.symbol == symbol && !$0.isDemo }) else {
+        guard !orders.values.contains(where: { $0.symbol == symbol }) else {
             throw SimHTTPError(-4047, "Margin type cannot be changed if there exists open orders.")
         }
         guard !positions.contains(where: { SimAccount.symbol(of: $0.key) == symbol && !$0.value.amount.isZero }) else {
@@ -71,11 +71,9 @@ extension SimAccount {
     /// Switches hedge mode (`-4059`, `-4067`, `-4068`); the `ACCOUNT_CONFIG_UPDATE` payload.
     mutating func setDualSide(_ dual: Bool, now: Int64) throws -> String {
         guard dual != dualSidePosition else { throw SimHTTPError(-4059, "No need to change position side.") }
-        guard !orders.values.contains(where: { !$0.isDemo }) else {
+        guard orders.isEmpty else {
             throw SimHTTPError(-4067, "Position side cannot be changed if there exists open orders.")
         }
-        // The demo trader's own orders and positions go, so the switch is possible at any time.
-        for id in orders.keys where orders[id]!.isDemo { _ = finish(id, status: "CANCELED", now: now) }
         guard !positions.values.contains(where: { !$0.amount.isZero }) else {
             throw SimHTTPError(-4068, "Position side cannot be changed if there exists position.")
         }

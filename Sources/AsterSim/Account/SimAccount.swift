@@ -1,9 +1,9 @@
 import AsterKit
 
-/// The demo account: a USDT wallet, positions marked to the simulated market, resting limit
-/// orders that fill when the market trades through them, funding fees, an occasional margin call
-/// and leverage change, and listen keys that lapse. Its user-data events are encoded exactly as
-/// the spec's examples; everything is deterministic under the simulator's seed.
+/// One account of the simulated exchange: a USDT wallet, positions marked to the simulated
+/// market, its own orders, fills, income, listen keys and user stream. An account is reached by a
+/// V1 API key (HMAC secret) or by a V3 agent (`signer`) registered for its `user`; every
+/// account's user-data events are encoded exactly as the spec's examples.
 public struct SimAccount: Sendable {
     /// The demo credentials `aster-tui --demo` uses (they only open the simulator's account).
     public static let demoAPIKey = "demo0000aster0000sim0000api0000key0000000000000000000000000000001"
@@ -14,15 +14,23 @@ public struct SimAccount: Sendable {
     public static let demoSigner = "0x21cF8Ae13Bb72632562c6Fff438652Ba1a151bb0"
     public static let demoSignerKey = "0x4fd0a42218f3eae43a6ce26d22544e986139a01e5b34a62db53757ffca81bae1"
 
+    /// The account's number in the simulator (0 is the demo account).
+    public internal(set) var id: Int = 0
+    /// V1 API key and HMAC secret (empty: no V1 access).
     public let apiKey: String
     public let secret: String
+    /// V3 main wallet address (`user`; empty: no V3 access) and its registered agent wallets (`signer`).
+    public internal(set) var user: String = ""
+    public internal(set) var signers: [String] = []
+    /// The last 100 V3 nonces accepted, as the spec's nonce mechanism keeps them per user.
+    var nonces: [Int64] = []
     /// Listen-key life in milliseconds (60 minutes on Aster).
     public let listenKeyValidity: Int64
     public internal(set) var wallet: ExactDecimal = 10_000
     public internal(set) var positions: [String: SimPosition] = [:]
     public internal(set) var orders: [Int64: SimOrder] = [:]
     public private(set) var listenKeys: [String: Int64] = [:]
-    public private(set) var updateTime: Int64 = 0
+    public internal(set) var updateTime: Int64 = 0
     /// Hedge mode (`positionSide/dual`).
     public internal(set) var dualSidePosition = false
     /// Multi-assets margin mode.
@@ -41,20 +49,23 @@ public struct SimAccount: Sendable {
     var nextOrderId: Int64 = 8_000_000
     var nextTradeId: Int64 = 500_000
     private var random: SeededGenerator
-    private var nextAction: Int64 = 0
-    private var nextFunding: Int64 = 0
-    private var nextMarginCall: Int64 = 0
-    private var nextConfig: Int64 = 0
     private var nextAnnouncement: Int64 = 0
+    /// Whether the next crossing of the margin-call level sends a `MARGIN_CALL`.
+    var marginCallArmed = true
+    /// Margin ratio at which a `MARGIN_CALL` is sent (the spec names no level; 0.8 unless configured).
+    public internal(set) var marginCallRatio = ExactDecimal(mantissa: 8, scale: 1)
     private var announcementId: Int64 = 160
     private(set) var lastMarks: [String: ExactDecimal] = [:]
 
     static let makerFee = ExactDecimal(mantissa: 2, scale: 4)
     static let takerFee = ExactDecimal(mantissa: 4, scale: 4)
 
-    public init(apiKey: String = demoAPIKey, secret: String = demoSecret, seed: UInt64, listenKeyValidity: Duration = .seconds(3600)) {
+    /// Creates an account holding `balance` USDT (one `TRANSFER` income).
+    public init(apiKey: String = demoAPIKey, secret: String = demoSecret, seed: UInt64, listenKeyValidity: Duration = .seconds(3600),
+                balance: ExactDecimal = 10_000) {
         self.apiKey = apiKey
         self.secret = secret
+        self.wallet = balance
         self.listenKeyValidity = listenKeyValidity.milliseconds
         self.random = SeededGenerator(seed: seed ^ 0xACC0_0000)
         incomes.append(SimIncome(symbol: "", type: "TRANSFER", income: wallet, info: "TRANSFER", time: 0, tranId: nextTranId, tradeId: ""))
@@ -90,8 +101,20 @@ public struct SimAccount: Sendable {
         return true
     }
 
-    /// `DELETE /fapi/v1/listenKey`.
-    public mutating func closeListenKeys() { listenKeys = [:] }
+    /// `DELETE /fapi/v1/listenKey`: invalidates the account's keys; the `listenKeyExpired`
+    /// payload for each stream that was open on one.
+    @discardableResult
+    public mutating func closeListenKeys(now: Int64) -> [SimOutgoing] {
+        let closed = listenKeys.keys.sorted()
+        listenKeys = [:]
+        return closed.map { SimOutgoing(stream: $0, payload: SimUserPayload.listenKeyExpired(time: now)) }
+    }
+
+    /// The user-data payloads addressed to every active listen key of the account.
+    func addressed(_ payloads: [String], now: Int64) -> [SimOutgoing] {
+        let keys = listenKeys.filter { $0.value > now }.keys.sorted()
+        return payloads.flatMap { p in keys.map { SimOutgoing(stream: $0, payload: p) } }
+    }
 
     /// Whether `key` opens the user stream now.
     public func isActive(_ key: String, now: Int64) -> Bool { (listenKeys[key] ?? 0) > now }
@@ -105,55 +128,14 @@ public struct SimAccount: Sendable {
 
     // MARK: Trading
 
-    /// Moves the account on to `now`: fills orders the market reached, places and cancels demo
-    /// orders, charges funding, and now and then a margin call or leverage change. Returns the
-    /// user-data payloads, in event order.
+    /// Moves the account on to `now`: marks positions to the market, sends a margin call when
+    /// the margin ratio reaches the warning level, and now and then an announcement (resting orders fill in the book, as the market's takers reach them). Returns the user-data payloads, in
+    /// event order. Nothing here trades for the account's owner: only its own orders move it.
     public mutating func advance(now: Int64, quotes: [SimQuote]) -> [String] {
         var out: [String] = []
         for q in quotes { lastMarks[q.symbol] = q.mark }
-        if nextAction == 0 {
-            // The first of each kind comes early, so a demo (and a test) sees them all soon.
-            nextAction = now + 500
-            nextFunding = now + 6_000
-            nextMarginCall = now + 8_000
-            nextConfig = now + 5_000
-            nextAnnouncement = now + 9_000
-        }
-        let byName = Dictionary(quotes.map { ($0.symbol, $0) }, uniquingKeysWith: { a, _ in a })
-        for id in orders.keys.sorted() {
-            guard let order = orders[id], !order.isConditional, let q = byName[order.symbol] else { continue }
-            let reached = order.side == "BUY" ? q.ask <= order.price : q.bid >= order.price
-            if reached { fill(id, quote: q, now: now, into: &out) }
-        }
-        if now >= nextAction, !quotes.isEmpty {
-            nextAction = now + Int64.random(in: 700...2_000, using: &random)
-            let stale = orders.values.filter { $0.isDemo && now - $0.time > 25_000 }.map(\.orderId).sorted()
-            if let old = stale.first {
-                cancel(old, now: now, into: &out)
-            } else if orders.values.filter(\.isDemo).count < 4, !dualSidePosition {
-                place(quote: quotes[Int.random(in: 0..<min(4, quotes.count), using: &random)], now: now, into: &out)
-            }
-        }
-        if now >= nextFunding {
-            nextFunding = now + 20_000
-            chargeFunding(now: now, into: &out)
-        }
-        if now >= nextMarginCall {
-            if let call = marginCall(now: now) {
-                out.append(call)
-                nextMarginCall = now + 60_000
-            } else {
-                nextMarginCall = now + 2_000   // no position yet: look again soon
-            }
-        }
-        if now >= nextConfig {
-            nextConfig = now + 40_000
-            if let symbol = quotes.first?.symbol {
-                let leverage = [5, 10, 20, 25][Int.random(in: 0..<4, using: &random)]
-                leverages[symbol] = leverage
-                out.append(SimUserPayload.leverageUpdate(symbol: symbol, leverage: leverage, time: now))
-            }
-        }
+        if nextAnnouncement == 0 { nextAnnouncement = now + 9_000 }
+        if let call = marginCallIfDue(level: marginCallRatio, now: now) { out.append(call) }
         if now >= nextAnnouncement {
             // Every two minutes an announcement: public (a new listing) and direct ones in turn.
             nextAnnouncement = now + 120_000
@@ -162,40 +144,6 @@ public struct SimAccount: Sendable {
         }
         if !out.isEmpty { updateTime = now }
         return out
-    }
-
-    private mutating func place(quote q: SimQuote, now: Int64, into out: inout [String]) {
-        let buy = Bool.random(using: &random)
-        let ticks = ExactDecimal(Int.random(in: 1...6, using: &random)) * q.tickSize
-        let price = buy ? q.bid - ticks : q.ask + ticks
-        let notional = ExactDecimal(Int.random(in: 300...1_500, using: &random))
-        var quantity = (notional.divided(by: price, scale: 8) ?? q.lotSize).rounded(toMultipleOf: q.lotSize, rule: .down)
-        if quantity.isZero { quantity = q.lotSize }
-        nextOrderId += 1
-        let order = SimOrder(orderId: nextOrderId, clientOrderId: "demo-\(nextOrderId)", symbol: q.symbol, side: buy ? "BUY" : "SELL",
-                             price: price, quantity: quantity, time: now, updateTime: now)
-        orders[order.orderId] = order
-        out.append(SimUserPayload.orderUpdate(order, execution: "NEW", last: nil, now: now, realized: .zero))
-    }
-
-    private mutating func cancel(_ id: Int64, now: Int64, into out: inout [String]) {
-        guard var order = orders.removeValue(forKey: id) else { return }
-        order.status = "CANCELED"
-        order.updateTime = now
-        archive(order)
-        out.append(SimUserPayload.orderUpdate(order, execution: "CANCELED", last: nil, now: now, realized: .zero))
-    }
-
-    private mutating func fill(_ id: Int64, quote q: SimQuote, now: Int64, into out: inout [String]) {
-        guard let order = orders[id] else { return }
-        let remaining = order.quantity - order.executed
-        // Half the time a partial fill of about half what is left (on the lot grid).
-        var quantity = remaining
-        if Bool.random(using: &random), remaining > q.lotSize {
-            let half = (remaining.divided(by: 2, scale: 8) ?? remaining).rounded(toMultipleOf: q.lotSize, rule: .down)
-            if !half.isZero { quantity = half }
-        }
-        out += execute(id, quantity: quantity, price: order.price, maker: true, now: now)
     }
 
     /// Fills `quantity` of open order `id` at `price`: the order, the position, the wallet, the
@@ -265,30 +213,6 @@ public struct SimAccount: Sendable {
         }
         positions[key] = p
         return realized
-    }
-
-    private mutating func chargeFunding(now: Int64, into out: inout [String]) {
-        let open = positions.filter { !$0.value.amount.isZero }.keys.sorted()
-        guard !open.isEmpty else { return }
-        let rate = ExactDecimal(mantissa: 1, scale: 4)
-        for symbol in open {
-            let p = positions[symbol]!
-            let mark = lastMarks[Self.symbol(of: symbol)] ?? p.entryPrice
-            // Longs pay shorts at a positive rate.
-            let fee = (p.amount * mark * rate).rounded(scale: 8)
-            wallet -= fee
-            addIncome(Self.symbol(of: symbol), "FUNDING_FEE", -fee, now: now)
-        }
-        out.append(SimUserPayload.accountUpdate(reason: "FUNDING_FEE", wallet: wallet, positions: positionRows(open), now: now))
-    }
-
-    private func marginCall(now: Int64) -> String? {
-        guard let (key, p) = positions.filter({ !$0.value.amount.isZero }).sorted(by: { $0.key < $1.key }).first else { return nil }
-        let symbol = Self.symbol(of: key)
-        let mark = lastMarks[symbol] ?? p.entryPrice
-        return SimUserPayload.marginCall(wallet: wallet, symbol: symbol, side: dualSidePosition ? Self.side(of: key) : "BOTH",
-                                         position: p, mark: mark, unrealized: unrealized(key),
-                                         maintenance: maintenanceMargin(key), now: now)
     }
 
     /// The symbol of a position key.

@@ -1,6 +1,6 @@
 import AsterKit
 
-/// An order on the demo account (the demo trader's or a client's).
+/// An order of one account.
 public struct SimOrder: Sendable, Hashable {
     public var orderId: Int64
     public var clientOrderId: String
@@ -25,8 +25,6 @@ public struct SimOrder: Sendable, Hashable {
     public var priceProtect = false
     /// Conditional orders (`STOP*`, `TAKE_PROFIT*`) wait for their trigger.
     public var isConditional: Bool { type != "LIMIT" && type != "MARKET" }
-    /// The order was placed by the simulator's own demo trader.
-    public var isDemo: Bool { clientOrderId.hasPrefix("demo-") }
 }
 
 /// One of the account's fills (`userTrades`).

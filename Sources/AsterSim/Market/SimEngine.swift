@@ -30,6 +30,10 @@ public struct SimEngine: Sendable {
     private var lastEmit: [String: Int64] = [:]
     /// Trades of client orders, streamed at the next ``advance(to:steps:isWanted:)``.
     private var pendingTrades: [(market: Int, trade: AggregateTrade)] = []
+    /// Fills of client orders the flow reached, until ``drainMakerFills()``.
+    private var pendingMakerFills: [SimMakerFill] = []
+    /// Funding settlements since the last ``drainSettlements()``.
+    private var settlements: [SimFundingSettlement] = []
     /// Milliseconds of simulated time.
     public private(set) var now: Int64
 
@@ -37,7 +41,10 @@ public struct SimEngine: Sendable {
     ///
     /// - Parameters:
     ///   - warmUpMinutes: simulated trading before `now`, so klines have history from the start.
-    public init(symbols: [SimSymbol] = SimSymbol.defaults, seed: UInt64, now: Int64, warmUpMinutes: Int = 0) {
+    ///   - fundingPeriod: milliseconds between funding settlements of every symbol, instead of
+    ///     each symbol's `fundingIntervalHours`.
+    public init(symbols: [SimSymbol] = SimSymbol.defaults, seed: UInt64, now: Int64, warmUpMinutes: Int = 0,
+                fundingPeriod: Int64? = nil) {
         var random = SeededGenerator(seed: seed)
         markets = symbols.map { SimSymbolMarket(symbol: $0, random: &random) }
         self.random = random
@@ -46,7 +53,7 @@ public struct SimEngine: Sendable {
         stats = symbols.map { SimStatistics(price: $0.startPrice, openTime: now - 86_400_000) }
         klines = symbols.map { _ in KlineInterval.allCases.map { SimKline(interval: $0) } }
         lastTop = symbols.map { _ in (nil, nil) }
-        funding = symbols.map { SimFunding(symbol: $0) }
+        funding = symbols.map { SimFunding(symbol: $0, period: fundingPeriod) }
         lastFair = symbols.map { _ in 0 }
         tradeStreams = symbols.map { ($0.name.lowercased() + "@aggTrade", $0.name.lowercased() + "@tradepro") }
         depthStreams = symbols.map { symbol in
@@ -71,6 +78,8 @@ public struct SimEngine: Sendable {
             t += 1_000
             _ = advance(to: t, steps: 5 * symbols.count, isWanted: { _ in false })
         }
+        settlements = []   // settled before any account existed
+
     }
 
     /// Closed klines of `symbol` and `interval` (plus the open one), oldest first.
@@ -109,13 +118,44 @@ public struct SimEngine: Sendable {
     }
 
     /// Takes liquidity for a client order: buys from the asks (sells to the bids) at prices no
-    /// worse than `limit` until `quantity` is filled. The trades are streamed at the next advance.
-    public mutating func takeLiquidity(symbol: String, buy: Bool, limit: ExactDecimal?,
-                                       quantity: ExactDecimal) -> (trades: [AggregateTrade], remaining: ExactDecimal) {
-        guard let i = markets.firstIndex(where: { $0.symbol.name == symbol }) else { return ([], quantity) }
+    /// worse than `limit` until `quantity` is filled, client orders in the book included, in
+    /// queue order. The trades are streamed at the next advance.
+    ///
+    /// - Returns: the trades, the quantity left, and the fills of the client orders it reached.
+    public mutating func takeLiquidity(symbol: String, buy: Bool, limit: ExactDecimal?, quantity: ExactDecimal)
+        -> (trades: [AggregateTrade], remaining: ExactDecimal, makerFills: [SimMakerFill]) {
+        guard let i = markets.firstIndex(where: { $0.symbol.name == symbol }) else { return ([], quantity, []) }
+        let before = markets[i].drainMakerFills()
         let result = markets[i].take(buy: buy, limit: limit, quantity: quantity, now: now)
         pendingTrades += result.trades.map { (i, $0) }
-        return result
+        pendingMakerFills += before
+        return (result.trades, result.remaining, markets[i].drainMakerFills())
+    }
+
+    /// Rests a client limit order of `account` in `symbol`'s book at `price`, behind what is there.
+    public mutating func rest(symbol: String, account: Int, orderId: Int64, buy: Bool, price: ExactDecimal, quantity: ExactDecimal) {
+        guard let i = markets.firstIndex(where: { $0.symbol.name == symbol }), quantity > .zero else { return }
+        markets[i].rest(SimRestingOrder(account: account, orderId: orderId, quantity: quantity), buy: buy, price: price)
+    }
+
+    /// Takes a resting client order out of the book; the quantity it had resting, or `nil`.
+    @discardableResult
+    public mutating func removeResting(symbol: String, orderId: Int64, buy: Bool, price: ExactDecimal) -> ExactDecimal? {
+        guard let i = markets.firstIndex(where: { $0.symbol.name == symbol }) else { return nil }
+        return markets[i].removeResting(orderId: orderId, buy: buy, price: price)
+    }
+
+    /// Funding settlements since the last call, in time order.
+    public mutating func drainSettlements() -> [SimFundingSettlement] {
+        defer { settlements = [] }
+        return settlements
+    }
+
+    /// Fills of resting client orders by the market's takers since the last call, in order.
+    public mutating func drainMakerFills() -> [SimMakerFill] {
+        for i in markets.indices { pendingMakerFills += markets[i].drainMakerFills() }
+        defer { pendingMakerFills = [] }
+        return pendingMakerFills
     }
 
     /// The quantity resting on the opposite side at prices no worse than `limit`.
@@ -186,6 +226,10 @@ public struct SimEngine: Sendable {
     public mutating func advance(to time: Int64, steps: Int, isWanted: (String) -> Bool) -> [SimOutgoing] {
         now = max(now, time)
         var out: [SimOutgoing] = []
+        for i in funding.indices {
+            // At the scheduled time, at the rate published for the interval (before this tick's sample).
+            if let settled = funding[i].settle(now: now, mark: markPrice(i).markPrice) { settlements.append(settled) }
+        }
         for i in markets.indices {
             // Book changes are kept only for the depth speeds someone listens to.
             markets[i].setDiffChannels(recording: depthStreams[i].map { $0.contains(where: isWanted) })

@@ -58,6 +58,18 @@ public struct SimFundingRecord: Sendable, Hashable {
     public var time: Int64
 }
 
+/// A funding settlement: at `time` (the symbol's `nextFundingTime` until then) every position
+/// of `symbol` pays `amount × markPrice × rate` (longs pay shorts when the rate is positive).
+public struct SimFundingSettlement: Sendable, Hashable {
+    public var symbol: String
+    /// The rate published for the interval (`premiumIndex`'s `lastFundingRate` before settling).
+    public var rate: ExactDecimal
+    /// The mark price at settlement.
+    public var markPrice: ExactDecimal
+    /// The scheduled settlement time.
+    public var time: Int64
+}
+
 /// Index, premium and funding of one symbol, advanced once a second.
 ///
 /// The index follows the fair (spot) price with a basis of at most 3 bp; the premium index is
@@ -79,14 +91,17 @@ struct SimFunding: Sendable {
     private var basisAverage = 0.0
     var premiumSum: ExactDecimal = .zero
     var premiumCount: Int64 = 0
-    var slot: Int64?
+    /// The next scheduled settlement.
+    private(set) var nextSettlement: Int64 = 0
     var history: [SimFundingRecord] = []
     var mark = SimPriceSeries()
     var indexSeries = SimPriceSeries()
 
-    init(symbol: SimSymbol) {
+    /// - Parameters:
+    ///   - period: milliseconds between settlements (the symbol's `fundingIntervalHours` unless given).
+    init(symbol: SimSymbol, period: Int64? = nil) {
         self.symbol = symbol.name
-        period = symbol.fundingPeriod
+        self.period = max(1_000, period ?? symbol.fundingPeriod)
         interest = ExactDecimal(mantissa: Int64(symbol.fundingIntervalHours) * 125, scale: 7)   // 0.0001 × h / 8
         cap = symbol.fundingIntervalHours >= 8 ? ExactDecimal(mantissa: 3, scale: 2) : ExactDecimal(mantissa: 2, scale: 2)
     }
@@ -100,9 +115,23 @@ struct SimFunding: Sendable {
     }
 
     /// The next settlement after `now`.
-    func nextFundingTime(_ now: Int64) -> Int64 { (now / period + 1) * period }
+    func nextFundingTime(_ now: Int64) -> Int64 { max(nextSettlement, (now / period + 1) * period) }
 
-    /// One second: moves the basis, samples mark and index, settles funding at interval ends.
+    /// Settles when `now` reached the scheduled time: the rate published for the interval is
+    /// recorded at the scheduled time and the next interval starts. `nil` before the time.
+    mutating func settle(now: Int64, mark: ExactDecimal) -> SimFundingSettlement? {
+        if nextSettlement == 0 { nextSettlement = (now / period + 1) * period }
+        guard now >= nextSettlement else { return nil }
+        let settled = SimFundingSettlement(symbol: symbol, rate: estimatedRate, markPrice: mark, time: nextSettlement)
+        history.append(SimFundingRecord(symbol: symbol, rate: settled.rate, time: settled.time))
+        if history.count > 2_000 { history.removeFirst(1_000) }
+        premiumSum = .zero
+        premiumCount = 0
+        nextSettlement = (now / period + 1) * period
+        return settled
+    }
+
+    /// One second: moves the basis, samples mark and index (settlement is ``settle(now:mark:)``).
     mutating func sample(now: Int64, fair: ExactDecimal, mid: ExactDecimal, basisStep: Int64) {
         basis = min(max(basis + ExactDecimal(mantissa: basisStep, scale: 5), ExactDecimal(mantissa: -3, scale: 4)),
                     ExactDecimal(mantissa: 3, scale: 4))
@@ -112,14 +141,6 @@ struct SimFunding: Sendable {
         markPrice = (index * (1 + ExactDecimal(mantissa: Int64((basisAverage * 1e8).rounded()), scale: 8))).rounded(scale: 8)
         mark.record(markPrice, at: now)
         indexSeries.record(index, at: now)
-        let current = now / period
-        if let slot, slot != current {
-            history.append(SimFundingRecord(symbol: symbol, rate: estimatedRate, time: current * period))
-            if history.count > 2_000 { history.removeFirst(1_000) }
-            premiumSum = .zero
-            premiumCount = 0
-        }
-        slot = current
         if !index.isZero, let premium = (markPrice - index).divided(by: index, scale: 8) {
             premiumSum += premium
             premiumCount += 1

@@ -37,6 +37,11 @@ public struct SimSymbolMarket: Sendable {
     private var regimeUntil: Int64 = 0
     /// How far from the fair price makers quote, in ticks (about three one-second moves).
     private let makerWidth: Double
+    /// The queues of the levels that hold client orders (see ``SimLevelQueue``).
+    private var bidQueues: [ExactDecimal: SimLevelQueue] = [:]
+    private var askQueues: [ExactDecimal: SimLevelQueue] = [:]
+    /// Fills of client orders resting here, since the last ``drainMakerFills()``.
+    public private(set) var makerFills: [SimMakerFill] = []
 
     /// Trades kept for the REST trade lists.
     public static let tradeMemory = 1_000
@@ -164,29 +169,27 @@ public struct SimSymbolMarket: Sendable {
     private mutating func limit(buy: Bool, price: ExactDecimal, quantity: ExactDecimal, now: Int64,
                                 random: inout SeededGenerator) -> [AggregateTrade] {
         if Int.random(in: 0..<4, using: &random) != 0 {
-            while let best = buy ? asks.best : bids.best, buy ? best.price <= price : best.price >= price {
-                change(bid: !buy, price: best.price, quantity: .zero)
-            }
+            // Client orders are not pulled: the new order trades with them.
+            while let best = buy ? asks.best : bids.best, buy ? best.price <= price : best.price >= price,
+                  pullFlow(bid: !buy, price: best.price) {}
         }
         let (trades, remaining) = take(buy: buy, limit: price, quantity: quantity, now: now)
-        if !remaining.isZero {
-            change(bid: buy, price: price, quantity: (buy ? bids : asks).quantity(at: price) + remaining)
-        }
+        if !remaining.isZero { addFlow(bid: buy, price: price, quantity: remaining) }
         return trades
     }
 
     private mutating func cancel(bid: Bool, random: inout SeededGenerator) {
         let side = bid ? bids : asks
         guard !side.levels.isEmpty else { return }
-        if side.levels.count > 300, let far = side.levels.last {
-            change(bid: bid, price: far.price, quantity: .zero)   // stale quotes far from the market go
-            return
+        if side.levels.count > 300, let far = side.levels.last, pullFlow(bid: bid, price: far.price) {
+            return   // stale quotes far from the market go
         }
         let level = side.levels[Int.random(in: 0..<min(side.levels.count, 40), using: &random)]
         let remove = Bool.random(using: &random)
-        let remaining = remove ? ExactDecimal.zero : (level.quantity * ExactDecimal(mantissa: 5, scale: 1))
+        let flow = level.quantity - ((bid ? bidQueues : askQueues)[level.price]?.clientQuantity ?? .zero)
+        let remaining = remove ? ExactDecimal.zero : (flow * ExactDecimal(mantissa: 5, scale: 1))
             .rounded(toMultipleOf: symbol.lotSize, rule: .down)
-        change(bid: bid, price: level.price, quantity: remaining)
+        removeFlow(bid: bid, price: level.price, quantity: flow - remaining)
     }
 
     /// Takes liquidity: buys from the asks (sells to the bids) at prices no worse than `limit`
@@ -199,7 +202,18 @@ public struct SimSymbolMarket: Sendable {
         var trades: [AggregateTrade] = []
         while !remaining.isZero, let best = buy ? asks.best : bids.best {
             if let limit, buy ? best.price > limit : best.price < limit { break }
-            let fill = min(remaining, best.quantity)
+            var fill = min(remaining, best.quantity)
+            if var queue = (buy ? askQueues : bidQueues)[best.price] {
+                // Price-time priority: the level's queue fills front to back.
+                let taken = queue.take(fill)
+                fill = taken.filled
+                for (order, quantity) in taken.clients {
+                    makerFills.append(SimMakerFill(account: order.account, orderId: order.orderId, symbol: symbol.name,
+                                                   price: best.price, quantity: quantity))
+                }
+                setQueue(bid: !buy, price: best.price, queue)
+            }
+            guard fill > .zero else { break }
             remaining -= fill
             change(bid: !buy, price: best.price, quantity: best.quantity - fill)
             let trade = AggregateTrade(
@@ -214,6 +228,69 @@ public struct SimSymbolMarket: Sendable {
         }
         if recentTrades.count >= 2 * Self.tradeMemory { recentTrades.removeFirst(Self.tradeMemory) }
         return (trades, remaining)
+    }
+
+    // MARK: Client orders in the book
+
+    private mutating func setQueue(bid: Bool, price: ExactDecimal, _ queue: SimLevelQueue?) {
+        let kept = queue?.hasClients == true ? queue : nil
+        if bid { bidQueues[price] = kept } else { askQueues[price] = kept }
+    }
+
+    /// Adds flow liquidity at the back of the level at `price`.
+    private mutating func addFlow(bid: Bool, price: ExactDecimal, quantity: ExactDecimal) {
+        if var queue = (bid ? bidQueues : askQueues)[price] {
+            queue.addFlow(quantity)
+            setQueue(bid: bid, price: price, queue)
+        }
+        change(bid: bid, price: price, quantity: (bid ? bids : asks).quantity(at: price) + quantity)
+    }
+
+    /// Takes up to `quantity` of the flow's liquidity off the level at `price`, from the back.
+    private mutating func removeFlow(bid: Bool, price: ExactDecimal, quantity: ExactDecimal) {
+        let total = (bid ? bids : asks).quantity(at: price)
+        var removed = min(quantity, total)
+        if var queue = (bid ? bidQueues : askQueues)[price] {
+            removed = queue.removeFlow(quantity)
+            setQueue(bid: bid, price: price, queue)
+        }
+        if removed > .zero { change(bid: bid, price: price, quantity: total - removed) }
+    }
+
+    /// Pulls all of the flow's liquidity at `price`; `true` when the level is gone (no client order holds it).
+    private mutating func pullFlow(bid: Bool, price: ExactDecimal) -> Bool {
+        let clients = (bid ? bidQueues : askQueues)[price]?.clientQuantity ?? .zero
+        removeFlow(bid: bid, price: price, quantity: (bid ? bids : asks).quantity(at: price) - clients)
+        return clients.isZero
+    }
+
+    /// Rests a client order at the back of the level at `price` (it must not cross the book).
+    public mutating func rest(_ order: SimRestingOrder, buy: Bool, price: ExactDecimal) {
+        let total = (buy ? bids : asks).quantity(at: price)
+        var queue = (buy ? bidQueues : askQueues)[price] ?? SimLevelQueue(flow: total)
+        queue.append(order)
+        setQueue(bid: buy, price: price, queue)
+        change(bid: buy, price: price, quantity: total + order.quantity)
+    }
+
+    /// Takes client order `orderId` out of the level at `price`; the quantity it had resting, or `nil`.
+    @discardableResult
+    public mutating func removeResting(orderId: Int64, buy: Bool, price: ExactDecimal) -> ExactDecimal? {
+        guard var queue = (buy ? bidQueues : askQueues)[price], let quantity = queue.remove(orderId: orderId) else { return nil }
+        setQueue(bid: buy, price: price, queue)
+        change(bid: buy, price: price, quantity: (buy ? bids : asks).quantity(at: price) - quantity)
+        return quantity
+    }
+
+    /// The quantity ahead of a resting client order in its level's queue (`nil` when it is not resting).
+    public func queuePosition(orderId: Int64, buy: Bool, price: ExactDecimal) -> ExactDecimal? {
+        (buy ? bidQueues : askQueues)[price]?.ahead(of: orderId)
+    }
+
+    /// The fills of client orders since the last call.
+    public mutating func drainMakerFills() -> [SimMakerFill] {
+        defer { makerFills = [] }
+        return makerFills
     }
 
     /// The diff of every change since the last flush of `channel`, or `nil` when nothing changed.

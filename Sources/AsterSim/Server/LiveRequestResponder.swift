@@ -20,10 +20,10 @@ public enum LiveRequestResponder {
         case "SUBSCRIBE", "UNSUBSCRIBE":
             var names: [String] = []
             for p in params {
-                guard let name = p as? String, (try? StreamName(parsing: name)) != nil else {
+                guard let text = p as? String, let name = try? StreamName(parsing: text) else {
                     return #"{"code":2,"msg":"Invalid request: invalid stream name \#(p)","id":\#(id)}"#
                 }
-                names.append(name)
+                names.append(name.name)   // `BTCUSDT@aggTrade` is `btcusdt@aggTrade`, as on Aster
             }
             if method == "UNSUBSCRIBE" {
                 state.unsubscribe(names)

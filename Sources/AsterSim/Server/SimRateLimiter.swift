@@ -102,6 +102,10 @@ struct SimRateLimitMiddleware: RouterMiddleware {
                 response = try await next(request, context)
             } catch let error as SimHTTPError {
                 response = try error.response(from: request, context: context)
+            } catch let error as HTTPError where error.status == .notFound || error.status == .methodNotAllowed {
+                // A path (or method) the spec does not document: 404 with the spec's error object.
+                response = try SimHTTPError(-1000, "Path \(request.method) \(request.uri.path) is not an endpoint of this API.",
+                                            status: .notFound).response(from: request, context: context)
             }
             response.headers[usedWeightHeader] = String(used)
             return response

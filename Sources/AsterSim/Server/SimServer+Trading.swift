@@ -1,96 +1,163 @@
 import AsterKit
 import Foundation
 
-/// The matching of client orders against the simulator's book.
+/// The matching of client orders against the simulator's book, per account.
 extension SimServer {
     static let orderTypes: Set<String> = ["LIMIT", "MARKET", "STOP", "STOP_MARKET", "TAKE_PROFIT", "TAKE_PROFIT_MARKET", "TRAILING_STOP_MARKET"]
     static let timesInForce: Set<String> = ["GTC", "IOC", "FOK", "GTX", "HIDDEN"]
 
-    /// Sends user-data payloads to every open listen key.
-    func publishUser(_ payloads: [String]) {
+    /// Sends user-data payloads to every open listen key of account `id` (and no other account's).
+    func publishUser(_ payloads: [String], account id: Int) {
         guard !payloads.isEmpty else { return }
         let t = Self.wallClock()
-        let keys = account.withLock { $0.listenKeys.filter { $0.value > t }.keys.sorted() }
-        hub.publish(payloads.flatMap { p in keys.map { SimOutgoing(stream: $0, payload: p) } })
+        hub.publish(accounts.withLock { $0[id].addressed(payloads, now: t) })
     }
 
-    /// Places a client order (`POST order`): checks it, trades what crosses, rests the rest.
+    /// Sends each account's user-data payloads to its own listen keys.
+    func publishUser(_ byAccount: [Int: [String]]) {
+        for (id, payloads) in byAccount.sorted(by: { $0.key < $1.key }) { publishUser(payloads, account: id) }
+    }
+
+    /// Places an order of account `id` (`POST order`): checks it, trades what crosses (client
+    /// orders in the book included, in queue order), rests the rest in the book.
     ///
     /// - Returns: the order as it stands after matching.
-    func placeOrder(_ q: SimQuery, now: Int64) throws -> SimOrder {
-        var order = try validatedOrder(q, now: now)
-        var payloads: [String] = []
-        let id = order.orderId
+    func placeOrder(_ q: SimQuery, account id: Int, now: Int64) throws -> SimOrder {
+        let order = try validatedOrder(q, account: id, now: now)
         if order.isConditional {
-            payloads.append(account.withLock { $0.open(order, now: now) })
-            publishUser(payloads)
+            publishUser([accounts.withLock { $0[id].open(order, now: now) }], account: id)
             return order
         }
-        // Time-in-force checks that need the book: post-only must not cross, fill-or-kill must fill.
-        let buy = order.side == "BUY"
-        let limit: ExactDecimal? = order.type == "LIMIT" ? order.price : nil
-        let crossing = engine.withLock { $0.available(symbol: order.symbol, buy: buy, limit: limit) }
-        let reject = (order.timeInForce == "GTX" && !crossing.isZero && order.type == "LIMIT")
-            || (order.timeInForce == "FOK" && crossing < order.quantity)
-        payloads.append(account.withLock { $0.open(order, now: now) })
-        if !reject {
-            let (trades, _) = engine.withLock {
-                $0.takeLiquidity(symbol: order.symbol, buy: buy, limit: limit, quantity: order.quantity)
-            }
-            payloads += account.withLock { a in
-                trades.flatMap { a.execute(id, quantity: $0.quantity, price: $0.price, maker: false, now: now) }
-            }
-        }
-        let rests = order.type == "LIMIT" && !reject && (order.timeInForce == "GTC" || order.timeInForce == "HIDDEN" || order.timeInForce == "GTX")
-        let final = account.withLock { a -> SimOrder? in
-            if a.orders[id] != nil, !rests, let ended = a.finish(id, status: "EXPIRED", now: now) {
-                payloads.append(ended.payload)
-                return ended.order
-            }
-            return a.orders[id] ?? a.closedOrders.last { $0.orderId == id }
+        let (final, payloads) = engine.withLock { e in
+            accounts.withLock { a in Self.match(order, account: id, engine: &e, accounts: &a, opening: true, now: now) }
         }
         publishUser(payloads)
-        order = final ?? order
+        return final ?? order
+    }
+
+    /// Trades what is left of `order` (open in account `id`, or about to be when `opening`)
+    /// against the book, then rests the rest (GTC, GTX, HIDDEN limit orders) or expires it.
+    /// Time-in-force checks that need the book come first: post-only must not cross, fill-or-kill must fill.
+    ///
+    /// - Returns: the order afterwards and every account's user-data payloads (the makers' too).
+    static func match(_ order: SimOrder, account id: Int, engine e: inout SimEngine, accounts a: inout SimAccounts,
+                      opening: Bool, now: Int64) -> (SimOrder?, [Int: [String]]) {
+        var out: [Int: [String]] = [:]
+        let buy = order.side == "BUY"
+        let limit: ExactDecimal? = order.type == "LIMIT" ? order.price : nil
+        let left = order.quantity - order.executed
+        let crossing = e.available(symbol: order.symbol, buy: buy, limit: limit)
+        let reject = (order.timeInForce == "GTX" && !crossing.isZero && order.type == "LIMIT")
+            || (order.timeInForce == "FOK" && crossing < left)
+        if opening { out[id, default: []].append(a[id].open(order, now: now)) }
+        if !reject, left > .zero {
+            let taken = e.takeLiquidity(symbol: order.symbol, buy: buy, limit: limit, quantity: left)
+            for f in taken.makerFills {
+                out[f.account, default: []] += a[f.account].execute(f.orderId, quantity: f.quantity, price: f.price, maker: true, now: now)
+            }
+            for t in taken.trades {
+                out[id, default: []] += a[id].execute(order.orderId, quantity: t.quantity, price: t.price, maker: false, now: now)
+            }
+        }
+        let rests = order.type == "LIMIT" && !reject && ["GTC", "GTX", "HIDDEN"].contains(order.timeInForce)
+        if let open = a[id].orders[order.orderId] {
+            if rests {
+                e.rest(symbol: order.symbol, account: id, orderId: open.orderId, buy: buy, price: open.price,
+                       quantity: open.quantity - open.executed)
+            } else if let ended = a[id].finish(order.orderId, status: "EXPIRED", now: now) {
+                out[id, default: []].append(ended.payload)
+            }
+        }
+        return (a[id].orders[order.orderId] ?? a[id].closedOrders.last { $0.orderId == order.orderId }, out)
+    }
+
+    /// Cancels open orders of account `id` that `select` picks, taking them out of the book first.
+    ///
+    /// - Returns: the canceled orders, by order id.
+    @discardableResult
+    func cancelOrders(account id: Int, now: Int64, where select: (SimOrder) -> Bool) -> [SimOrder] {
+        let (orders, payloads) = engine.withLock { e in
+            accounts.withLock { a -> ([SimOrder], [String]) in
+                let picked = a[id].orders.values.filter(select).sorted { $0.orderId < $1.orderId }
+                let ended = picked.compactMap { o -> (order: SimOrder, payload: String)? in
+                    if !o.isConditional { e.removeResting(symbol: o.symbol, orderId: o.orderId, buy: o.side == "BUY", price: o.price) }
+                    return a[id].finish(o.orderId, status: "CANCELED", now: now)
+                }
+                return (ended.map(\.order), ended.map(\.payload))
+            }
+        }
+        publishUser(payloads, account: id)
+        return orders
+    }
+
+    /// Cancels an open order of account `account` (`-2011` "Unknown order sent." when there is none).
+    func cancelOrder(symbol: String, id: Int64?, clientId: String?, account: Int, now: Int64) throws -> SimOrder {
+        guard let target = accounts.withLock({ $0[account].openOrder(symbol: symbol, id: id, clientId: clientId)?.orderId }),
+              let order = cancelOrders(account: account, now: now, where: { $0.orderId == target }).first else {
+            throw SimHTTPError(-2011, "Unknown order sent.")
+        }
         return order
     }
 
-    /// Cancels an open client order (`-2011` "Unknown order sent." when there is none).
-    func cancelOrder(symbol: String, id: Int64?, clientId: String?, now: Int64) throws -> SimOrder {
-        let result = account.withLock { a -> (order: SimOrder, payload: String)? in
-            guard let o = a.openOrder(symbol: symbol, id: id, clientId: clientId) else { return nil }
-            return a.finish(o.orderId, status: "CANCELED", now: now)
-        }
-        guard let result else { throw SimHTTPError(-2011, "Unknown order sent.") }
-        publishUser([result.payload])
-        return result.order
-    }
-
-    /// Runs conditional orders whose trigger the market reached (called on the market tick).
+    /// Runs conditional orders of every account whose trigger the market reached (called on the market tick).
     func triggerConditionals(quotes: [SimQuote], now: Int64) {
-        let due = account.withLock { $0.triggered(quotes) }
-        for id in due {
-            guard let order = account.withLock({ $0.trigger(id, now: now) }) else { continue }
-            let buy = order.side == "BUY"
-            let limit: ExactDecimal? = order.type == "LIMIT" ? order.price : nil
-            var payloads: [String] = []
-            if order.quantity.isZero {
-                if let ended = account.withLock({ $0.finish(id, status: "EXPIRED", now: now) }) { payloads.append(ended.payload) }
-                publishUser(payloads)
-                continue
-            }
-            let (trades, _) = engine.withLock { $0.takeLiquidity(symbol: order.symbol, buy: buy, limit: limit, quantity: order.quantity) }
-            payloads += account.withLock { a in
-                trades.flatMap { a.execute(id, quantity: $0.quantity, price: $0.price, maker: false, now: now) }
-            }
-            if order.type == "MARKET", let ended = account.withLock({ $0.finish(id, status: "EXPIRED", now: now) }) {
-                payloads.append(ended.payload)
+        let due = accounts.withLock { a in a.all.indices.flatMap { id in a[id].triggered(quotes).map { (id, $0) } } }
+        for (account, id) in due {
+            let payloads = engine.withLock { e in
+                accounts.withLock { a -> [Int: [String]] in
+                    guard let order = a[account].trigger(id, now: now) else { return [:] }
+                    guard order.quantity.isZero else {
+                        return Self.match(order, account: account, engine: &e, accounts: &a, opening: false, now: now).1
+                    }
+                    return [account: a[account].finish(id, status: "EXPIRED", now: now).map { [$0.payload] } ?? []]
+                }
             }
             publishUser(payloads)
+        }
+    }
+
+    /// Charges every account's funding at each settlement (engine locked by the caller).
+    func settleFunding(_ settlements: [SimFundingSettlement], now: Int64) -> [SimOutgoing] {
+        guard !settlements.isEmpty else { return [] }
+        return accounts.withLock { a in
+            settlements.flatMap { s in a.all.indices.flatMap { id in a[id].addressed(a[id].settleFunding(s), now: now) } }
+        }
+    }
+
+    /// Applies the market's fills of resting client orders to their accounts (engine locked by the caller).
+    func applyMakerFills(_ fills: [SimMakerFill], now: Int64) -> [SimOutgoing] {
+        guard !fills.isEmpty else { return [] }
+        return accounts.withLock { a in
+            fills.flatMap { f in
+                a[f.account].addressed(a[f.account].execute(f.orderId, quantity: f.quantity, price: f.price, maker: true, now: now), now: now)
+            }
+        }
+    }
+
+    /// Lets the demo trader act in its account, through the same order paths as REST clients.
+    func runTrader(quotes: [SimQuote], now: Int64) {
+        guard let id = traderAccount else { return }
+        let account = accounts.withLock { $0[id] }
+        for action in trader.withLock({ $0.actions(now: now, quotes: quotes, account: account) }) {
+            switch action {
+            case .place(let parameters): _ = try? placeOrder(SimQuery(parameters), account: id, now: now)
+            case .cancel(let symbol, let orderId): _ = try? cancelOrder(symbol: symbol, id: orderId, clientId: nil, account: id, now: now)
+            }
+        }
+    }
+
+    /// Opens the demo account's start positions (``SimConfiguration/openDemoPositions``): a long of
+    /// the first symbol and a short of the second, about 2,000 USDT each, with market orders.
+    func openDemoPositions(quotes: [SimQuote], now: Int64) {
+        for (q, side) in zip(quotes.prefix(2), ["BUY", "SELL"]) {
+            let quantity = (ExactDecimal(2_000).divided(by: q.mark, scale: 8) ?? q.lotSize).rounded(toMultipleOf: q.lotSize, rule: .up)
+            _ = try? placeOrder(SimQuery(["symbol": q.symbol, "side": side, "type": "MARKET", "quantity": quantity.description]),
+                                account: SimAccounts.demo, now: now)
         }
     }
 
     /// The order `q` describes, checked as the spec's `New Order` and filters say.
-    private func validatedOrder(_ q: SimQuery, now: Int64) throws -> SimOrder {
+    private func validatedOrder(_ q: SimQuery, account id: Int, now: Int64) throws -> SimOrder {
         let symbolName = try q.required("symbol").uppercased()
         guard let symbol = configuration.symbols.first(where: { $0.name == symbolName }) else {
             throw SimHTTPError(-1121, "Invalid symbol.")
@@ -100,7 +167,7 @@ extension SimServer {
         let type = try q.required("type")
         guard Self.orderTypes.contains(type) else { throw SimHTTPError(-1116, "Invalid orderType.") }
         guard type != "TRAILING_STOP_MARKET" else { throw SimHTTPError(-1020, "This operation is not supported.") }
-        let (dual, mark, lastPrice) = (account.withLock { $0.dualSidePosition },
+        let (dual, mark, lastPrice) = (accounts.withLock { $0[id].dualSidePosition },
                                        engine.withLock { e in e.markPrices().first { $0.symbol == symbolName }?.markPrice },
                                        engine.withLock { $0.market(symbolName)?.lastPrice })
         let positionSide = q["positionSide"] ?? "BOTH"
@@ -169,8 +236,9 @@ extension SimServer {
         guard clientId.count <= 36, clientId.allSatisfy({ $0.isLetter && $0.isASCII || $0.isNumber || ".:/_-".contains($0) }) else {
             throw SimHTTPError(-4015, "Client order id is not valid.")
         }
-        return try account.withLock { a -> SimOrder in
-            guard a.orders.values.filter({ $0.symbol == symbolName && !$0.isDemo }).count < SimFilters.maxOrders else {
+        return try accounts.withLock { all -> SimOrder in
+            let a = all[id]
+            guard a.orders.values.filter({ $0.symbol == symbolName }).count < SimFilters.maxOrders else {
                 throw SimHTTPError(-2025, "Reach max open order limit.")
             }
             guard !a.orders.values.contains(where: { $0.clientOrderId == clientId }) else {
@@ -197,7 +265,7 @@ extension SimServer {
                required > a.availableBalance {
                 throw SimHTTPError(-2019, "Margin is insufficient.")
             }
-            var order = SimOrder(orderId: a.newOrderId(), clientOrderId: clientId, symbol: symbolName, side: side,
+            var order = SimOrder(orderId: all[id].newOrderId(), clientOrderId: clientId, symbol: symbolName, side: side,
                                  price: type == "LIMIT" || type == "STOP" || type == "TAKE_PROFIT" ? price ?? .zero : .zero,
                                  quantity: quantity ?? .zero, time: now, updateTime: now)
             order.type = type

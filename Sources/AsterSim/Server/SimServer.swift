@@ -48,9 +48,23 @@ public struct SimConfiguration: Sendable {
     public var listenKeyValidity: Duration
     /// Serve `wss://` and `https://` with this TLS configuration instead of plain ws/http.
     public var tls: TLSConfiguration?
-    /// The V3 account (`user`) and its registered agent wallet address (`signer`).
+    /// The V3 account (`user`) and its registered agent wallet address (`signer`) of the demo account.
     public var agentUser: String
     public var agentSigner: String
+    /// Further accounts, one per API key and one per agent `user` (agents of one user share it).
+    public var accounts: [SimCredential] = []
+    /// Each account's starting USDT balance.
+    public var balance: ExactDecimal = 10_000
+    /// Margin ratio (maintenance over margin balance) at which an account gets a `MARGIN_CALL`.
+    public var marginCallRatio = ExactDecimal(mantissa: 8, scale: 1)
+    /// Where the self-trading demo trader trades (its own account by default).
+    public var demoTrader: SimTraderPlacement = .ownAccount
+    /// Open a few positions in the demo account at start (for `aster-tui --demo`, so its panes
+    /// are not empty); after that only its owner trades in it.
+    public var openDemoPositions = false
+    /// Time between funding settlements of every symbol, instead of each symbol's
+    /// `fundingIntervalHours` (to compress time in tests and demos).
+    public var fundingInterval: Duration?
 
     /// Creates settings.
     public init(host: String = "127.0.0.1", port: Int = 0, seed: UInt64 = 1, rate: Int = 2_000,
@@ -59,7 +73,8 @@ public struct SimConfiguration: Sendable {
                 dropEvery: Int = 0, garbageEvery: Int = 0, warmUpMinutes: Int = 0,
                 apiKey: String = SimAccount.demoAPIKey, apiSecret: String = SimAccount.demoSecret,
                 listenKeyValidity: Duration = .seconds(3600), pongTimeout: Duration = .seconds(900),
-                requestWeightLimit: Int = 2_400) {
+                requestWeightLimit: Int = 2_400, demoTrader: SimTraderPlacement = .ownAccount) {
+        self.demoTrader = demoTrader
         self.pongTimeout = pongTimeout
         self.requestWeightLimit = requestWeightLimit
         self.apiKey = apiKey
@@ -96,9 +111,11 @@ public final class SimServer: Sendable {
     /// Settings.
     public let configuration: SimConfiguration
     let engine: Mutex<SimEngine>
-    let account: Mutex<SimAccount>
-    /// The last 100 V3 nonces accepted, as the spec's nonce mechanism keeps them.
-    let nonces = Mutex<[Int64]>([])
+    /// Every account; 0 is the demo account.
+    let accounts: Mutex<SimAccounts>
+    /// The demo trader and the account it trades in (`nil`: no trader).
+    let trader: Mutex<SimTrader>
+    let traderAccount: Int?
     /// The last 1,000 signed requests whose signature checked out (for tests: retries re-signed).
     let signedLog = Mutex<[SimSignedAttempt]>([])
     let hub = SimHub()
@@ -116,19 +133,47 @@ public final class SimServer: Sendable {
         self.configuration = configuration
         rateLimiter = SimRateLimiter(limit: configuration.requestWeightLimit)
         engine = Mutex(SimEngine(symbols: configuration.symbols, seed: configuration.seed, now: Self.wallClock(),
-                                 warmUpMinutes: configuration.warmUpMinutes))
-        var account = SimAccount(apiKey: configuration.apiKey, secret: configuration.apiSecret, seed: configuration.seed,
-                                 listenKeyValidity: configuration.listenKeyValidity)
-        account.dualSidePosition = configuration.hedgeMode
-        self.account = Mutex(account)
+                                 warmUpMinutes: configuration.warmUpMinutes,
+                                 fundingPeriod: configuration.fundingInterval.map { $0.milliseconds }))
+        var accounts = SimAccounts()
+        let (seed, validity, balance) = (configuration.seed, configuration.listenKeyValidity, configuration.balance)
+        accounts.add([.hmac(apiKey: configuration.apiKey, secret: configuration.apiSecret),
+                      .agent(user: configuration.agentUser, signer: configuration.agentSigner)],
+                     seed: seed, balance: balance, listenKeyValidity: validity)
+        accounts[SimAccounts.demo].dualSidePosition = configuration.hedgeMode
+        for credential in configuration.accounts {
+            accounts.add([credential], seed: seed, balance: balance, listenKeyValidity: validity)
+        }
+        for id in accounts.all.indices { accounts[id].marginCallRatio = configuration.marginCallRatio }
+        switch configuration.demoTrader {
+        case .off: traderAccount = nil
+        case .demoAccount: traderAccount = SimAccounts.demo
+        case .ownAccount: traderAccount = accounts.add([], seed: seed, balance: 10_000_000, listenKeyValidity: validity)
+        }
+        trader = Mutex(SimTrader(seed: seed))
+        self.accounts = Mutex(accounts)
     }
 
     /// Invalidates every listen key at once (as if the server forgot them): the next keepalive
     /// fails with -1125 and a client must create a new key.
-    public func revokeListenKeys() { account.withLock { $0.closeListenKeys() } }
+    public func revokeListenKeys() {
+        accounts.withLock { a in for id in a.all.indices { a[id].closeListenKeys(now: Self.wallClock()) } }
+    }
 
     /// The demo account now (for tests and the dashboard's own checks).
-    public var accountSnapshot: SimAccount { account.withLock { $0 } }
+    public var accountSnapshot: SimAccount { accounts.withLock { $0[SimAccounts.demo] } }
+
+    /// Account `id` now (see ``accountId(apiKey:)``, ``accountId(user:)``).
+    public func accountSnapshot(_ id: Int) -> SimAccount? { accounts.withLock { $0.all.indices.contains(id) ? $0[id] : nil } }
+
+    /// The account a V1 API key opens.
+    public func accountId(apiKey: String) -> Int? { accounts.withLock { $0.id(apiKey: apiKey) } }
+
+    /// The account of a V3 main wallet.
+    public func accountId(user: String) -> Int? { accounts.withLock { $0.id(user: user) } }
+
+    /// The account the demo trader trades in (`nil` with ``SimTraderPlacement/off``).
+    public var demoTraderAccount: Int? { traderAccount }
 
     static func wallClock() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
@@ -149,7 +194,7 @@ public final class SimServer: Sendable {
         ) { [self] request, channel, _ in
             let path = request.path ?? ""
             let key = String(path.dropFirst(4))
-            let userStream = path.hasPrefix("/ws/") && account.withLock { $0.isActive(key, now: Self.wallClock()) }
+            let userStream = path.hasPrefix("/ws/") && accounts.withLock { $0.id(listenKey: key, now: Self.wallClock()) != nil }
             guard let subscription = userStream ? SubscriptionState(streams: [key], combined: false)
                     : Self.subscription(forPath: path) else { return .dontUpgrade }
             return .upgrade([:]) { inbound, outbound, _ in
@@ -177,16 +222,17 @@ public final class SimServer: Sendable {
             let query = path.split(separator: "?", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
             let pairs = query.split(separator: "&").map { $0.split(separator: "=", maxSplits: 1) }
             let value = pairs.first { $0.first == "streams" }.flatMap { $0.count > 1 ? String($0[1]) : nil } ?? ""
-            let names = value.removingPercentEncoding?.split(separator: "/").map(String.init) ?? []
-            guard names.count <= SubscriptionState.maxStreams,
-                  names.allSatisfy({ (try? StreamName(parsing: $0)) != nil }) else { return nil }
+            let texts = value.removingPercentEncoding?.split(separator: "/").map(String.init) ?? []
+            // Symbols in any case name the same stream (`BTCUSDT@aggTrade` is `btcusdt@aggTrade`).
+            let names = texts.compactMap { try? StreamName(parsing: $0).name }
+            guard names.count <= SubscriptionState.maxStreams, names.count == texts.count else { return nil }
             return SubscriptionState(streams: names, combined: true)
         }
         if path == "/ws" || path == "/ws/" { return SubscriptionState(combined: false) }
         guard path.hasPrefix("/ws/") else { return nil }
-        let names = path.dropFirst(4).split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
-        guard names.count <= SubscriptionState.maxStreams,
-              names.allSatisfy({ (try? StreamName(parsing: $0)) != nil }) else { return nil }
+        let texts = path.dropFirst(4).split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        let names = texts.compactMap { try? StreamName(parsing: $0).name }
+        guard names.count <= SubscriptionState.maxStreams, names.count == texts.count else { return nil }
         return SubscriptionState(streams: names, combined: false)
     }
 
@@ -313,6 +359,7 @@ public final class SimServer: Sendable {
     private func driveMarket() async throws {
         let tick = Duration.milliseconds(10)
         var flow = SimOrderFlow(rate: configuration.rate, start: .now)
+        var opened = !configuration.openDemoPositions
         while !Task.isCancelled {
             let started = ContinuousClock.now
             var steps = flow.due(at: started)
@@ -320,16 +367,24 @@ public final class SimServer: Sendable {
             actions.add(steps, ordering: .relaxed)
             let wanted = hub.wantedStreams
             let now = Self.wallClock()
-            let (batch, quotes) = engine.withLock { e in
-                (e.advance(to: now, steps: steps, isWanted: wanted.contains), e.quotes())
+            let (batch, quotes, fills) = engine.withLock { e in
+                let batch = e.advance(to: now, steps: steps, isWanted: wanted.contains)
+                // The flow's takers reached resting client orders, funding settled: accounts move under the same lock.
+                return (batch, e.quotes(), applyMakerFills(e.drainMakerFills(), now: now) + settleFunding(e.drainSettlements(), now: now))
             }
             hub.publish(applyDrops(batch))
+            hub.publish(fills)
             triggerConditionals(quotes: quotes, now: now)
-            hub.publish(account.withLock { a in
-                let events = a.advance(now: now, quotes: quotes)
-                let keys = a.listenKeys.filter { $0.value > now }.keys.sorted()
-                return events.flatMap { e in keys.map { SimOutgoing(stream: $0, payload: e) } } + a.expireListenKeys(now: now)
+            hub.publish(accounts.withLock { a in
+                a.all.indices.flatMap { id in
+                    a[id].addressed(a[id].advance(now: now, quotes: quotes), now: now) + a[id].expireListenKeys(now: now)
+                }
             })
+            if !opened, !quotes.isEmpty {
+                openDemoPositions(quotes: quotes, now: now)
+                opened = true
+            }
+            runTrader(quotes: quotes, now: now)
             let spent = ContinuousClock.now - started
             if spent < tick { try await Task.sleep(for: tick - spent) }
         }

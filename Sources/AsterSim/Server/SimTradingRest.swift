@@ -13,22 +13,22 @@ struct SimTradingRest {
 
     func routes() -> [(HTTPRequest.Method, String, SimUserRest.Handler)] {
         [
-            (.post, "order", { q, t in SimUserPayload.order(try server.placeOrder(q, now: t), style: .result) }),
-            (.delete, "order", { q, t in try cancel(q, now: t) }),
-            (.post, "batchOrders", { q, t in try batchPlace(q, now: t) }),
-            (.delete, "batchOrders", { q, t in try batchCancel(q, now: t) }),
-            (.delete, "allOpenOrders", { q, t in try cancelAll(q, now: t) }),
-            (.post, "leverage", { q, t in try leverage(q, now: t) }),
-            (.post, "marginType", { q, _ in try marginType(q) }),
-            (.post, "positionSide/dual", { q, t in
+            (.post, "order", { q, t, id in SimUserPayload.order(try server.placeOrder(q, account: id, now: t), style: .result) }),
+            (.delete, "order", { q, t, id in try cancel(q, account: id, now: t) }),
+            (.post, "batchOrders", { q, t, id in try batchPlace(q, account: id, now: t) }),
+            (.delete, "batchOrders", { q, t, id in try batchCancel(q, account: id, now: t) }),
+            (.delete, "allOpenOrders", { q, t, id in try cancelAll(q, account: id, now: t) }),
+            (.post, "leverage", { q, t, id in try leverage(q, account: id, now: t) }),
+            (.post, "marginType", { q, _, id in try marginType(q, account: id) }),
+            (.post, "positionSide/dual", { q, t, id in
                 guard let dual = try q.bool("dualSidePosition") else { throw SimQuery.missing("dualSidePosition") }
-                let payload = try server.account.withLock { try $0.setDualSide(dual, now: t) }
-                server.publishUser([payload])
+                let payload = try server.accounts.withLock { try $0[id].setDualSide(dual, now: t) }
+                server.publishUser([payload], account: id)
                 return #"{"code":200,"msg":"success"}"#
             }),
-            (.post, "multiAssetsMargin", { q, t in
+            (.post, "multiAssetsMargin", { q, t, id in
                 guard let on = try q.bool("multiAssetsMargin") else { throw SimQuery.missing("multiAssetsMargin") }
-                server.publishUser([server.account.withLock { $0.setMultiAssets(on, now: t) }])
+                server.publishUser([server.accounts.withLock { $0[id].setMultiAssets(on, now: t) }], account: id)
                 return #"{"code":200,"msg":"success"}"#
             }),
         ]
@@ -40,30 +40,28 @@ struct SimTradingRest {
         return symbol
     }
 
-    private func cancel(_ q: SimQuery, now: Int64) throws -> String {
+    private func cancel(_ q: SimQuery, account: Int, now: Int64) throws -> String {
         let symbol = try symbol(q)
         let id = try q.long("orderId")
         let clientId = q["origClientOrderId"]
         guard id != nil || clientId != nil else {
             throw SimHTTPError(-1102, "Param 'orderId' or 'origClientOrderId' must be sent, but both were empty/null!")
         }
-        return SimUserPayload.order(try server.cancelOrder(symbol: symbol, id: id, clientId: clientId, now: now), style: .cancel)
+        return SimUserPayload.order(try server.cancelOrder(symbol: symbol, id: id, clientId: clientId, account: account, now: now), style: .cancel)
     }
 
-    private func cancelAll(_ q: SimQuery, now: Int64) throws -> String {
+    private func cancelAll(_ q: SimQuery, account id: Int, now: Int64) throws -> String {
         let symbol = try symbol(q)
-        let payloads = server.account.withLock { a in
-            a.orders.values.filter { $0.symbol == symbol && !$0.isDemo }.map(\.orderId).sorted()
-                .compactMap { a.finish($0, status: "CANCELED", now: now)?.payload }
-        }
-        server.publishUser(payloads)
+        server.cancelOrders(account: id, now: now) { $0.symbol == symbol }
         return #"{"code":"200","msg":"The operation of cancel all open order is done."}"#
     }
 
     /// `batchOrders`: a JSON list of at most 5 orders; each answer is the order or its error.
-    private func batchPlace(_ q: SimQuery, now: Int64) throws -> String {
+    private func batchPlace(_ q: SimQuery, account id: Int, now: Int64) throws -> String {
         let list = try q.required("batchOrders")
-        guard let items = try? JSONSerialization.jsonObject(with: Data(list.utf8)) as? [[String: Any]] else {
+        // JSON, or the V3 spec's own example's form: the same list in single quotes.
+        let parse = { (text: String) in try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] }
+        guard let items = parse(list) ?? parse(list.replacingOccurrences(of: "'", with: "\"")) else {
             throw SimQuery.invalid("batchOrders")
         }
         guard (1...5).contains(items.count) else {
@@ -73,7 +71,7 @@ struct SimTradingRest {
             var values: [String: String] = [:]
             for (k, v) in item { values[k] = (v as? String) ?? "\(v)" }
             do {
-                return SimUserPayload.order(try server.placeOrder(SimQuery(values), now: now), style: .result)
+                return SimUserPayload.order(try server.placeOrder(SimQuery(values), account: id, now: now), style: .result)
             } catch let error as SimHTTPError {
                 return error.body
             } catch {
@@ -83,7 +81,7 @@ struct SimTradingRest {
         return SimMarketPayload.array(answers)
     }
 
-    private func batchCancel(_ q: SimQuery, now: Int64) throws -> String {
+    private func batchCancel(_ q: SimQuery, account: Int, now: Int64) throws -> String {
         let symbol = try symbol(q)
         func list(_ name: String) throws -> [Any]? {
             guard let text = q[name] else { return nil }
@@ -100,7 +98,7 @@ struct SimTradingRest {
         let refs: [(Int64?, String?)] = (ids ?? []).map { ($0, nil) } + (clientIds ?? []).map { (nil, $0) }
         let answers = refs.map { ref -> String in
             do {
-                return SimUserPayload.order(try server.cancelOrder(symbol: symbol, id: ref.0, clientId: ref.1, now: now), style: .cancel)
+                return SimUserPayload.order(try server.cancelOrder(symbol: symbol, id: ref.0, clientId: ref.1, account: account, now: now), style: .cancel)
             } catch let error as SimHTTPError {
                 return error.body
             } catch {
@@ -110,20 +108,25 @@ struct SimTradingRest {
         return SimMarketPayload.array(answers)
     }
 
-    private func leverage(_ q: SimQuery, now: Int64) throws -> String {
+    private func leverage(_ q: SimQuery, account id: Int, now: Int64) throws -> String {
         let symbol = try symbol(q)
         guard let leverage = try q.long("leverage") else { throw SimQuery.missing("leverage") }
         guard (1...125).contains(leverage) else { throw SimHTTPError(-4028, "Leverage \(leverage) is not valid") }
-        server.publishUser([server.account.withLock { $0.setLeverage(Int(leverage), symbol: symbol, now: now) }])
-        let cap = leverage > 100 ? "50000" : leverage > 50 ? "250000" : leverage > 20 ? "1000000" : "10000000"
+        let cap = SimAccount.maxNotional(symbol, leverage: Int(leverage))
+        let payload = try server.accounts.withLock { a in
+            let held = ["BOTH", "LONG", "SHORT"].reduce(ExactDecimal.zero) { $0 + a[id].notional(SimAccount.key(symbol, $1)) }
+            guard held <= cap else { throw SimHTTPError(-2027, "Exceeded the maximum allowable position at current leverage.") }
+            return a[id].setLeverage(Int(leverage), symbol: symbol, now: now)
+        }
+        server.publishUser([payload], account: id)
         return #"{"leverage":\#(leverage),"maxNotionalValue":"\#(cap)","symbol":"\#(symbol)"}"#
     }
 
-    private func marginType(_ q: SimQuery) throws -> String {
+    private func marginType(_ q: SimQuery, account id: Int) throws -> String {
         let symbol = try symbol(q)
         let type = try q.required("marginType").uppercased()
         guard type == "ISOLATED" || type == "CROSSED" else { throw SimQuery.invalid("marginType") }
-        try server.account.withLock { try $0.setMarginType(isolated: type == "ISOLATED", symbol: symbol) }
+        try server.accounts.withLock { try $0[id].setMarginType(isolated: type == "ISOLATED", symbol: symbol) }
         return #"{"code":200,"msg":"success"}"#
     }
 }

@@ -14,40 +14,41 @@ struct SimUserRest {
 
     static let apiKeyHeader = HTTPField.Name("X-MBX-APIKEY")!
 
-    /// What a signed handler gets: the request's parameters and the server time.
-    typealias Handler = @Sendable (SimQuery, Int64) throws -> String
+    /// What a signed handler gets: the request's parameters, the server time and the id of the
+    /// account the credentials opened.
+    typealias Handler = @Sendable (SimQuery, Int64, Int) throws -> String
 
     func register(on router: Router<BasicRequestContext>) {
         registerListenKeys(on: router)
         let reads: [(String, String, Handler)] = [
-            ("fapi/v2/balance", "fapi/v3/balance", { _, _ in server.account.withLock { SimUserPayload.balance($0, symbols: symbols) } }),
-            ("fapi/v4/account", "fapi/v3/accountWithJoinMargin", { _, _ in server.account.withLock { SimUserPayload.account($0, symbols: symbols) } }),
-            ("fapi/v2/positionRisk", "fapi/v3/positionRisk", { q, _ in
+            ("fapi/v2/balance", "fapi/v3/balance", { _, _, id in server.accounts.withLock { SimUserPayload.balance($0[id], symbols: symbols) } }),
+            ("fapi/v4/account", "fapi/v3/accountWithJoinMargin", { _, _, id in server.accounts.withLock { SimUserPayload.account($0[id], symbols: symbols) } }),
+            ("fapi/v2/positionRisk", "fapi/v3/positionRisk", { q, _, id in
                 let symbol = try symbolParameter(q, required: false)
-                return server.account.withLock { SimUserPayload.positionRisk($0, symbols: symbol.map { [$0] } ?? symbols) }
+                return server.accounts.withLock { SimUserPayload.positionRisk($0[id], symbols: symbol.map { [$0] } ?? symbols) }
             }),
-            ("fapi/v1/openOrders", "fapi/v3/openOrders", { q, _ in
+            ("fapi/v1/openOrders", "fapi/v3/openOrders", { q, _, id in
                 let symbol = try symbolParameter(q, required: false)
-                return server.account.withLock { SimUserPayload.openOrders($0, symbol: symbol) }
+                return server.accounts.withLock { SimUserPayload.openOrders($0[id], symbol: symbol) }
             }),
-            ("fapi/v1/openOrder", "fapi/v3/openOrder", { q, _ in try openOrder(q) }),
-            ("fapi/v1/order", "fapi/v3/order", { q, _ in try queryOrder(q) }),
-            ("fapi/v1/allOrders", "fapi/v3/allOrders", { q, _ in try allOrders(q) }),
-            ("fapi/v1/userTrades", "fapi/v3/userTrades", { q, _ in try userTrades(q) }),
-            ("fapi/v1/income", "fapi/v3/income", { q, _ in try income(q) }),
-            ("fapi/v1/leverageBracket", "fapi/v3/leverageBracket", { q, _ in
+            ("fapi/v1/openOrder", "fapi/v3/openOrder", { q, _, id in try openOrder(q, account: id) }),
+            ("fapi/v1/order", "fapi/v3/order", { q, _, id in try queryOrder(q, account: id) }),
+            ("fapi/v1/allOrders", "fapi/v3/allOrders", { q, _, id in try allOrders(q, account: id) }),
+            ("fapi/v1/userTrades", "fapi/v3/userTrades", { q, _, id in try userTrades(q, account: id) }),
+            ("fapi/v1/income", "fapi/v3/income", { q, _, id in try income(q, account: id) }),
+            ("fapi/v1/leverageBracket", "fapi/v3/leverageBracket", { q, _, _ in
                 let symbol = try symbolParameter(q, required: false)
                 let rows = (symbol.map { [$0] } ?? symbols).map(SimUserPayload.leverageBracket)
                 return symbol == nil ? SimMarketPayload.array(rows) : rows[0]
             }),
-            ("fapi/v1/commissionRate", "fapi/v3/commissionRate", { q, _ in
+            ("fapi/v1/commissionRate", "fapi/v3/commissionRate", { q, _, _ in
                 SimUserPayload.commissionRate(symbol: try symbolParameter(q, required: true)!)
             }),
-            ("fapi/v1/positionSide/dual", "fapi/v3/positionSide/dual", { _, _ in
-                #"{"dualSidePosition":\#(server.account.withLock { $0.dualSidePosition })}"#
+            ("fapi/v1/positionSide/dual", "fapi/v3/positionSide/dual", { _, _, id in
+                #"{"dualSidePosition":\#(server.accounts.withLock { $0[id].dualSidePosition })}"#
             }),
-            ("fapi/v1/multiAssetsMargin", "fapi/v3/multiAssetsMargin", { _, _ in
-                #"{"multiAssetsMargin":\#(server.account.withLock { $0.multiAssetsMargin })}"#
+            ("fapi/v1/multiAssetsMargin", "fapi/v3/multiAssetsMargin", { _, _, id in
+                #"{"multiAssetsMargin":\#(server.accounts.withLock { $0[id].multiAssetsMargin })}"#
             }),
         ]
         for (v1, v3, handler) in reads {
@@ -74,20 +75,23 @@ struct SimUserRest {
     }
 
     private func registerListenKeys(on router: Router<BasicRequestContext>) {
-        let create: Handler = { _, t in server.account.withLock { #"{"listenKey":"\#($0.createListenKey(now: t))"}"# } }
-        let keepAlive: Handler = { _, t in
-            try server.account.withLock {
-                guard $0.keepAlive(now: t) else { throw SimHTTPError(-1125, "This listenKey does not exist.") }
+        let create: Handler = { _, t, id in
+            server.accounts.withLock { #"{"listenKey":"\#($0.createListenKey(for: id, now: t))"}"# }
+        }
+        let keepAlive: Handler = { _, t, id in
+            try server.accounts.withLock {
+                guard $0[id].keepAlive(now: t) else { throw SimHTTPError(-1125, "This listenKey does not exist.") }
                 return "{}"
             }
         }
-        let close: Handler = { _, _ in
-            // As the exchange does: the key is invalidated and its streams are closed (every
-            // program sharing the account's active key loses its stream).
-            let keys = server.account.withLock { a in
-                defer { a.closeListenKeys() }
-                return Array(a.listenKeys.keys)
+        let close: Handler = { _, t, id in
+            // As the exchange does: the key is invalid at once; a stream open on it hears
+            // listenKeyExpired and is closed (every program sharing the account's key loses it).
+            let (events, keys) = server.accounts.withLock { accounts -> ([SimOutgoing], [String]) in
+                let keys = Array(accounts[id].listenKeys.keys)
+                return (accounts[id].closeListenKeys(now: t), keys)
             }
+            server.hub.publish(events)
             for key in keys { server.hub.close(stream: key, reason: "listenKey deleted") }
             return "{}"
         }
@@ -95,8 +99,8 @@ struct SimUserRest {
             // V1 USER_STREAM: the API key alone; V3: signed like every other account call.
             router.on("fapi/v1/listenKey", method: method) { request, _ in
                 if let fault = try await server.restFault() { return fault }
-                try checkAPIKey(request)
-                return json(try handler(SimQuery([:]), now()))
+                let id = try checkAPIKey(request)
+                return json(try handler(SimQuery([:]), now(), id))
             }
             signed(router, method, "fapi/v3/listenKey", handler)
         }
@@ -109,12 +113,12 @@ struct SimUserRest {
             if let fault = try await server.restFault() { return fault }
             var request = request
             let body = String(buffer: try await request.collectBody(upTo: 1 << 20))
-            let query = v3 ? try verifyV3(query: request.uri.query ?? "", body: body)
-                           : try verifyV1(request, query: request.uri.query ?? "", body: body)
+            let (query, id) = v3 ? try verifyV3(query: request.uri.query ?? "", body: body)
+                                 : try verifyV1(request, query: request.uri.query ?? "", body: body)
             server.recordSignedAttempt(SimSignedAttempt(method: method.rawValue, path: "/" + path,
                                                         timestamp: try? query.long("timestamp"), nonce: try? query.long("nonce")))
             if let fault = server.pathFault("/" + path) { return fault }
-            let answer = json(try handler(query, now()))
+            let answer = json(try handler(query, now(), id))
             if let delay = server.answerDelay("/" + path) { try? await Task.sleep(for: delay) }
             return answer
         }
@@ -132,55 +136,62 @@ struct SimUserRest {
         let signature = String(source[range.upperBound...])
         // HMAC's totalParams: the query string followed by the body.
         let total = inQuery ? message + body : query + message
-        let everything = [inQuery ? message : query, inQuery ? body : message].filter { !$0.isEmpty }.joined(separator: "&")
+        // A parameter sent in both takes the query string's value, as the spec says (the later one wins below).
+        let everything = [inQuery ? body : message, inQuery ? message : query].filter { !$0.isEmpty }.joined(separator: "&")
         return (message, signature, total, SimQuery(parsing: everything))
     }
 
-    /// Verifies a V3 request: the EIP-712 signature of everything before `signature` recovers the
-    /// registered agent `signer` of `user`, and `nonce` (microseconds) is within 10 s of the
-    /// server's clock and not among the last 100 used.
-    private func verifyV3(query raw: String, body: String) throws -> SimQuery {
+    /// Verifies a V3 request as the spec's security types say: the EIP-712 signature of
+    /// everything before `signature` recovers `signer`, an agent registered for an account (that
+    /// account answers); `user`, optional, must then be that account's main wallet (`-2015`
+    /// otherwise); `nonce` (microseconds) is within 10 s of the server's clock and not among the
+    /// account's last 100. Returns the parameters and the account's id.
+    private func verifyV3(query raw: String, body: String) throws -> (SimQuery, Int) {
         let (message, signature, _, query) = try split(query: raw, body: body)
-        for name in ["user", "signer", "nonce"] where query[name] == nil { throw SimQuery.missing(name) }
-        let config = server.configuration
-        guard query["user"]!.lowercased() == config.agentUser.lowercased(),
-              query["signer"]!.lowercased() == config.agentSigner.lowercased() else {
-            throw SimHTTPError(-2015, "Invalid API-key, IP, or permissions for action.", status: .unauthorized)
-        }
+        guard let signer = query["signer"] else { throw SimQuery.missing("signer") }
+        guard let nonceText = query["nonce"] else { throw SimQuery.missing("nonce") }
+        let refused = SimHTTPError(-2015, "Invalid API-key, IP, or permissions for action.", status: .unauthorized)
+        guard let id = server.accounts.withLock({ $0.id(signer: signer) }) else { throw refused }
         guard let recovered = EIP712.recoverSigner(message: message, signature: signature),
-              recovered.lowercased() == config.agentSigner.lowercased() else {
+              recovered.lowercased() == signer.lowercased() else {
             throw SimHTTPError(-1022, "Signature for this request is not valid.")
         }
-        guard let nonce = Int64(query["nonce"]!) else { throw SimQuery.missing("nonce") }
+        if let user = query["user"], user.lowercased() != server.accounts.withLock({ $0[id].user.lowercased() }) { throw refused }
+        guard let nonce = Int64(nonceText) else { throw SimQuery.missing("nonce") }
         let nowMicros = now() * 1000
         guard abs(nowMicros - nonce) <= 10_000_000 else { throw SimHTTPError(-4225, "Nonce Expired") }
-        try server.nonces.withLock { used in
+        try server.accounts.withLock { all in
+            var used = all[id].nonces
             guard !used.contains(nonce) else { throw SimHTTPError(-4225, "Nonce Expired") }
             if used.count >= 100, let lowest = used.min() {
                 guard nonce > lowest else { throw SimHTTPError(-4225, "Nonce Expired") }
                 used.removeAll { $0 == lowest }
             }
             used.append(nonce)
+            all[id].nonces = used
         }
-        return query
+        return (query, id)
     }
 
-    private func checkAPIKey(_ request: Request) throws {
+    /// The account of the request's `X-MBX-APIKEY` (`-2014` without one, `-2015` for an unknown key).
+    private func checkAPIKey(_ request: Request) throws -> Int {
         guard let key = request.headers[Self.apiKeyHeader], !key.isEmpty else {
             throw SimHTTPError(-2014, "API-key format invalid.", status: .unauthorized)
         }
-        guard key == server.configuration.apiKey else {
+        guard let id = server.accounts.withLock({ $0.id(apiKey: key) }) else {
             throw SimHTTPError(-2015, "Invalid API-key, IP, or permissions for action.", status: .unauthorized)
         }
+        return id
     }
 
-    /// Verifies a V1 SIGNED request: API key, `signature` last and equal to HMAC-SHA256 of
-    /// `totalParams` (query string then body), `timestamp` within `recvWindow` (default 5000, at most 60000).
-    private func verifyV1(_ request: Request, query raw: String, body: String) throws -> SimQuery {
-        try checkAPIKey(request)
+    /// Verifies a V1 SIGNED request: API key, `signature` last and equal to HMAC-SHA256 (with the
+    /// key's secret) of `totalParams` (query string then body), `timestamp` within `recvWindow`
+    /// (default 5000, at most 60000). Returns the parameters and the key's account.
+    private func verifyV1(_ request: Request, query raw: String, body: String) throws -> (SimQuery, Int) {
+        let id = try checkAPIKey(request)
+        let secret = server.accounts.withLock { $0[id].secret }
         let (_, signature, totalParams, query) = try split(query: raw, body: body)
-        let expected = HMAC<SHA256>.authenticationCode(for: Data(totalParams.utf8),
-                                                       using: SymmetricKey(data: Data(server.configuration.apiSecret.utf8)))
+        let expected = HMAC<SHA256>.authenticationCode(for: Data(totalParams.utf8), using: SymmetricKey(data: Data(secret.utf8)))
             .map { String(format: "%02x", $0) }.joined()
         guard signature.lowercased() == expected else { throw SimHTTPError(-1022, "Signature for this request is not valid.") }
         guard let timestamp = try query.long("timestamp") else { throw SimQuery.missing("timestamp") }
@@ -193,7 +204,7 @@ struct SimUserRest {
         guard serverTime - timestamp <= recvWindow else {
             throw SimHTTPError(-1021, "Timestamp for this request is outside of the recvWindow.")
         }
-        return query
+        return (query, id)
     }
 
     // MARK: Reads
@@ -209,9 +220,10 @@ struct SimUserRest {
         return (symbol, id, clientId)
     }
 
-    private func openOrder(_ q: SimQuery) throws -> String {
+    private func openOrder(_ q: SimQuery, account id: Int) throws -> String {
         let ref = try orderReference(q)
-        return try server.account.withLock { a in
+        return try server.accounts.withLock { all in
+            let a = all[id]
             guard let o = a.openOrder(symbol: ref.symbol, id: ref.id, clientId: ref.clientId) else {
                 throw SimHTTPError(-2013, "Order does not exist.")
             }
@@ -219,9 +231,10 @@ struct SimUserRest {
         }
     }
 
-    private func queryOrder(_ q: SimQuery) throws -> String {
+    private func queryOrder(_ q: SimQuery, account id: Int) throws -> String {
         let ref = try orderReference(q)
-        return try server.account.withLock { a in
+        return try server.accounts.withLock { all in
+            let a = all[id]
             guard let o = a.anyOrder(symbol: ref.symbol, id: ref.id, clientId: ref.clientId) else {
                 throw SimHTTPError(-2013, "Order does not exist.")
             }
@@ -229,18 +242,18 @@ struct SimUserRest {
         }
     }
 
-    private func allOrders(_ q: SimQuery) throws -> String {
+    private func allOrders(_ q: SimQuery, account id: Int) throws -> String {
         let symbol = try symbolParameter(q, required: true)!
         let limit = try q.limit(default: 500, max: 1000)
         let range = try q.timeRange()
         let fromId = try q.long("orderId")
-        let rows = server.account.withLock { $0.allOrders(symbol: symbol) }
+        let rows = server.accounts.withLock { $0[id].allOrders(symbol: symbol) }
         let window = fromId.map { id in Array(rows.filter { $0.orderId >= id }.prefix(limit)) }
             ?? rows.window(time: \.time, start: range.start, end: range.end, limit: limit)
         return SimMarketPayload.array(window.map { SimUserPayload.order($0, style: .query) })
     }
 
-    private func userTrades(_ q: SimQuery) throws -> String {
+    private func userTrades(_ q: SimQuery, account id: Int) throws -> String {
         let symbol = try symbolParameter(q, required: true)!
         let limit = try q.limit(default: 500, max: 1000)
         let range = try q.timeRange()
@@ -248,18 +261,18 @@ struct SimUserRest {
         if fromId != nil, range.start != nil || range.end != nil {
             throw SimHTTPError(-1128, "Combination of optional parameters invalid.")
         }
-        let rows = server.account.withLock { $0.trades.filter { $0.symbol == symbol } }
+        let rows = server.accounts.withLock { $0[id].trades.filter { $0.symbol == symbol } }
         let window = fromId.map { id in Array(rows.filter { $0.id >= id }.prefix(limit)) }
             ?? rows.window(time: \.time, start: range.start, end: range.end, limit: limit)
         return SimMarketPayload.array(window.map(SimUserPayload.userTrade))
     }
 
-    private func income(_ q: SimQuery) throws -> String {
+    private func income(_ q: SimQuery, account id: Int) throws -> String {
         let symbol = try symbolParameter(q, required: false)
         let limit = try q.limit(default: 100, max: 1000)
         let range = try q.timeRange()
         let type = q["incomeType"]
-        let rows = server.account.withLock { $0.incomes }
+        let rows = server.accounts.withLock { $0[id].incomes }
             .filter { (symbol == nil || $0.symbol == symbol) && (type == nil || $0.type == type) }
             .window(time: \.time, start: range.start, end: range.end, limit: limit)
         return SimMarketPayload.array(rows.map(SimUserPayload.income))

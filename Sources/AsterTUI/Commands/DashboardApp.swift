@@ -116,8 +116,10 @@ struct DashboardApp {
         defer { signals.forEach { $0.cancel() } }
 
         if options.demo {
-            let sim = SimServer(configuration: SimConfiguration(seed: options.seed, rate: 3_000, logger: logger,
-                                                                warmUpMinutes: 120))
+            // The user's own paper account: a few positions at start, then only the user trades in it.
+            var configuration = SimConfiguration(seed: options.seed, rate: 3_000, logger: logger, warmUpMinutes: 120)
+            configuration.openDemoPositions = true
+            let sim = SimServer(configuration: configuration)
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await sim.run { continuation.yield($0) } }

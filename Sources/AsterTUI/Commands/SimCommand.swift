@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsterKit
 import AsterSim
 import NIOSSL
 import Foundation
@@ -11,8 +12,9 @@ struct SimCommand: AsyncParsableCommand {
         discussion: """
             Any Aster client can connect: ws://HOST:PORT/ws/<stream>, ws://HOST:PORT/stream?streams=a/b, \
             live SUBSCRIBE/UNSUBSCRIBE/LIST_SUBSCRIPTIONS/SET_PROPERTY/GET_PROPERTY, every market-data \
-            endpoint at http://HOST:PORT/fapi/v1/… and /fapi/v3/…, and a demo account (V1 HMAC and V3 \
-            agent signatures) that paper-trades against the simulated book.
+            endpoint at http://HOST:PORT/fapi/v1/… and /fapi/v3/…, and paper-trading accounts (V1 HMAC \
+            and V3 agent signatures; the demo key and the spec's demonstration wallet open the demo \
+            account, --account and --agent add more), each with its own orders, positions and user stream.
             """
     )
 
@@ -61,6 +63,29 @@ struct SimCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert.")
     var tlsKey: String?
 
+    @Option(name: .customLong("account"), help: ArgumentHelp(
+        "Add an account reached by a V1 API key and HMAC secret (repeatable).", valueName: "KEY:SECRET"))
+    var accountOptions: [String] = []
+
+    @Option(name: .customLong("agent"), help: ArgumentHelp(
+        "Add a V3 account: main wallet USER with agent wallet SIGNER, 0x addresses (repeatable; agents of one USER share it).",
+        valueName: "USER:SIGNER"))
+    var agentOptions: [String] = []
+
+    @Option(name: .customLong("accounts-file"), help: ArgumentHelp(
+        "Add the accounts of FILE: one a line, `account KEY:SECRET` or `agent USER:SIGNER`; # comments.", valueName: "FILE"))
+    var accountsFile: String?
+
+    @Option(help: "Starting USDT balance of every account (the demo key and the spec's demonstration wallet included).")
+    var balance = "10000"
+
+    @Option(name: .customLong("funding-interval"),
+            help: "Settle funding of every symbol at this interval instead of its fundingIntervalHours (10s, 5m, 1h).")
+    var fundingInterval: String?
+
+    @Flag(name: .customLong("no-demo-trader"), help: "Run without the self-trading demo trader (it trades in an account of its own).")
+    var noDemoTrader = false
+
     @Option(name: .customLong("credentials-file"),
             help: "Write the demo account's credentials to FILE (mode 0600), for `--credentials FILE` of stream --user and account.")
     var credentialsFile: String?
@@ -75,7 +100,46 @@ struct SimCommand: AsyncParsableCommand {
         return Int((value * factor).rounded(.up))
     }
 
+    /// `--funding-interval` in milliseconds (`nil` when not given or malformed).
+    var fundingIntervalMilliseconds: Int64? {
+        guard let text = fundingInterval?.trimmingCharacters(in: .whitespaces).lowercased() else { return nil }
+        let units: [(String, Double)] = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000)]
+        guard let (suffix, factor) = units.first(where: { text.hasSuffix($0.0) }),
+              let value = Double(text.dropLast(suffix.count)), value.isFinite, value > 0 else { return nil }
+        let ms = value * factor
+        return ms >= 1_000 && ms <= 86_400_000 ? Int64(ms) : nil
+    }
+
+    /// Every credential of `--account`, `--agent` and `--accounts-file`.
+    func credentials() throws -> [SimCredential] {
+        var out: [SimCredential] = []
+        for text in accountOptions {
+            guard let c = SimCredential.parse(text, agent: false) else { throw ValidationError("--account takes KEY:SECRET.") }
+            out.append(c)
+        }
+        for text in agentOptions {
+            guard let c = SimCredential.parse(text, agent: true) else {
+                throw ValidationError("--agent takes USER:SIGNER, two 0x addresses of 40 hex digits.")
+            }
+            out.append(c)
+        }
+        if let accountsFile {
+            guard let text = try? String(contentsOfFile: accountsFile, encoding: .utf8) else {
+                throw ValidationError("cannot read \(accountsFile)")
+            }
+            do { out += try SimCredential.parseFile(text) } catch { throw ValidationError("\(accountsFile): \(error)") }
+        }
+        return out
+    }
+
     func validate() throws {
+        _ = try credentials()
+        guard let start = ExactDecimal(balance), start > .zero, start < 1_000_000_000_000 else {
+            throw ValidationError("--balance takes a positive amount of USDT below 10^12.")
+        }
+        if fundingInterval != nil, fundingIntervalMilliseconds == nil {
+            throw ValidationError("--funding-interval takes a duration from 1s to 24h: 10s, 5m, 1h.")
+        }
         guard let minutes = warmupMinutes, minutes <= 2_880 else {
             throw ValidationError("--warmup takes a duration up to 2d: 90s, 30m, 2h, or 0.")
         }
@@ -112,6 +176,10 @@ struct SimCommand: AsyncParsableCommand {
             listenKeyValidity: .milliseconds(Int64(listenKeyValidity * 1000)), requestWeightLimit: requestWeightLimit)
         configuration.tls = tls
         configuration.hedgeMode = hedgeModeFlag
+        configuration.accounts = try credentials()
+        configuration.balance = ExactDecimal(balance) ?? 10_000
+        configuration.fundingInterval = fundingIntervalMilliseconds.map { .milliseconds($0) }
+        configuration.demoTrader = noDemoTrader ? .off : .ownAccount
         let server = SimServer(configuration: configuration)
         if let credentialsFile {
             let text = "ASTER_API_KEY=\(SimAccount.demoAPIKey)\nASTER_API_SECRET=\(SimAccount.demoSecret)\n"
