@@ -261,9 +261,21 @@ struct LiquidationTests {
 
     @Test("the simulator's brackets drive its maintenance margin, positionRisk liquidation price and margin calls")
     func simulatorConsistent() async throws {
-        try await withSimulator(SimConfiguration(seed: 65, rate: 2_000)) { server, port in
+        // Margin calls come only from risk: a low call level makes this position's ratio cross it.
+        var configuration = SimConfiguration(seed: 65, rate: 2_000)
+        configuration.marginCallRatio = ExactDecimal(mantissa: 1, scale: 4)
+        try await withSimulator(configuration) { server, port in
             let client = v1(port)
             try await client.synchronizeTime()
+            // The user stream listens before the position opens, so it hears the crossing.
+            let user = UserDataStream(account: client, webSocketBase: "ws://127.0.0.1:\(port)")
+            let calls = user.marginCalls()
+            let states = user.states()
+            let running = Task { try await user.run() }
+            for await update in states {
+                if case .connected = update.state { break }
+                if case .subscribed = update.state { break }
+            }
             try await marketOrder(client, "BTCUSDT", "BUY", "0.500", positionSide: "BOTH")
             let brackets = try await client.leverageBrackets()
             let btc = try #require(brackets.first { $0.symbol == "BTCUSDT" })
@@ -283,9 +295,6 @@ struct LiquidationTests {
             let info = try await client.account()
             #expect(info.totalMaintenanceMargin > .zero)
             // The margin call's maintenance margin is the bracket's, at its own mark price.
-            let user = UserDataStream(account: client, webSocketBase: "ws://127.0.0.1:\(port)")
-            let calls = user.marginCalls()
-            let running = Task { try await user.run() }
             var iterator = calls.makeAsyncIterator()
             let call = try #require(await iterator.next())
             let leg = try #require(call.positions.first)

@@ -81,7 +81,7 @@ extension Shard {
 
     private func reconcileLoop(_ connection: WebSocketConnection, wakes: AsyncStream<Void>) async {
         let id = connection.id
-        var failures = 0
+        var pauses = configuration.backoff.retries()
         var sent = false
         var iterator = wakes.makeAsyncIterator()
         while !Task.isCancelled {
@@ -92,7 +92,7 @@ extension Shard {
                 waiters.forEach { $0.continuation.resume() }
                 if sent, isPrimary(id) { report(id, .subscribed(streams: streams.count)) }
                 sent = false
-                failures = 0
+                pauses.reset()
                 guard await iterator.next() != nil else { return }
                 continue
             case .list(let request):
@@ -103,19 +103,17 @@ extension Shard {
             }
             guard let failure else { continue }
             if Task.isCancelled || !connection.channel.isActive { return }
-            failures += 1
             let waiters = state.withLock { s -> [Waiter] in
                 let mine = s.waiters.filter { $0.connection == id }
                 s.waiters.removeAll { $0.connection == id }
                 return mine
             }
             waiters.forEach { $0.continuation.resume(throwing: failure) }
-            // TODO: the shared Backoff type (issue 18) replaces the reconnect policy here.
-            let delay = configuration.backoff.delay(attempt: failures, random: Double.random(in: 0...1))
+            let delay = pauses.failed()
             logger.warning("live change failed; retrying", metadata: [
                 "connection": "\(id)", "error": "\(configuration.redact("\(failure)"))", "retryIn": "\(delay)",
             ])
-            do { try await Task.sleep(for: delay) } catch { return }
+            guard await pauses.sleep(for: delay) else { return }
         }
     }
 
