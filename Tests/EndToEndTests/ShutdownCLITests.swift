@@ -13,7 +13,8 @@ struct ShutdownCLITests {
         let binary = try asterTUIBinary()
         let credentials = try demoCredentialsFile()
         defer { try? FileManager.default.removeItem(atPath: credentials) }
-        try await withSimulator(SimConfiguration(seed: 71, rate: 8_000)) { server, port in
+        // The demo trader trades in the demo account here, so its user stream has events to count.
+        try await withSimulator(SimConfiguration(seed: 71, rate: 8_000, demoTrader: .demoAccount)) { server, port in
             let result = try await runProcess(binary, ["stream", "--user", "--count", "2", "--timeout", "60",
                                                        "--url", "ws://127.0.0.1:\(port)", "--rest-url", "http://127.0.0.1:\(port)",
                                                        "--credentials", credentials])

@@ -71,7 +71,7 @@ public struct EventFeed<Element: Sendable>: AsyncSequence, Sendable {
     /// Takes a whole batch from the shared buffer, then hands it out element by element.
     ///
     /// Inlinable, so the per-element part is specialised for `Element` in the consumer's module.
-    public struct Iterator: AsyncIteratorProtocol {
+    public struct Iterator: AsyncIteratorProtocol, Sendable {
         @usableFromInline let buffer: FeedBuffer<Element>
         @usableFromInline let lifetime: Lifetime
         @usableFromInline let reader: Reader

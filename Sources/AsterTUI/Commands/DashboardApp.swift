@@ -151,6 +151,8 @@ struct DashboardApp {
         let client = replay.map { StreamClient(replay: $0) }
             ?? StreamClient(base: base, streams: initialStreams, logger: logger)
         let events = client.events(bufferLimit: 100_000)
+        // Iterated from before the source starts: a replay waits for this reader from its first frame.
+        let reader = events.makeAsyncIterator()
         let frames = recorder.map { _ in client.rawFrames(bufferLimit: 100_000) }
         let resubscriber = Resubscriber()
         var symbolStreams = Set(await model.focusedStreams)
@@ -196,7 +198,10 @@ struct DashboardApp {
             // loop turn (at most 15 ms apart, and always right before a frame is drawn).
             let inbox = EventInbox()
             group.addTask { try await client.run() }
-            group.addTask { for await event in events { inbox.push(event, at: Self.nowMs()) } }
+            group.addTask {
+                var reader = reader
+                while let event = await reader.next() { inbox.push(event, at: Self.nowMs()) }
+            }
             if let frames, let recorder {
                 group.addTask { for await frame in frames { recorder.record(frame) } }
             }

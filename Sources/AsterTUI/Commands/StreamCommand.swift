@@ -104,6 +104,9 @@ struct StreamCommand: AsyncParsableCommand {
             (service, feeds) = (client, client)
         }
         let events = feeds.events(bufferLimit: 100_000)
+        // The printer's iterator exists before the source starts: a replay then waits for it from
+        // the first frame (a feed nobody iterates yet does not hold a replay back).
+        let reader = events.makeAsyncIterator()
         let frames = recorder.map { _ in feeds.rawFrames(bufferLimit: 100_000) }
         let printer = EventPrinter(json: json, limit: count)
         // The service runs until the printer has what it wants (or the time is up), then stops:
@@ -115,7 +118,7 @@ struct StreamCommand: AsyncParsableCommand {
             }
             // The printer ends when it has printed --count lines or the source ends (a replay).
             let outcome = await withTaskGroup(of: StreamOutcome.self) { race in
-                race.addTask { await printer.consume(events) }
+                race.addTask { await printer.consume(reader) }
                 if let timeout {
                     race.addTask {
                         do { try await Task.sleep(for: .milliseconds(Int64(timeout * 1000))) } catch { return .ended }
@@ -152,12 +155,12 @@ actor EventPrinter {
 
     /// Prints until `limit` lines or the feed's end. Lines are gathered and written once per batch of
     /// events (or per 64 KiB), so a busy feed costs one write per socket read, not one per line.
-    func consume(_ events: EventFeed<StreamEvent>) async -> StreamOutcome {
+    func consume(_ reader: EventFeed<StreamEvent>.Iterator) async -> StreamOutcome {
         var output: [UInt8] = []
         output.reserveCapacity(Self.flushBytes + 4096)
         defer { if !output.isEmpty { Console.out(bytes: output) } }
         var writer = JSONWriter()
-        var iterator = events.makeAsyncIterator()
+        var iterator = reader
         while let event = await iterator.next(isolation: self) {
             switch event {
             case .message(let message):
