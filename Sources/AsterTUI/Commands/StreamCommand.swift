@@ -107,29 +107,42 @@ struct StreamCommand: AsyncParsableCommand {
         // The printer's iterator exists before the source starts: a replay then waits for it from
         // the first frame (a feed nobody iterates yet does not hold a replay back).
         let reader = events.makeAsyncIterator()
-        let frames = recorder.map { _ in feeds.rawFrames(bufferLimit: 100_000) }
+        let frameReader = recorder.map { _ in feeds.rawFrames(bufferLimit: 100_000).makeAsyncIterator() }
         let printer = EventPrinter(json: json, limit: count)
         // The service runs until the printer has what it wants (or the time is up), then stops:
-        // its connections close and, for --user, the listen key is deleted before we exit.
-        let outcome = try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await service.run() }
-            if let frames, let recorder {
-                group.addTask { for await frame in frames { recorder.record(frame) } }
-            }
-            // The printer ends when it has printed --count lines or the source ends (a replay).
-            let outcome = await withTaskGroup(of: StreamOutcome.self) { race in
-                race.addTask { await printer.consume(reader) }
-                if let timeout {
-                    race.addTask {
-                        do { try await Task.sleep(for: .milliseconds(Int64(timeout * 1000))) } catch { return .ended }
-                        return .timedOut
-                    }
+        // its connections close and, for --user, the listen key is deleted before we exit. The
+        // recorder is not cancelled with it: it writes every frame received until the service has
+        // stopped (its feed then ends), so a recording holds what was printed and more.
+        let outcome = try await withThrowingTaskGroup(of: StreamOutcome?.self) { outer in
+            if var frames = frameReader, let recorder {
+                outer.addTask {
+                    while let frame = await frames.next() { recorder.record(frame) }
+                    return nil
                 }
-                let first = await race.next() ?? .ended
-                race.cancelAll()
-                return first
             }
-            group.cancelAll()
+            outer.addTask {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await service.run() }
+                    // The printer ends when it has printed --count lines or the source ends (a replay).
+                    let outcome = await withTaskGroup(of: StreamOutcome.self) { race in
+                        race.addTask { await printer.consume(reader) }
+                        if let timeout {
+                            race.addTask {
+                                do { try await Task.sleep(for: .milliseconds(Int64(timeout * 1000))) } catch { return .ended }
+                                return .timedOut
+                            }
+                        }
+                        let first = await race.next() ?? .ended
+                        race.cancelAll()
+                        return first
+                    }
+                    group.cancelAll()
+                    try await group.waitForAll()
+                    return outcome
+                }
+            }
+            var outcome = StreamOutcome.ended
+            for try await result in outer { if let result { outcome = result } }
             return outcome
         }
         if let count, outcome != .reachedCount {
