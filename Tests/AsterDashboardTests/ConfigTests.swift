@@ -165,6 +165,13 @@ struct ConfigTests {
 
 @Suite("Key map")
 struct KeyMapTests {
+    @Test("the standard bindings give no key to two commands, and equal the checked map with no overrides")
+    func standardIsConsistent() throws {
+        let keys = Command.allCases.flatMap(\.standardKeys)
+        #expect(Set(keys).count == keys.count)
+        #expect(try KeyMap(overrides: [:]) == KeyMap.standard)
+    }
+
     @Test("the standard map keeps every documented key")
     func standard() {
         let keys = KeyMap.standard

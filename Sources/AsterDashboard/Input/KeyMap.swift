@@ -155,8 +155,20 @@ public struct KeyMap: Sendable, Hashable {
     public private(set) var keys: [Command: [Key]]
     private var byKey: [Key: Command]
 
-    /// The standard bindings.
-    public static let standard = try! KeyMap(overrides: [:])
+    /// The standard bindings (built without the config checks: no input reaches them; a test
+    /// proves no key is bound twice).
+    public static let standard: KeyMap = {
+        var byKey: [Key: Command] = [:]
+        for command in Command.allCases {
+            for key in command.standardKeys where byKey[key] == nil { byKey[key] = command }
+        }
+        return KeyMap(keys: Dictionary(uniqueKeysWithValues: Command.allCases.map { ($0, $0.standardKeys) }), byKey: byKey)
+    }()
+
+    private init(keys: [Command: [Key]], byKey: [Key: Command]) {
+        self.keys = keys
+        self.byKey = byKey
+    }
 
     /// The standard bindings with `overrides` (command name → keys) replacing a command's keys.
     ///
