@@ -56,7 +56,8 @@ public struct SimOrderRateLimit: Sendable, Hashable {
     }
 }
 
-/// Counts each account's new orders against the `ORDERS` limits in fixed windows (the spec: "The
+/// Counts each account's new orders against the `ORDERS` limits in fixed windows, each opened by
+/// the first order after the previous one closed (the spec: "The
 /// order rate limit is counted against each account"). A request whose orders would pass a limit
 /// is refused whole with `-1015` and HTTP 429; the counts go in `X-MBX-ORDER-COUNT-*` headers.
 final class SimOrderLimiter: Sendable {
@@ -83,8 +84,8 @@ final class SimOrderLimiter: Sendable {
         let counts = try windows.withLock { all -> [Int] in
             var mine = all[account] ?? Array(repeating: Window(), count: limits.count)
             for (i, limit) in limits.enumerated() {
-                let start = now - now % limit.window
-                if mine[i].start != start { mine[i] = Window(start: start, used: 0) }
+                // A window opens with the first order after the last one closed.
+                if now >= mine[i].start + limit.window { mine[i] = Window(start: now, used: 0) }
                 guard mine[i].used + count <= limit.limit else {
                     throw SimHTTPError(-1015, "Too many new orders; current limit is \(limit.limit) orders per "
                                        + "\(limit.intervalNum == 1 ? "" : "\(limit.intervalNum) ")\(limit.interval.rawValue).",
