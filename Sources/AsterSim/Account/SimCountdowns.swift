@@ -15,7 +15,8 @@ struct SimCountdowns: Sendable {
     /// a countdown of 0 stops it, as the spec says.
     mutating func arm(account: Int, symbol: String, countdown: Int64, now: Int64) {
         let key = Key(account: account, symbol: symbol)
-        deadlines[key] = countdown == 0 ? nil : now.addingReportingOverflow(countdown).partialValue
+        let (sum, overflow) = now.addingReportingOverflow(countdown)
+        deadlines[key] = countdown == 0 ? nil : overflow ? .max : sum
     }
 
     /// The timers whose deadline has come by `now`, removed (each fires once), in deadline order.
