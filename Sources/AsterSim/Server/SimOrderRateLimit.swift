@@ -6,6 +6,7 @@ import Synchronization
 public struct SimOrderRateLimit: Sendable, Hashable {
     /// The spec's rate-limit intervals.
     public enum Interval: String, Sendable, Hashable {
+        /// `SECOND`, `MINUTE`, `DAY`.
         case second = "SECOND", minute = "MINUTE", day = "DAY"
 
         var milliseconds: Int64 {
@@ -26,8 +27,11 @@ public struct SimOrderRateLimit: Sendable, Hashable {
         }
     }
 
+    /// The interval unit (`interval`).
     public var interval: Interval
+    /// How many units one window spans (`intervalNum`).
     public var intervalNum: Int
+    /// New orders allowed per window and account (`limit`).
     public var limit: Int
 
     /// Creates a limit of `limit` orders per `intervalNum` `interval`s.
