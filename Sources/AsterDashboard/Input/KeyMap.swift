@@ -22,6 +22,14 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
     case modifyOrder = "modify-order"
     case closePosition = "close-position"
     case pause, help, close, quit
+    case replayStep = "replay-step"
+    case replaySlower = "replay-slower"
+    case replayFaster = "replay-faster"
+    case replayBack = "replay-back"
+    case replayForward = "replay-forward"
+    case replayBackMore = "replay-back-10"
+    case replayForwardMore = "replay-forward-10"
+    case replaySeek = "replay-seek"
 
     /// What the command does.
     public var action: Action {
@@ -56,6 +64,14 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .help: .toggleHelp
         case .close: .dismiss
         case .quit: .quit
+        case .replayStep: .replayStep
+        case .replaySlower: .replaySpeed(-1)
+        case .replayFaster: .replaySpeed(1)
+        case .replayBack: .replaySeek(-60_000)
+        case .replayForward: .replaySeek(60_000)
+        case .replayBackMore: .replaySeek(-600_000)
+        case .replayForwardMore: .replaySeek(600_000)
+        case .replaySeek: .beginReplaySeek
         }
     }
 
@@ -88,10 +104,18 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .cancelOrder: "account pane: cancel the selected order"
         case .modifyOrder: "account pane: change the selected order's price and quantity"
         case .closePosition: "close the symbol's position at market (reduce-only)"
-        case .pause: "pause or resume drawing"
+        case .pause: "pause or resume drawing (a replay: the replay)"
         case .help: "show or hide this help"
         case .close: "close the overlay or message"
         case .quit: "quit (Ctrl-C always quits)"
+        case .replayStep: "replay: next frame (paused)"
+        case .replaySlower: "replay: slower (down to ×0.25)"
+        case .replayFaster: "replay: faster (up to ×64)"
+        case .replayBack: "replay: back 1 min"
+        case .replayForward: "replay: forward 1 min"
+        case .replayBackMore: "replay: back 10 min"
+        case .replayForwardMore: "replay: forward 10 min"
+        case .replaySeek: "replay: go to a time (HH:MM[:SS], date and time, ±N s/m/h)"
         }
     }
 
@@ -128,6 +152,14 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .help: [.character("?"), .character("h")]
         case .close: [.escape]
         case .quit: [.character("q"), .character("Q")]
+        case .replayStep: [.character(".")]
+        case .replaySlower: [.character("<")]
+        case .replayFaster: [.character(">")]
+        case .replayBack: [.character("[")]
+        case .replayForward: [.character("]")]
+        case .replayBackMore: [.character("{")]
+        case .replayForwardMore: [.character("}")]
+        case .replaySeek: [.character("@"), .character("T")]
         }
     }
 }
@@ -246,6 +278,9 @@ public struct KeyMap: Sendable, Hashable {
         (.buy, .sell, "order ticket: buy / sell the symbol (trading on)"),
         (.cancelOrder, .modifyOrder, "account pane: cancel / change the selected order"),
         (.editAlert, .deleteAlert, "alert overlay: edit / delete the selected rule"),
+        (.replaySlower, .replayFaster, "replay: slower / faster (×0.25 … ×64)"),
+        (.replayBack, .replayForward, "replay: back / forward 1 min"),
+        (.replayBackMore, .replayForwardMore, "replay: back / forward 10 min"),
     ]
 
     /// Every command with its keys, for the help overlay (commands without keys are left out;

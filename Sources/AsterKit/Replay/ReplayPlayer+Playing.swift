@@ -44,6 +44,10 @@ extension ReplayPlayer {
             let (target, overflow) = status().time.addingReportingOverflow(by)
             await seek(to: overflow ? (by < 0 ? .min : .max) : target)
         case .seekTo(let time): await seek(to: time)
+        case .rebuild:
+            keyframes = [:]
+            keyframeStride = 1
+            await seek(to: status().time, rebuilding: true)
         }
     }
 
@@ -67,7 +71,7 @@ extension ReplayPlayer {
     /// Puts the consumer at `target` (clamped to the recording's span): from the nearest keyframe
     /// at or before it, or from where the replay is when that is nearer; then the frames up to
     /// the target, as fast as they decode.
-    func seek(to target: Int64) async {
+    func seek(to target: Int64, rebuilding: Bool = false) async {
         seeking = true
         defer { seeking = false }
         var t = target
@@ -76,7 +80,7 @@ extension ReplayPlayer {
         let k = index.checkpoint(atOrBefore: t)
         var start = k
         while start > 0 && keyframes[start] == nil { start -= 1 }
-        let fromHere = reader != nil && (latest.map { $0 <= t } ?? true) && (start == 0 || nextCheckpoint > start)
+        let fromHere = !rebuilding && reader != nil && (latest.map { $0 <= t } ?? true) && (start == 0 || nextCheckpoint > start)
         if !fromHere {
             await consumer.restore(start == 0 ? nil : keyframes[start])
             pending = nil

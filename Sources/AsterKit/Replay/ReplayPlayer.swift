@@ -23,13 +23,13 @@
 /// ```
 public actor ReplayPlayer<Consumer: ReplayConsumer, C: Clock> where C.Duration == Duration {
     /// The recording.
-    public let path: String
+    public nonisolated let path: String
     /// Its index.
-    public let index: ReplayIndex
+    public nonisolated let index: ReplayIndex
     /// What the frames are played into.
     public let consumer: Consumer
     /// Frames played, as a live stream counts them.
-    public let counters = StreamCounters()
+    public nonisolated let counters = StreamCounters()
     /// The most keyframes kept.
     public let maxKeyframes: Int
 
@@ -72,8 +72,9 @@ public actor ReplayPlayer<Consumer: ReplayConsumer, C: Clock> where C.Duration =
     ///   - speed: the first speed (1: real time).
     ///   - paused: start paused.
     ///   - maxKeyframes: keyframes kept at most.
+    ///   - note: a problem to show from the start (why the index was rebuilt).
     public init(path: String, index: ReplayIndex, consumer: Consumer, clock: C, speed: Double = 1, paused: Bool = false,
-                delimiter: ReplaySource.Delimiter = .automatic, maxKeyframes: Int = 240) {
+                delimiter: ReplaySource.Delimiter = .automatic, maxKeyframes: Int = 240, note: String? = nil) {
         self.path = path
         self.index = index
         self.consumer = consumer
@@ -83,7 +84,7 @@ public actor ReplayPlayer<Consumer: ReplayConsumer, C: Clock> where C.Duration =
         var timeline = ReplayTimeline(start: index.firstTime ?? 0, at: clock.now, speed: speed)
         if paused { timeline.pause(at: clock.now) }
         self.timeline = timeline
-        problem = index.problem
+        problem = note ?? index.problem
         (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
@@ -155,8 +156,8 @@ public actor ReplayPlayer<Consumer: ReplayConsumer, C: Clock> where C.Duration =
 extension ReplayPlayer where C == ContinuousClock {
     /// Creates a player paced by the real clock.
     public init(path: String, index: ReplayIndex, consumer: Consumer, speed: Double = 1, paused: Bool = false,
-                delimiter: ReplaySource.Delimiter = .automatic, maxKeyframes: Int = 240) {
+                delimiter: ReplaySource.Delimiter = .automatic, maxKeyframes: Int = 240, note: String? = nil) {
         self.init(path: path, index: index, consumer: consumer, clock: ContinuousClock(), speed: speed, paused: paused,
-                  delimiter: delimiter, maxKeyframes: maxKeyframes)
+                  delimiter: delimiter, maxKeyframes: maxKeyframes, note: note)
     }
 }

@@ -13,6 +13,9 @@ public enum ReplayCommand: Sendable, Hashable {
     case seek(by: Int64)
     /// Jump to this recorded time (ms since the epoch).
     case seekTo(Int64)
+    /// The consumer now folds something else (another symbol): forget the keyframes and rebuild
+    /// it at the replay clock from the recording's start.
+    case rebuild
 }
 
 /// How a replay stands, for a header or status line.

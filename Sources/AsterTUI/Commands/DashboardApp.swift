@@ -146,14 +146,18 @@ struct DashboardApp {
                                    alerts: options.config.alerts.rules)
         let recorder = try options.record.map { try StreamRecorder(path: $0) }
         defer { recorder?.close() }
-        let replay = options.replay.map { ReplaySource(paths: [$0], pacing: .speed(options.speed)) }
+        // A replay plays through a ReplayPlayer straight into the model (pause, step, speed, seek);
+        // live and demo through the client.
+        let player = try options.replay.map { path in
+            let (index, note) = try ReplayIndex.open(for: path)
+            if let note { logger.warning("replay index", metadata: ["note": "\(note)"]) }
+            return ReplayPlayer(path: path, index: index, consumer: model, speed: options.speed, note: note)
+        }
         let initialStreams = await model.initialStreams
-        let client = replay.map { StreamClient(replay: $0) }
-            ?? StreamClient(base: base, streams: initialStreams, logger: logger)
-        let events = client.events(bufferLimit: 100_000)
-        // Iterated from before the source starts: a replay waits for this reader from its first frame.
-        let reader = events.makeAsyncIterator()
-        let frames = recorder.map { _ in client.rawFrames(bufferLimit: 100_000) }
+        let client = player == nil ? StreamClient(base: base, streams: initialStreams, logger: logger) : nil
+        let events = client?.events(bufferLimit: 100_000)
+        let reader = events?.makeAsyncIterator()
+        let frames = recorder.flatMap { _ in client?.rawFrames(bufferLimit: 100_000) }
         let resubscriber = Resubscriber()
         var symbolStreams = Set(await model.focusedStreams)
         let initialSymbolStreams = symbolStreams
@@ -197,15 +201,18 @@ struct DashboardApp {
             // Events wait in the inbox (no actor hop each) and reach the model in one batch per
             // loop turn (at most 15 ms apart, and always right before a frame is drawn).
             let inbox = EventInbox()
-            group.addTask { try await client.run() }
-            group.addTask {
-                var reader = reader
-                while let event = await reader.next() { inbox.push(event, at: Self.nowMs()) }
+            if let client, let reader {
+                group.addTask { try await client.run() }
+                group.addTask {
+                    var reader = reader
+                    while let event = await reader.next() { inbox.push(event, at: Self.nowMs()) }
+                }
             }
+            if let player { group.addTask { await player.run() } }
             if let frames, let recorder {
                 group.addTask { for await frame in frames { recorder.record(frame) } }
             }
-            if replay == nil {
+            if let client {
                 group.addTask { await resubscriber.run(client: client, initial: initialSymbolStreams, logger: logger) }
             }
             if let credentials, let restURL {
@@ -238,8 +245,13 @@ struct DashboardApp {
                         case .placeOrders, .cancelOrder, .modifyOrder, .closePosition:
                             guard let trading else { continue }
                             group.addTask { await Self.execute(effect, trading: trading, model: model, logger: logger) }
+                        case .replay(let command): await player?.enqueue(command)
                         case .resubscribe(let old, let new):
-                            guard replay == nil else { continue }  // a replay has the streams it recorded
+                            // A replay has the streams it recorded: the new symbol is rebuilt from them.
+                            if let player {
+                                await player.enqueue(.rebuild)
+                                continue
+                            }
                             symbolStreams.subtract(old)
                             symbolStreams.formUnion(new)
                             resubscriber.want(symbolStreams)
@@ -248,23 +260,26 @@ struct DashboardApp {
                 }
                 let now = ContinuousClock.now
                 if now >= nextDraw || keysHandled {
-                    var statistics = client.statistics
+                    var statistics = client?.statistics ?? player?.counters.snapshot ?? StreamStatistics()
                     statistics.dropped += inbox.dropped
                     await model.observe(statistics, now: Self.nowMs())
+                    let replayStatus = await player?.status()
+                    if let replayStatus { await model.setReplayStatus(replayStatus) }
                     for alert in await model.takeFiredAlerts() {
                         logger.notice("alert", metadata: ["message": "\(alert.message)"])
                         if options.config.alerts.bell { terminal.bell() }
                         AlertNotifier.run(options.config.alerts.command, message: alert.message, logger: logger)
                     }
                     let undrawnSince = await model.takeUndrawnSince()
-                    let snapshot = await model.snapshot(now: Self.nowMs())
+                    // A replay's "now" is its clock (ages and alert flashes in recorded time).
+                    let snapshot = await model.snapshot(now: replayStatus?.time ?? Self.nowMs())
                     if !snapshot.paused || keysHandled {
                         let size = terminal.size
                         let started = ContinuousClock.now
                         terminal.draw(renderer.render(snapshot, width: size.width, height: size.height))
                         let drawn = ContinuousClock.now - started
                         budget.record(drawMicros: drawn.components.seconds * 1_000_000 + drawn.components.attoseconds / 1_000_000_000_000,
-                                      eventWaitMillis: undrawnSince.map { Self.nowMs() - $0 })
+                                      eventWaitMillis: player == nil ? undrawnSince.map { Self.nowMs() - $0 } : nil)
                     }
                     // On the refresh grid (no drift), so no event waits more than one interval to be drawn.
                     if now >= nextDraw { nextDraw += options.refresh }
