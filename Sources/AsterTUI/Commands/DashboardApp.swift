@@ -58,6 +58,19 @@ final class EventInbox: Sendable {
         }
     }
 
+    /// Pushes a batch that arrived together, under one lock.
+    func push(contentsOf events: [StreamEvent], at time: Int64) {
+        guard !events.isEmpty else { return }
+        state.withLock { s in
+            for event in events { s.items.append((event, time)) }
+            if s.items.count > limit {
+                let excess = s.items.count - limit
+                s.items.removeFirst(excess)
+                s.dropped += excess
+            }
+        }
+    }
+
     func drain() -> [(event: StreamEvent, receivedAt: Int64)] {
         state.withLock { s in
             defer { s.items.removeAll(keepingCapacity: true) }
@@ -204,8 +217,17 @@ struct DashboardApp {
             if let client, let reader {
                 group.addTask { try await client.run() }
                 group.addTask {
+                    // The events of one delivered batch go into the inbox under one lock.
                     var reader = reader
-                    while let event = await reader.next() { inbox.push(event, at: Self.nowMs()) }
+                    var pending: [StreamEvent] = []
+                    while let event = await reader.next() {
+                        pending.append(event)
+                        if reader.bufferedInBatch == 0 {
+                            inbox.push(contentsOf: pending, at: Self.nowMs())
+                            pending.removeAll(keepingCapacity: true)
+                        }
+                    }
+                    inbox.push(contentsOf: pending, at: Self.nowMs())
                 }
             }
             if let player { group.addTask { await player.run() } }
@@ -221,6 +243,7 @@ struct DashboardApp {
             var nextDraw = ContinuousClock.now
             var budget = FrameBudget()
             var nextReport = ContinuousClock.now + .seconds(10)
+            var lastKey = ContinuousClock.now - .seconds(10)
             loop: while !quit.isSet {
                 let arrived = inbox.drain()
                 if !arrived.isEmpty { await model.apply(batch: arrived) }
@@ -279,7 +302,7 @@ struct DashboardApp {
                         terminal.draw(renderer.render(snapshot, width: size.width, height: size.height))
                         let drawn = ContinuousClock.now - started
                         budget.record(drawMicros: drawn.components.seconds * 1_000_000 + drawn.components.attoseconds / 1_000_000_000_000,
-                                      eventWaitMillis: player == nil ? undrawnSince.map { Self.nowMs() - $0 } : nil)
+                                      eventWaitMillis: player == nil ? undrawnSince.map { Self.nowMs() - $0 } : nil, at: Self.nowMs())
                     }
                     // On the refresh grid (no drift), so no event waits more than one interval to be drawn.
                     if now >= nextDraw { nextDraw += options.refresh }
@@ -289,8 +312,13 @@ struct DashboardApp {
                         nextReport = now + .seconds(10)
                     }
                 }
-                // Keys are polled every 15 ms at most; a frame is never late for them.
-                try await Task.sleep(for: min(.milliseconds(15), max(.milliseconds(1), nextDraw - ContinuousClock.now)))
+                // Keys are polled every 15 ms for 2 s after one (typing, moving the cursor); idle,
+                // the loop wakes only for the next frame, so a first key waits at most one refresh
+                // interval (most of the dashboard's wake-ups were these polls). A frame is never
+                // late for them.
+                if keysHandled { lastKey = now }
+                let poll: Duration = now - lastKey < .seconds(2) ? .milliseconds(15) : options.refresh
+                try await Task.sleep(for: min(poll, max(.milliseconds(1), nextDraw - ContinuousClock.now)))
             }
             group.cancelAll()
         }
