@@ -125,6 +125,22 @@ struct ReplayModelTests {
         }
     }
 
+    @Test("the help overlay in a replay lists the replay keys (in place of trading's) whole at 100x28; live help does not")
+    func help() {
+        var s = DashboardSnapshot()
+        s.mode = .replay
+        s.showHelp = true
+        let text = DashboardRenderer().render(s, width: 100, height: 28).lines.joined(separator: "\n")
+        for row in KeyMap.standard.replayHelp {
+            #expect(text.contains(row.what) && text.contains(row.keys), "\(row)\n\(text)")
+        }
+        for part in ["< / >", "[ / ]  { / }", ".  @ T", "replay: back / forward 1 min, 10 min", "press ? or Esc"] {
+            #expect(text.contains(part), "\(part)")
+        }
+        #expect(!text.contains("order ticket"))
+        #expect(!KeyMap.standard.help.contains { $0.what.hasPrefix("replay") })
+    }
+
     @Test("the header shows REPLAY, the replay clock (UTC), the speed, PAUSED and END")
     func header() {
         var s = DashboardSnapshot()

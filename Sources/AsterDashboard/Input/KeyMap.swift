@@ -278,20 +278,44 @@ public struct KeyMap: Sendable, Hashable {
         (.buy, .sell, "order ticket: buy / sell the symbol (trading on)"),
         (.cancelOrder, .modifyOrder, "account pane: cancel / change the selected order"),
         (.editAlert, .deleteAlert, "alert overlay: edit / delete the selected rule"),
-        (.replaySlower, .replayFaster, "replay: slower / faster (×0.25 … ×64)"),
-        (.replayBack, .replayForward, "replay: back / forward 1 min"),
-        (.replayBackMore, .replayForwardMore, "replay: back / forward 10 min"),
     ]
 
-    /// Every command with its keys, for the help overlay (commands without keys are left out;
-    /// opposite commands share a row).
-    public var help: [(keys: String, what: String)] {
+    /// Commands that act only in a replay, and those that act only live (trading).
+    static let replayCommands: Set<Command> = [.replayStep, .replaySlower, .replayFaster, .replayBack, .replayForward,
+                                               .replayBackMore, .replayForwardMore, .replaySeek]
+    static let tradingCommands: Set<Command> = [.buy, .sell, .cancelOrder, .modifyOrder, .closePosition]
+
+    /// The help overlay in a replay: the replay's keys in place of trading's (which is off there).
+    public var replayHelp: [(keys: String, what: String)] {
+        func names(_ c: Command) -> String { (keys[c] ?? []).map(Self.name(of:)).joined(separator: " ") }
+        func pair(_ a: Command, _ b: Command) -> String? {
+            let x = names(a), y = names(b)
+            return x.isEmpty || y.isEmpty ? nil : x + " / " + y
+        }
+        var replay: [(keys: String, what: String)] = []
+        if let speed = pair(.replaySlower, .replayFaster) { replay.append((speed, "replay: slower / faster (×0.25 … ×64)")) }
+        let seeks = [pair(.replayBack, .replayForward), pair(.replayBackMore, .replayForwardMore)].compactMap { $0 }
+        if !seeks.isEmpty { replay.append((seeks.joined(separator: "  "), "replay: back / forward 1 min, 10 min")) }
+        let other = [(names(.replayStep), "next frame (paused)"), (names(.replaySeek), "go to a time (HH:MM, ±N s/m/h)")]
+            .filter { !$0.0.isEmpty }
+        if !other.isEmpty {
+            replay.append((other.map(\.0).joined(separator: "  "), "replay: " + other.map(\.1).joined(separator: "; ")))
+        }
+        let rows = rows(excluding: Self.tradingCommands.union(Self.replayCommands))
+        return Array(rows.dropLast()) + replay + [rows[rows.count - 1]]
+    }
+
+    /// Every command with its keys but the replay's, for the help overlay (commands without keys
+    /// are left out; opposite commands share a row). ``replayHelp`` is a replay's.
+    public var help: [(keys: String, what: String)] { rows(excluding: Self.replayCommands) }
+
+    private func rows(excluding left: Set<Command>) -> [(keys: String, what: String)] {
         func names(_ c: Command) -> String? {
             guard let list = keys[c], !list.isEmpty else { return nil }
             return list.map(Self.name(of:)).joined(separator: " ")
         }
         var rows: [(keys: String, what: String)] = []
-        for command in Command.allCases {
+        for command in Command.allCases where !left.contains(command) {
             if let pair = Self.pairs.first(where: { $0.0 == command || $0.1 == command }), let a = names(pair.0), let b = names(pair.1) {
                 if command == pair.0 { rows.append((a + " / " + b, pair.2)) }
                 continue

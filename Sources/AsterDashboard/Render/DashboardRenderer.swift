@@ -51,7 +51,7 @@ public struct DashboardRenderer: Sendable {
         if snapshot.replayInput != nil { ReplayHeader.renderPrompt(snapshot, width: width, height: height, into: &grid) }
         if snapshot.orderTicket != nil { OrderTicketOverlay.render(snapshot, width: width, height: height, into: &grid, glyphs: glyphs) }
         if snapshot.confirmation != nil { ConfirmationLine.render(snapshot, width: width, height: height, into: &grid) }
-        if snapshot.showHelp { HelpOverlay.render(keys.help, width: width, height: height, into: &grid, glyphs: glyphs) }
+        if snapshot.showHelp { HelpOverlay.render(snapshot.mode == .replay ? keys.replayHelp : keys.help, width: width, height: height, into: &grid, glyphs: glyphs) }
         return grid
     }
 
