@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Dashboard budgets (issue: under 10% of one core at 10 Hz with a 5,000 events/s feed,
-# event-to-screen latency within one refresh interval, memory flat over 10 minutes).
+# Dashboard budgets (issue 21: at most 3 % of one core at 10 Hz with a 5,000 frames/s feed,
+# event-to-screen latency within one refresh interval from the first second after the first
+# frame, memory flat over 10 minutes).
 #
 # The simulator runs in its own process (`aster-tui sim`) at an order-flow rate that makes the
 # dashboard's own streams carry at least 5,000 frames/s; the dashboard (release build) runs in
