@@ -67,7 +67,8 @@ struct FaultRunTests {
         try await withSimulator(SimConfiguration(seed: 180, rate: 2_000)) { server, port in
             // Each kind once, in this order, then random ones.
             let faults = FaultProxy.Faults(delay: .milliseconds(15), reset: 0.3, stopReading: 0.15, halfOpen: 0.15,
-                                           strikeAfter: 3_000...60_000, script: [.reset, .stopReading, .halfOpen])
+                                           strikeAfter: 3_000...60_000, strikeWithin: .seconds(4),
+                                           script: [.reset, .stopReading, .halfOpen])
             let client = try await withFaultProxy(upstreamPort: port, seed: 1_217, faults: faults) { proxy in
                 try await runFaults(server: server, port: port, proxy: proxy)
             }
@@ -104,7 +105,12 @@ struct FaultRunTests {
                 try await Task.sleep(for: .milliseconds(800))
             }
             // Every scripted fault struck, and at least one random one after them.
-            try await waitUntil(timeout: .seconds(90)) { proxy.scriptLeft.isEmpty && proxy.strikes.count >= 4 }
+            do {
+                try await waitUntil(timeout: .seconds(90)) { proxy.scriptLeft.isEmpty && proxy.strikes.count >= 4 }
+            } catch {
+                Issue.record("struck \(proxy.strikes), dealt \(proxy.struck), script left \(proxy.scriptLeft)")
+                throw error
+            }
             let injected = proxy.injected
             for kind in FaultProxy.Kind.allCases {
                 #expect(injected[kind, default: 0] >= 1, "\(kind) never injected: \(injected)")

@@ -1,3 +1,4 @@
+import AsterKit
 import AsterSim
 import AsterTestSupport
 import NIOCore
@@ -34,7 +35,7 @@ struct StalledReaderShutdownTests {
         let running = Task { try await server.run { portIn.yield($0) } }
         var it = ports.makeAsyncIterator()
         let port = try #require(await it.next())
-        let streams = ["btcusdt", "ethusdt"].flatMap { ["\($0)@depth@100ms", "\($0)@depth20@100ms", "\($0)@aggTrade", "\($0)@bookTicker"] }
+        let streams = simulatorStreams(symbols: ["BTCUSDT", "ETHUSDT"]).map(\.name)
         let reader = try await StalledReader.connect(port: port, path: "/stream?streams=" + streams.joined(separator: "/"))
         // Once the socket buffers are full the writer waits, and the frames behind it are dropped.
         try await waitUntil(timeout: .seconds(90)) { server.frameCounts.dropped > 0 }

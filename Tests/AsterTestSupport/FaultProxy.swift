@@ -37,6 +37,10 @@ public final class FaultProxy: Sendable {
         public var halfOpen: Double = 0
         /// Bytes toward the client before a fault strikes: drawn from this range.
         public var strikeAfter: ClosedRange<Int> = 2_000...60_000
+        /// A fault strikes at the first chunk toward the client once the connection is this old,
+        /// if its bytes have not made it strike before (a quiet connection, a user stream, gets
+        /// its fault too); `nil`: only after `strikeAfter` bytes.
+        public var strikeWithin: Duration?
         /// Faults that strike first, in this order, each once, before any random draw (a
         /// connection accepted while one has not struck gets the first not already dealt to an
         /// open connection).
@@ -44,12 +48,13 @@ public final class FaultProxy: Sendable {
 
         /// Faults with these odds (0…1 each) and delay.
         public init(delay: Duration = .zero, reset: Double = 0, stopReading: Double = 0, halfOpen: Double = 0,
-                    strikeAfter: ClosedRange<Int> = 2_000...60_000, script: [Fault] = []) {
+                    strikeAfter: ClosedRange<Int> = 2_000...60_000, strikeWithin: Duration? = nil, script: [Fault] = []) {
             self.delay = delay
             self.reset = reset
             self.stopReading = stopReading
             self.halfOpen = halfOpen
             self.strikeAfter = strikeAfter
+            self.strikeWithin = strikeWithin
             self.script = script
         }
 
@@ -243,7 +248,8 @@ public final class FaultProxy: Sendable {
             let fault = Self.deal(&s, number: number)
             s.struck.append(fault)
             let after = Int.random(in: s.faults.strikeAfter, using: &s.random)
-            return ConnectionPlan(number: number, fault: fault, strikeAfter: after, delay: s.faults.delay, seed: s.random.next())
+            return ConnectionPlan(number: number, fault: fault, strikeAfter: after, strikeWithin: s.faults.strikeWithin,
+                                  delay: s.faults.delay, seed: s.random.next())
         }
         guard let plan, track(client) else {
             client.close(promise: nil)

@@ -12,6 +12,8 @@ struct ConnectionPlan: Sendable {
     var number: Int
     var fault: FaultProxy.Fault
     var strikeAfter: Int
+    /// Strikes at the first chunk toward the client after this long, at the latest.
+    var strikeWithin: Duration?
     var delay: Duration
     var seed: UInt64
 }
@@ -40,6 +42,7 @@ final class ProxyLink: @unchecked Sendable {  // confined to the client channel'
     /// When the last delayed chunk each way goes out (so delays keep the order).
     private var lastDue: [Bool: NIODeadline] = [:]
     private var scanner = ClientFrameScanner()
+    private let started = NIODeadline.now()
 
     init(client: any Channel, upstream: any Channel, plan: ConnectionPlan, events: Events) {
         self.client = client
@@ -81,7 +84,7 @@ final class ProxyLink: @unchecked Sendable {  // confined to the client channel'
             if !opcodes.isEmpty { events.observe(opcodes) }
         }
         var buffer = buffer
-        if !fromClient && !struck && plan.fault != .none && toClient + buffer.readableBytes >= plan.strikeAfter {
+        if !fromClient && !struck && plan.fault != .none && (toClient + buffer.readableBytes >= plan.strikeAfter || due) {
             struck = true
             strike(&buffer)
             if plan.fault == .reset || silent { return }
@@ -89,6 +92,12 @@ final class ProxyLink: @unchecked Sendable {  // confined to the client channel'
         if !fromClient { toClient += buffer.readableBytes }
         let target = fromClient ? upstream : client
         send(buffer, to: target, fromClient: fromClient)
+    }
+
+    /// Whether the connection is old enough for its fault to strike whatever its bytes.
+    private var due: Bool {
+        guard let within = plan.strikeWithin else { return false }
+        return NIODeadline.now() - started >= .nanoseconds(within.proxyNanoseconds)
     }
 
     /// Writes `buffer` after a random delay (when the plan has one), never before the chunks
