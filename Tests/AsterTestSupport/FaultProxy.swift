@@ -4,10 +4,6 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A loopback TCP proxy between a client and a server that injects network faults, reproducibly
 /// (every choice comes from one seeded generator, in the order connections arrive and bytes flow).
 ///
@@ -25,9 +21,13 @@ import Glibc
 ///   stops forwarding to it (a peer that stops reading);
 /// - `halfOpen`: after a random number of bytes the server side is closed, the client side stays
 ///   open and silent, and what the client sends is discarded (a half-open connection).
-/// ``struck`` lists the faults dealt (one per connection), ``strikes`` those that happened.
-/// A paused proxy (``start(upstreamPort:seed:faults:paused:)`` with `paused: true`) does not
-/// accept: connects to it hang in SYN until ``resume()`` (a host that does not answer).
+///
+/// ``Faults/script`` makes sure each listed fault strikes: they are dealt before any random draw,
+/// and one whose connection ended before it struck is dealt again. ``struck`` lists the faults
+/// dealt (one per connection), ``strikes`` those that happened, ``injected`` counts them by kind
+/// (delayed chunks included). A paused proxy (``start(upstreamPort:seed:faults:paused:)`` with
+/// `paused: true`) does not accept: connects to it hang in SYN until ``resume()`` (a host that
+/// does not answer).
 public final class FaultProxy: Sendable {
     /// How often each fault strikes a connection (probabilities, 0…1) and how soon.
     public struct Faults: Sendable {
@@ -37,15 +37,25 @@ public final class FaultProxy: Sendable {
         public var halfOpen: Double = 0
         /// Bytes toward the client before a fault strikes: drawn from this range.
         public var strikeAfter: ClosedRange<Int> = 2_000...60_000
+        /// A fault strikes at the first chunk toward the client once the connection is this old,
+        /// if its bytes have not made it strike before (a quiet connection, a user stream, gets
+        /// its fault too); `nil`: only after `strikeAfter` bytes.
+        public var strikeWithin: Duration?
+        /// Faults that strike first, in this order, each once, before any random draw (a
+        /// connection accepted while one has not struck gets the first not already dealt to an
+        /// open connection).
+        public var script: [Fault] = []
 
         /// Faults with these odds (0…1 each) and delay.
         public init(delay: Duration = .zero, reset: Double = 0, stopReading: Double = 0, halfOpen: Double = 0,
-                    strikeAfter: ClosedRange<Int> = 2_000...60_000) {
+                    strikeAfter: ClosedRange<Int> = 2_000...60_000, strikeWithin: Duration? = nil, script: [Fault] = []) {
             self.delay = delay
             self.reset = reset
             self.stopReading = stopReading
             self.halfOpen = halfOpen
             self.strikeAfter = strikeAfter
+            self.strikeWithin = strikeWithin
+            self.script = script
         }
 
         /// No fault: a plain proxy.
@@ -55,6 +65,18 @@ public final class FaultProxy: Sendable {
     /// The fault one connection got.
     public enum Fault: Sendable, Hashable {
         case none, reset, stopReading, halfOpen
+    }
+
+    /// A kind of fault injected, as counted by ``injected``.
+    public enum Kind: Sendable, Hashable, CaseIterable {
+        /// A chunk held back for a random delay.
+        case delay
+        /// A connection reset in the middle of a chunk (so of a frame).
+        case reset
+        /// A peer that stopped reading.
+        case stopReading
+        /// A half-open connection.
+        case halfOpen
     }
 
     /// The port it listens on (127.0.0.1).
@@ -73,6 +95,11 @@ public final class FaultProxy: Sendable {
         var stopped = false
         var clientFrames: [ClientFrame] = []
         var strikes: [Fault] = []
+        var injected: [Kind: Int] = [:]
+        /// Scripted faults that have not struck yet, in order.
+        var script: [Fault] = []
+        /// Scripted faults dealt to connections still open (by connection number).
+        var scriptDealt: [Int: Fault] = [:]
     }
 
     /// A websocket frame a client sent through the proxy: when it passed, and its opcode.
@@ -106,7 +133,7 @@ public final class FaultProxy: Sendable {
             .bind(host: "127.0.0.1", port: 0).get()
         guard let port = server.localAddress?.port else { throw ProxyError("no port") }
         let proxy = FaultProxy(server: server, port: port, upstreamPort: upstreamPort,
-                               state: State(random: SeededGenerator(seed: seed), faults: faults))
+                               state: State(random: SeededGenerator(seed: seed), faults: faults, script: faults.script))
         box.value.withLock { $0 = proxy }
         if paused {
             // One connection fills the accept queue of a backlog of 0: the next SYNs are dropped.
@@ -124,8 +151,15 @@ public final class FaultProxy: Sendable {
         try await server.setOption(.autoRead, value: true).get()
     }
 
-    /// Changes the faults for connections accepted from now on.
-    public func setFaults(_ faults: Faults) { state.withLock { $0.faults = faults } }
+    /// Changes the faults for connections accepted from now on (a new script replaces what is
+    /// left of the old one).
+    public func setFaults(_ faults: Faults) {
+        state.withLock { s in
+            s.faults = faults
+            s.script = faults.script
+            s.scriptDealt = [:]
+        }
+    }
 
     /// Client connections accepted so far.
     public var accepted: Int { state.withLock { $0.accepted } }
@@ -135,8 +169,25 @@ public final class FaultProxy: Sendable {
     public var struck: [Fault] { state.withLock { $0.struck } }
     /// The faults that actually struck (their connection carried enough bytes), in order.
     public var strikes: [Fault] { state.withLock { $0.strikes } }
+    /// What was injected so far, by kind: delayed chunks, and the faults that struck.
+    public var injected: [Kind: Int] { state.withLock { $0.injected } }
+    /// Scripted faults that have not struck yet.
+    public var scriptLeft: [Fault] { state.withLock { $0.script } }
 
-    fileprivate func recordStrike(_ fault: Fault) { state.withLock { $0.strikes.append(fault) } }
+    fileprivate func recordStrike(_ fault: Fault, connection: Int) {
+        state.withLock { s in
+            s.strikes.append(fault)
+            if let kind = Kind(fault) { s.injected[kind, default: 0] += 1 }
+            if s.scriptDealt.removeValue(forKey: connection) != nil, let i = s.script.firstIndex(of: fault) {
+                s.script.remove(at: i)
+            }
+        }
+    }
+
+    fileprivate func recordDelay() { state.withLock { $0.injected[.delay, default: 0] += 1 } }
+
+    /// Connection `number` closed: a scripted fault it did not suffer is dealt again.
+    fileprivate func connectionEnded(_ number: Int) { _ = state.withLock { $0.scriptDealt.removeValue(forKey: number) } }
 
     /// Every websocket frame clients sent, in order of arrival (all connections).
     public var clientFrames: [ClientFrame] { state.withLock { $0.clientFrames } }
@@ -146,7 +197,8 @@ public final class FaultProxy: Sendable {
         state.withLock { s in s.clientFrames += opcodes.map { ClientFrame(at: now, opcode: $0) } }
     }
 
-    /// Closes the listener and every connection.
+    /// Closes the listener and every connection (those still connecting upstream are closed as
+    /// they complete); returns once all are closed.
     public func stop() async {
         let all = state.withLock { s -> [any Channel] in
             s.stopped = true
@@ -158,10 +210,33 @@ public final class FaultProxy: Sendable {
 
     // MARK: Connections
 
-    private func track(_ channel: any Channel) {
+    /// Records an open socket; `false` (and the socket is closed) once the proxy has stopped.
+    private func track(_ channel: any Channel) -> Bool {
         let id = ObjectIdentifier(channel)
-        state.withLock { $0.channels[id] = channel }
+        let kept = state.withLock { s -> Bool in
+            guard !s.stopped else { return false }
+            s.channels[id] = channel
+            return true
+        }
+        guard kept else {
+            channel.close(promise: nil)
+            return false
+        }
         channel.closeFuture.whenComplete { [weak self] _ in _ = self?.state.withLock { $0.channels.removeValue(forKey: id) } }
+        return true
+    }
+
+    /// Deals the fault of the next connection: the script first, then the odds.
+    private static func deal(_ s: inout State, number: Int) -> Fault {
+        let f = s.faults
+        let roll = Double.random(in: 0..<1, using: &s.random)
+        if let scripted = s.script.first(where: { kind in !s.scriptDealt.values.contains(kind) }) {
+            s.scriptDealt[number] = scripted
+            return scripted
+        }
+        return roll < f.reset ? .reset
+            : roll < f.reset + f.stopReading ? .stopReading
+            : roll < f.reset + f.stopReading + f.halfOpen ? .halfOpen : .none
     }
 
     /// A new client connection: draw its fault, connect upstream, then glue the two.
@@ -169,21 +244,18 @@ public final class FaultProxy: Sendable {
         let plan = state.withLock { s -> ConnectionPlan? in
             guard !s.stopped else { return nil }
             s.accepted += 1
-            let f = s.faults
-            let roll = Double.random(in: 0..<1, using: &s.random)
-            let fault: Fault =
-                roll < f.reset ? .reset
-                : roll < f.reset + f.stopReading ? .stopReading
-                : roll < f.reset + f.stopReading + f.halfOpen ? .halfOpen : .none
+            let number = s.accepted
+            let fault = Self.deal(&s, number: number)
             s.struck.append(fault)
-            let after = Int.random(in: f.strikeAfter, using: &s.random)
-            return ConnectionPlan(fault: fault, strikeAfter: after, delay: f.delay, seed: s.random.next())
+            let after = Int.random(in: s.faults.strikeAfter, using: &s.random)
+            return ConnectionPlan(number: number, fault: fault, strikeAfter: after, strikeWithin: s.faults.strikeWithin,
+                                  delay: s.faults.delay, seed: s.random.next())
         }
-        guard let plan else {
+        guard let plan, track(client) else {
             client.close(promise: nil)
             return
         }
-        track(client)
+        client.closeFuture.whenComplete { [weak self] _ in self?.connectionEnded(plan.number) }
         let upstreamPort = self.upstreamPort
         ClientBootstrap(group: client.eventLoop)
             .channelOption(.autoRead, value: false)
@@ -193,144 +265,29 @@ public final class FaultProxy: Sendable {
                 case .failure:
                     client.close(promise: nil)
                 case .success(let upstream):
-                    guard let self else { return upstream.close(promise: nil) }
-                    self.track(upstream)
-                    let link = ProxyLink(client: client, upstream: upstream, plan: plan,
-                                         struck: { [weak self] in self?.recordStrike($0) }) { [weak self] in self?.record($0) }
+                    guard let self, self.track(upstream) else {
+                        upstream.close(promise: nil)
+                        return client.close(promise: nil)
+                    }
+                    let link = ProxyLink(client: client, upstream: upstream, plan: plan, events: ProxyLink.Events(
+                        struck: { [weak self] in self?.recordStrike($0, connection: plan.number) },
+                        delayed: { [weak self] in self?.recordDelay() },
+                        observe: { [weak self] in self?.record($0) }))
                     link.start()
                 }
             }
     }
 }
 
-/// What a connection will suffer.
-struct ConnectionPlan: Sendable {
-    var fault: FaultProxy.Fault
-    var strikeAfter: Int
-    var delay: Duration
-    var seed: UInt64
-}
-
-/// The two sockets of one proxied connection and the bytes between them, on one event loop.
-final class ProxyLink: @unchecked Sendable {  // confined to the client channel's event loop
-    private let client: any Channel
-    private let upstream: any Channel
-    private let plan: ConnectionPlan
-    private var random: SeededGenerator
-    private var toClient = 0
-    private var struck = false
-    private var silent = false
-    /// When the last delayed chunk each way goes out (so delays keep the order).
-    private var lastDue: [Bool: NIODeadline] = [:]
-    private var scanner = ClientFrameScanner()
-    private let observe: @Sendable ([UInt8]) -> Void
-    private let struckNow: @Sendable (FaultProxy.Fault) -> Void
-
-    init(client: any Channel, upstream: any Channel, plan: ConnectionPlan,
-         struck: @escaping @Sendable (FaultProxy.Fault) -> Void, observe: @escaping @Sendable ([UInt8]) -> Void) {
-        self.struckNow = struck
-        self.client = client
-        self.upstream = upstream
-        self.plan = plan
-        self.random = SeededGenerator(seed: plan.seed)
-        self.observe = observe
-    }
-
-    func start() {
-        let loop = client.eventLoop
-        loop.execute {
-            _ = try? self.client.pipeline.syncOperations.addHandler(Pump(link: self, fromClient: true))
-            self.upstream.eventLoop.execute {
-                _ = try? self.upstream.pipeline.syncOperations.addHandler(Pump(link: self, fromClient: false))
-                self.upstream.setOption(.autoRead, value: true).whenComplete { _ in }
-                loop.execute { self.client.setOption(.autoRead, value: true).whenComplete { _ in } }
-            }
+extension FaultProxy.Kind {
+    /// The kind of a connection fault (`nil` for none).
+    init?(_ fault: FaultProxy.Fault) {
+        switch fault {
+        case .none: return nil
+        case .reset: self = .reset
+        case .stopReading: self = .stopReading
+        case .halfOpen: self = .halfOpen
         }
-    }
-
-    /// Bytes read from one side (called on that side's event loop).
-    func received(_ buffer: ByteBuffer, fromClient: Bool) {
-        client.eventLoop.execute { self.route(buffer, fromClient: fromClient) }
-    }
-
-    func closed(fromClient: Bool) {
-        client.eventLoop.execute {
-            // A half-open connection's client side stays open when the server side goes.
-            if !fromClient && self.silent && self.plan.fault == .halfOpen { return }
-            self.client.close(promise: nil)
-            self.upstream.close(promise: nil)
-        }
-    }
-
-    private func route(_ buffer: ByteBuffer, fromClient: Bool) {
-        if silent { return }
-        if fromClient {
-            let opcodes = scanner.scan(buffer)
-            if !opcodes.isEmpty { observe(opcodes) }
-        }
-        var buffer = buffer
-        if !fromClient && !struck && plan.fault != .none && toClient + buffer.readableBytes >= plan.strikeAfter {
-            struck = true
-            strike(&buffer)
-            if plan.fault == .reset || silent { return }
-        }
-        if !fromClient { toClient += buffer.readableBytes }
-        let target = fromClient ? upstream : client
-        guard plan.delay > .zero else { return target.writeAndFlush(buffer, promise: nil) }
-        let nanos = Int64.random(in: 0...plan.delay.proxyNanoseconds, using: &random)
-        let due = max(NIODeadline.now() + .nanoseconds(nanos), lastDue[fromClient] ?? .distantPast)
-        lastDue[fromClient] = due
-        client.eventLoop.scheduleTask(deadline: due) { target.writeAndFlush(buffer, promise: nil) }
-    }
-
-    private func strike(_ buffer: inout ByteBuffer) {
-        struckNow(plan.fault)
-        switch plan.fault {
-        case .none: break
-        case .reset:
-            // Part of this chunk goes out, then both sockets are reset.
-            let part = max(1, buffer.readableBytes / 2)
-            if let head = buffer.readSlice(length: part) { client.writeAndFlush(head, promise: nil) }
-            for channel in [client, upstream] {
-                if let provider = channel as? any SocketOptionProvider {
-                    provider.setSoLinger(linger(l_onoff: 1, l_linger: 0)).whenComplete { _ in channel.close(promise: nil) }
-                } else {
-                    channel.close(promise: nil)
-                }
-            }
-        case .stopReading:
-            silent = true
-            client.setOption(.autoRead, value: false).whenComplete { _ in }
-            upstream.setOption(.autoRead, value: false).whenComplete { _ in }
-        case .halfOpen:
-            silent = true
-            upstream.close(promise: nil)
-        }
-    }
-}
-
-/// Hands what one side reads to the link.
-private final class Pump: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    private let link: ProxyLink
-    private let fromClient: Bool
-
-    init(link: ProxyLink, fromClient: Bool) {
-        self.link = link
-        self.fromClient = fromClient
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        link.received(unwrapInboundIn(data), fromClient: fromClient)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        link.closed(fromClient: fromClient)
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        context.close(promise: nil)
     }
 }
 
@@ -344,73 +301,17 @@ public struct ProxyError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-extension Duration {
-    fileprivate var proxyNanoseconds: Int64 {
-        let (seconds, atto) = components
-        return seconds * 1_000_000_000 + atto / 1_000_000_000
-    }
-}
-
-/// Finds the websocket frames in a client's byte stream (after its HTTP upgrade request): their
-/// opcodes, as each frame's header goes by.
-struct ClientFrameScanner {
-    private var inHeaders = true
-    private var headerTail: [UInt8] = []
-    private var pending: [UInt8] = []
-    /// Payload bytes (of the current frame) still to skip.
-    private var skip = 0
-
-    mutating func scan(_ buffer: ByteBuffer) -> [UInt8] {
-        var bytes = Array(buffer.readableBytesView)
-        if inHeaders {
-            headerTail += bytes
-            guard let end = findEnd(headerTail) else {
-                headerTail = Array(headerTail.suffix(3))
-                return []
-            }
-            inHeaders = false
-            bytes = Array(headerTail[end...])
-            headerTail = []
-        }
-        var opcodes: [UInt8] = []
-        let data = pending + bytes
-        pending = []
-        var i = 0
-        while i < data.count {
-            if skip > 0 {
-                let n = min(skip, data.count - i)
-                skip -= n
-                i += n
-                continue
-            }
-            guard data.count - i >= 2 else { break }
-            let masked = data[i + 1] & 0x80 != 0
-            var length = Int(data[i + 1] & 0x7F)
-            var header = 2
-            if length == 126 {
-                guard data.count - i >= 4 else { break }
-                length = Int(data[i + 2]) << 8 | Int(data[i + 3])
-                header = 4
-            } else if length == 127 {
-                guard data.count - i >= 10 else { break }
-                length = (0..<8).reduce(0) { $0 << 8 | Int(data[i + 2 + $1]) }
-                header = 10
-            }
-            if masked { header += 4 }
-            guard data.count - i >= header else { break }
-            opcodes.append(data[i] & 0x0F)
-            i += header
-            skip = length
-        }
-        if i < data.count { pending = Array(data[i...]) }
-        return opcodes
-    }
-
-    private func findEnd(_ bytes: [UInt8]) -> Int? {
-        guard bytes.count >= 4 else { return nil }
-        for i in 0...(bytes.count - 4) where bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 && bytes[i + 3] == 10 {
-            return i + 4
-        }
-        return nil
+/// Runs `body` with a ``FaultProxy`` in front of `127.0.0.1:upstreamPort`, and stops the proxy
+/// however `body` ends (a failed expectation included): its sockets never outlive the body.
+public func withFaultProxy<T: Sendable>(upstreamPort: Int, seed: UInt64, faults: FaultProxy.Faults = .none,
+                                        _ body: (FaultProxy) async throws -> T) async throws -> T {
+    let proxy = try await FaultProxy.start(upstreamPort: upstreamPort, seed: seed, faults: faults)
+    do {
+        let result = try await body(proxy)
+        await proxy.stop()
+        return result
+    } catch {
+        await proxy.stop()
+        throw error
     }
 }

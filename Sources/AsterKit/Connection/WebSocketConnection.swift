@@ -48,6 +48,10 @@ struct ConnectionSettings: Sendable {
     var logger: Logger
     /// Resolves the host (tests give addresses of their own); `nil`: the system's resolver.
     var resolver: (any Resolver & Sendable)? = nil
+    /// Tests only: called for every connection attempt (one per address tried) once its channel
+    /// is set up; its TCP connect starts when the returned future completes (so a test decides
+    /// which address answers first). `nil`: connect at once.
+    var attemptGate: (@Sendable (any Channel) -> EventLoopFuture<Void>)? = nil
 }
 
 /// One open websocket: frames are parsed and decoded on its event loop, as they arrive, and
@@ -107,10 +111,12 @@ final class WebSocketConnection: Sendable {
                 channel.closeFuture.whenComplete { _ in
                     promise.fail(ConnectionError("closed during the websocket handshake"))
                 }
-                return channel.eventLoop.makeCompletedFuture {
+                let ready = channel.eventLoop.makeCompletedFuture {
                     try WebSocketConnection.addHandshakeHandlers(to: channel, url: url, sslContext: sslContext, settings: settings,
                                              promise: promise, connection: connection, callbacks: callbacks)
                 }
+                guard let gate = settings.attemptGate else { return ready }
+                return ready.flatMap { gate(channel) }
             }
         if let resolver = settings.resolver { bootstrap = bootstrap.resolver(resolver) }
         let connecting = bootstrap.connect(host: url.host, port: url.port)

@@ -351,6 +351,9 @@ public final class SimServer: Sendable {
     /// Writes frames to a websocket connection with one flush (the hop to its event loop and the
     /// system call are per batch, not per frame); returns once they are written to the socket,
     /// so a slow client holds its own writer back, never the market.
+    ///
+    /// Cancellation (the connection or the server stopping) closes the channel, which fails a
+    /// write still waiting: a client that stopped reading never holds the simulator's stop.
     private static func write(_ frames: [WebSocketFrame], on channel: any Channel) async throws {
         guard !frames.isEmpty else { return }
         let written = channel.eventLoop.makePromise(of: Void.self)
@@ -360,7 +363,11 @@ public final class SimServer: Sendable {
             }
             channel.flush()
         }
-        try await written.futureResult.get()
+        try await withTaskCancellationHandler {
+            try await written.futureResult.get()
+        } onCancel: {
+            channel.close(promise: nil)
+        }
     }
 
     /// Advances the market about every 10 ms with the order-flow actions due since the last
