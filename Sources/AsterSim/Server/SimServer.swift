@@ -380,6 +380,7 @@ public final class SimServer: Sendable {
                     a[id].addressed(a[id].advance(now: now, quotes: quotes), now: now) + a[id].expireListenKeys(now: now)
                 }
             })
+            applyRisk(now: now)
             if !opened, !quotes.isEmpty {
                 openDemoPositions(quotes: quotes, now: now)
                 opened = true
