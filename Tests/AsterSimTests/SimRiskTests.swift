@@ -80,6 +80,10 @@ struct SimRiskTests {
                 brackets.maintenanceMargin(notional: mark * position.amount) ?? .zero
             }
             #expect(equity(above) > maintenance(above))
+            let account = try await Self.account(rest)
+            #expect(Self.decimal(account["totalCrossWalletBalance"]) == before.crossWallet.rounded(scale: 8))
+            #expect(Self.decimal(account["totalWalletBalance"]) == before.wallet.rounded(scale: 8))
+            #expect(Self.decimal(account["totalPositionInitialMargin"]) == before.positionInitialMargin("LINKUSDT"))
             let at = liquidationPrice.rounded(toMultipleOf: Self.tick, rule: .down)
             server.pinMarkPrice(symbol: "LINKUSDT", to: at)
             let after = try #require(server.accountSnapshot(0))
@@ -96,6 +100,14 @@ struct SimRiskTests {
             #expect(after.risk.isolatedWallets.isEmpty)
 
             let userFrames = try await user.value
+            // The opening fill's ACCOUNT_UPDATE: wallet, cross wallet and isolated wallet as the account holds them.
+            let opening = try #require(userFrames.first { $0.contains("ACCOUNT_UPDATE") && $0.contains("\"pa\":\"40\"") })
+            guard case .accountUpdate(let update) = try EventDecoder().decode(opening).event else { throw Unexpected() }
+            #expect(update.balances.first?.walletBalance == before.wallet.rounded(scale: 8))
+            #expect(update.balances.first?.crossWalletBalance == before.crossWallet.rounded(scale: 8))
+            let held = try #require(update.positions.first { $0.symbol == "LINKUSDT" })
+            #expect(held.isolatedWallet == (isolated ? before.isolatedWallet("LINKUSDT") : .zero))
+            #expect(held.marginType == (isolated ? .isolated : .crossed))
             let marketFrames = try await market.value
             try Self.checkEvents(user: userFrames, market: marketFrames)
 
