@@ -109,7 +109,7 @@ struct SimRiskTests {
             #expect(held.isolatedWallet == (isolated ? before.isolatedWallet("LINKUSDT") : .zero))
             #expect(held.marginType == (isolated ? .isolated : .crossed))
             let marketFrames = try await market.value
-            try Self.checkEvents(user: userFrames, market: marketFrames)
+            try Self.checkEvents(user: userFrames, market: marketFrames, isolated: isolated)
 
             let forced = try #require(try await rest.v1("GET", "/fapi/v1/forceOrders", "symbol=LINKUSDT").json as? [[String: Any]])
             #expect(forced.count == 1)
@@ -129,8 +129,19 @@ struct SimRiskTests {
     }
 
     /// The liquidation's events, decoded by AsterKit and checked key for key against the spec's examples.
-    static func checkEvents(user: [String], market: [String]) throws {
+    static func checkEvents(user: [String], market: [String], isolated: Bool) throws {
         let decoder = EventDecoder()
+        // Before it was liquidated, the position's margin ratio passed the warning level: a MARGIN_CALL.
+        let call = try #require(user.first { $0.contains("MARGIN_CALL") })
+        var expected = try #require(parse(try fixture("marginCall")) as? [String: Any])
+        if isolated { expected["cw"] = nil }   // "Only pushed with crossed position margin call"
+        #expect(shape(parse(call)) == shape(expected), "\(call)")
+        guard case .marginCall(let m) = try decoder.decode(call).event, let p = m.positions.first else {
+            Issue.record("not a margin call: \(call)")
+            return
+        }
+        #expect(p.symbol == "LINKUSDT" && p.positionAmount == ExactDecimal(40) && p.marginType == (isolated ? .isolated : .crossed))
+        #expect(isolated ? (p.isolatedWallet ?? .zero) > .zero : (p.isolatedWallet ?? .zero).isZero)
         let updates = user.filter { $0.contains("\"autoclose-") }
         #expect(!updates.isEmpty)
         for text in updates {

@@ -142,7 +142,8 @@ enum SimUserPayload {
         w.beginObject()
         w.field("e", "MARGIN_CALL")
         w.field("E", now)
-        w.field("cw", crossWallet.rounded(scale: 8))
+        // "Only pushed with crossed position margin call" (the spec).
+        if rows.contains(where: { !$0.isolated }) { w.field("cw", crossWallet.rounded(scale: 8)) }
         w.key("p")
         w.beginArray()
         for r in rows {
