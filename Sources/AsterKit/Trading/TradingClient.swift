@@ -18,6 +18,8 @@ import Synchronization
 ///   outside `recvWindow`) re-measures it once, checks the client order id, and only then re-sends.
 /// - **Order-rate limits.** A `429` or `-1015` stops further writes until its `Retry-After` (or a
 ///   minute) has passed: they fail at once with ``TradingError/rateLimited(until:)``, nothing sent.
+///   The account's order counts from the last order answer (`X-MBX-ORDER-COUNT-*`) are
+///   ``orderCount``, to pace a strategy before the limit is reached.
 ///
 /// ```swift
 /// let trading = TradingClient(account: AccountClient(rest: RESTClient(baseURL: AsterEndpoint.productionREST),
@@ -40,6 +42,10 @@ public final class TradingClient: Sendable {
     public init(account: AccountClient) {
         self.account = account
     }
+
+    /// Orders counted against the account per interval, from the last order answer's
+    /// `X-MBX-ORDER-COUNT-*` headers (`nil` before any order answer carried them).
+    public var orderCount: OrderCount? { account.rest.orderCount }
 
     /// The rules of `symbol`, from `exchangeInfo` (fetched once, then on ``refreshExchangeInfo()``).
     public func symbolInfo(_ symbol: String) async throws -> SymbolInfo {
