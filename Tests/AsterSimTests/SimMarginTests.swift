@@ -6,6 +6,16 @@ import Testing
 
 /// Initial margin, isolated wallets and the spec's margin refusals on the simulator's demo
 /// account (LINKUSDT, which the demo trader leaves alone).
+/// The spec's `positionRisk` example with the `isolatedWallet` the exchange also sends (ccxt reads it).
+func positionRiskExample() throws -> Any {
+    let rows = try #require(try restFixture("positionRisk") as? [[String: Any]])
+    return rows.map { row -> [String: Any] in
+        var row = row
+        row["isolatedWallet"] = "0"
+        return row
+    }
+}
+
 @Suite("Simulator margin: reserves, isolated wallets, refusals", .serialized, .timeLimit(.minutes(5)))
 struct SimMarginTests {
     static func decimal(_ any: Any?) -> ExactDecimal? { (any as? String).flatMap { ExactDecimal($0) } }
@@ -132,6 +142,7 @@ struct SimMarginTests {
             let risk = try #require((try await rest.v1("GET", "/fapi/v2/positionRisk", "symbol=LINKUSDT").json as? [[String: Any]])?.first)
             let now = try #require(server.accountSnapshot(0))
             let unrealized = try #require(Self.decimal(risk["unRealizedProfit"]))
+            #expect(Self.decimal(risk["isolatedWallet"]) == now.isolatedWallet("LINKUSDT"))
             #expect(Self.decimal(risk["isolatedMargin"]).map { ($0 - now.isolatedWallet("LINKUSDT") - unrealized).magnitude <= ExactDecimal(mantissa: 1, scale: 1) } == true)
 
             // The raw answers in the spec's shapes, and the history's filters.

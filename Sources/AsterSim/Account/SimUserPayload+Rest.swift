@@ -148,6 +148,8 @@ extension SimUserPayload {
                 w.field("marginType", isolated ? "isolated" : "cross")
                 w.field("isAutoAddMargin", "false")
                 w.field("isolatedMargin", a.isolatedMargin(key))
+                // Not in the spec's example, but in the exchange's answer (Binance's too): ccxt reads it.
+                w.field("isolatedWallet", a.isolatedWallet(key).rounded(scale: 8))
                 w.field("leverage", String(a.leverage(s)))
                 w.field("liquidationPrice", p.amount.isZero ? .zero : (a.liquidationPrice(key: key)?.rounded(scale: 8) ?? .zero))
                 w.field("markPrice", mark)

@@ -12,12 +12,12 @@ extension SimServer {
     /// ```
     public func pinMarkPrice(symbol: String, to price: ExactDecimal?) {
         let now = Self.wallClock()
-        let quotes = engine.withLock { e in
+        hub.publish(engine.withLock { e in
             e.pinMark(symbol: symbol, price: price)
-            return e.quotes()
-        }
-        hub.publish(accounts.withLock { a in
-            a.all.indices.flatMap { id in a[id].addressed(a[id].advance(now: now, quotes: quotes), now: now) }
+            let quotes = e.quotes()
+            return accounts.withLock { a in
+                a.all.indices.flatMap { id in a[id].addressed(a[id].advance(now: now, quotes: quotes), now: now) }
+            }
         })
         applyRisk(now: now)
     }
