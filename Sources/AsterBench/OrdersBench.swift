@@ -32,6 +32,8 @@ enum OrdersBench {
                                                  requestWeightLimit: 100_000_000)
             configuration.accounts = credentials.map(\.sim)
             configuration.balance = 10_000_000
+            // Like the request weight: the per-account ORDERS limit would cap each client at 1200/min.
+            configuration.orderRateLimits = [SimOrderRateLimit(interval: .minute, limit: 100_000_000)]
             let server = SimServer(configuration: configuration)
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             let serverTask = Task { try await server.run { continuation.yield($0) } }

@@ -22,6 +22,8 @@ public enum Effect: Sendable, Hashable {
     case modifyOrder(symbol: String, orderId: Int64, side: Side, quantity: ExactDecimal, price: ExactDecimal)
     /// Close the symbol's position(s) at market, reduce-only.
     case closePosition(symbol: String)
+    /// Tell the replay to pause, step, change speed or seek (a replay only).
+    case replay(ReplayCommand)
     /// Leave the dashboard.
     case quit
 }
@@ -36,13 +38,13 @@ public enum Effect: Sendable, Hashable {
 /// ```
 public actor DashboardModel {
     var state = DashboardSnapshot()
-    private var tickers: [String: WatchRow] = [:]
+    var tickers: [String: WatchRow] = [:]
     /// The watchlist groups `w` cycles through: `nil` (every symbol) first, then the watchlist and named groups.
     var groups: [WatchGroup?]
     var groupIndex = 0
     var allowedSymbols: Set<String>?
     private var frameSamples: [(time: Int64, frames: Int)] = []
-    private var tradeSizes: [ExactDecimal] = []
+    var tradeSizes: [ExactDecimal] = []
     /// Alert rules and their state.
     var alerts = AlertEngine()
     /// The latest local receive time seen (ms), for alerts raised outside the event stream.
@@ -58,7 +60,7 @@ public actor DashboardModel {
     /// The focused symbol's trade flow (VWAP, buy/sell volume, delta) over 1 m to 1 h.
     var flow = TradeFlow()
     /// The focused symbol's trades, oldest first, at most twice ``maxTrades``.
-    private var recentTrades: [AggregateTrade] = []
+    var recentTrades: [AggregateTrade] = []
 
     /// Bounds that keep memory flat however long the dashboard runs.
     public static let maxTrades = 200
@@ -116,7 +118,7 @@ public actor DashboardModel {
     // MARK: Account
 
     /// Latest mark price of every symbol, for the account's PnL.
-    private var marks: [String: ExactDecimal] = [:]
+    var marks: [String: ExactDecimal] = [:]
 
     /// Takes the account as ``LiveAccount`` reconciled it, marked to the latest mark prices.
     /// While the account is not synced (a snapshot pending or failing), the pane gets no numbers
@@ -154,7 +156,7 @@ public actor DashboardModel {
     // MARK: Events
 
     /// When the oldest event not yet drawn arrived (local ms), for the event-to-screen budget.
-    private var undrawnSince: Int64?
+    var undrawnSince: Int64?
 
     /// The arrival time of the oldest event applied since the last call (then forgets it): the
     /// renderer's next frame shows it, so frame time minus this is the event-to-screen latency.
@@ -315,6 +317,7 @@ public actor DashboardModel {
         if state.confirmation != nil { return performConfirmation(action) }
         if state.orderTicket != nil { return performTicketInput(action) }
         if state.alertInput != nil { return performAlertInput(action) }
+        if state.replayInput != nil { return performReplayInput(action) }
         if state.showAlerts, let effects = performInAlertOverlay(action) { return effects }
         switch action {
         case .moveFocus(let delta) where state.paneFocus == .book && abs(delta) == 1:
@@ -359,7 +362,11 @@ public actor DashboardModel {
         case .cycleGroup:
             selectGroup((groupIndex + 1) % groups.count)
             state.message = "watchlist: " + (state.group ?? "every symbol")
-        case .togglePause: state.paused.toggle()
+        case .togglePause:
+            // A replay pauses the replay (the header says PAUSED); live, drawing pauses.
+            if state.mode == .replay { return [.replay(.togglePause)] }
+            state.paused.toggle()
+        case .replayStep, .replaySpeed, .replaySeek, .beginReplaySeek: return performReplay(action)
         case .toggleHelp: state.showHelp.toggle()
         case .dismiss:
             state.bookCursor = nil

@@ -48,9 +48,10 @@ public struct DashboardRenderer: Sendable {
             AlertsOverlay.render(snapshot, keys: keys, width: width, height: height, into: &grid, glyphs: glyphs)
         }
         if snapshot.alertInput != nil { AlertPromptLine.render(snapshot, width: width, height: height, into: &grid) }
+        if snapshot.replayInput != nil { ReplayHeader.renderPrompt(snapshot, width: width, height: height, into: &grid) }
         if snapshot.orderTicket != nil { OrderTicketOverlay.render(snapshot, width: width, height: height, into: &grid, glyphs: glyphs) }
         if snapshot.confirmation != nil { ConfirmationLine.render(snapshot, width: width, height: height, into: &grid) }
-        if snapshot.showHelp { HelpOverlay.render(keys.help, width: width, height: height, into: &grid, glyphs: glyphs) }
+        if snapshot.showHelp { HelpOverlay.render(snapshot.mode == .replay ? keys.replayHelp : keys.help, width: width, height: height, into: &grid, glyphs: glyphs) }
         return grid
     }
 

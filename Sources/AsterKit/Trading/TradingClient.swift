@@ -305,6 +305,9 @@ public enum TradingError: Error, Sendable, Hashable, CustomStringConvertible {
     case rateLimited(until: ContinuousClock.Instant)
     /// Neither the answer nor the check of the client order id came through: look the order up later.
     case unknownOutcome(clientOrderId: String?, cause: String)
+    /// The request has no endpoint for these credentials (e.g. modify with a V1 API key: only the
+    /// V3 document has `PUT order`); nothing was sent.
+    case unsupported(String)
 
     public var description: String {
         switch self {
@@ -312,6 +315,7 @@ public enum TradingError: Error, Sendable, Hashable, CustomStringConvertible {
         case .notPlaced(let id, let reason): "not placed\(id.map { " (\($0))" } ?? ""): \(reason)"
         case .rateLimited(let until): "order rate limit: no writes for another \(until - .now)"
         case .unknownOutcome(let id, let cause): "outcome unknown\(id.map { " for \($0)" } ?? ""): \(cause)"
+        case .unsupported(let reason): "not supported: \(reason)"
         }
     }
 }
