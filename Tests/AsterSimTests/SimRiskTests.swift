@@ -57,7 +57,7 @@ struct SimRiskTests {
                 }
             }
             try await waitUntil { server.openConnections == 2 }
-            let bought = try await rest.v1("POST", "/fapi/v1/order", "symbol=LINKUSDT&side=BUY&type=MARKET&quantity=40")
+            let bought = try await rest.v1("POST", "/fapi/v1/order", "symbol=LINKUSDT&side=BUY&type=MARKET&quantity=40&newOrderRespType=RESULT")
             #expect((bought.json as? [String: Any])?["status"] as? String == "FILLED", "\(bought.text)")
             let risk = try #require((try await rest.v1("GET", "/fapi/v2/positionRisk", "symbol=LINKUSDT").json as? [[String: Any]])?.first)
             let liquidationPrice = try #require(Self.decimal(risk["liquidationPrice"]))
