@@ -175,7 +175,7 @@ struct SimTradingTests {
             let risk = try #require(try await rest.v1("GET", "/fapi/v2/positionRisk", "symbol=LINKUSDT").json as? [[String: Any]])
             #expect(risk.map { $0["positionSide"] as? String } == ["LONG", "SHORT"])
             #expect(risk.map { $0["positionAmt"] as? String } == ["1", "-2"])
-            #expect(shape(risk) == shape(try restFixture("positionRisk")))
+            #expect(shape(risk) == shape(try positionRiskExample()))
             #expect(try await rest.v1("POST", "/fapi/v1/positionSide/dual", "dualSidePosition=false").code == -4068)
             _ = try await rest.v1("POST", "/fapi/v1/order", "symbol=LINKUSDT&side=SELL&type=MARKET&quantity=1&positionSide=LONG")
             _ = try await rest.v1("POST", "/fapi/v1/order", "symbol=LINKUSDT&side=BUY&type=MARKET&quantity=2&positionSide=SHORT")

@@ -13,9 +13,11 @@ extension SimAccount {
             guard let p = positions[key] else { continue }
             let fee = (p.amount * s.markPrice * s.rate).rounded(scale: 8)
             wallet -= fee
+            // An isolated position pays its funding from its own wallet.
+            if isolatedSymbols.contains(s.symbol) { risk.isolatedWallets[key] = isolatedWallet(key) - fee }
             addIncome(s.symbol, "FUNDING_FEE", -fee, now: s.time)
         }
         updateTime = s.time
-        return [SimUserPayload.accountUpdate(reason: "FUNDING_FEE", wallet: wallet, positions: positionRows(open), now: s.time)]
+        return [accountUpdate(reason: "FUNDING_FEE", keys: open, now: s.time)]
     }
 }

@@ -49,26 +49,24 @@ extension SimAccount {
         positions.keys.reduce(.zero) { $0 + maintenanceMargin($1) }
     }
 
-    /// The liquidation price of `symbol`'s positions (every side shares the cross wallet), or
-    /// `nil` when the wallet covers any move. Isolated symbols stand on their initial margin.
-    public func liquidationPrice(_ symbol: String) -> ExactDecimal? {
+    /// The liquidation price of the position at `key`, or `nil` when its margin covers any move:
+    /// the mark price at which its margin balance equals its maintenance margin. An isolated
+    /// position stands on its own wallet; cross positions of a symbol (both sides in hedge mode)
+    /// share the cross wallet with the other cross positions, held at their current PnL and maintenance.
+    public func liquidationPrice(key: String) -> ExactDecimal? {
+        let symbol = Self.symbol(of: key)
         let table = Self.brackets(symbol)
-        let keys = positions.keys.filter { Self.symbol(of: $0) == symbol && !(positions[$0]?.amount.isZero ?? true) }
-        let legs = keys.sorted().compactMap { key -> LiquidationPrice.Leg? in
-            guard let p = positions[key], let b = table.bracket(forNotional: notional(key)) else { return nil }
+        func leg(_ k: String) -> LiquidationPrice.Leg? {
+            guard let p = positions[k], !p.amount.isZero, let b = table.bracket(forNotional: notional(k)) else { return nil }
             return LiquidationPrice.Leg(amount: p.amount, entryPrice: p.entryPrice, bracket: b)
         }
-        guard !legs.isEmpty else { return nil }
-        if isolatedSymbols.contains(symbol) {
-            let margin = keys.reduce(ExactDecimal.zero) { sum, key in
-                let p = positions[key]!
-                return sum + ((p.amount.magnitude * p.entryPrice).divided(by: ExactDecimal(leverage(symbol)), scale: 8) ?? .zero)
-            }
-            return LiquidationPrice.compute(legs: legs, walletBalance: margin)
+        if isIsolated(key) {
+            return leg(key).flatMap { LiquidationPrice.compute(legs: [$0], walletBalance: isolatedWallet(key)) }
         }
-        let others = positions.keys.filter { Self.symbol(of: $0) != symbol && !isolatedSymbols.contains(Self.symbol(of: $0)) }
+        let mine = openKeys(isolated: false).filter { Self.symbol(of: $0) == symbol }
+        let others = openKeys(isolated: false).filter { Self.symbol(of: $0) != symbol }
         return LiquidationPrice.compute(
-            legs: legs, walletBalance: wallet,
+            legs: mine.compactMap(leg), walletBalance: crossWallet,
             otherMaintenance: others.reduce(.zero) { $0 + maintenanceMargin($1) },
             otherUnrealized: others.reduce(.zero) { $0 + unrealized($1) })
     }

@@ -73,9 +73,4 @@ extension SimAccount {
         multiAssetsMargin = on
         return SimUserPayload.accountConfig(multiAssets: on, dualSide: dualSidePosition, time: now)
     }
-
-    /// Available balance for new positions: wallet plus unrealised PnL less position margin.
-    var availableBalance: ExactDecimal {
-        wallet + totalUnrealized(positions.keys.map { SimAccount.symbol(of: $0) }) - positionMargin
-    }
 }

@@ -51,6 +51,8 @@ public struct SimAccount: Sendable {
     public internal(set) var trades: [SimUserTrade] = []
     /// Income history, oldest first.
     public internal(set) var incomes: [SimIncome] = []
+    /// Isolated wallets, their change history and the account's liquidation orders.
+    public internal(set) var risk = SimRiskBook()
     var nextTranId: Int64 = 9_000_000
     var nextOrderId: Int64 = 8_000_000
     var nextTradeId: Int64 = 500_000
@@ -163,8 +165,10 @@ public struct SimAccount: Sendable {
         order.updateTime = now
         let fee = (quantity * price * (maker ? Self.makerFee : Self.takerFee)).rounded(scale: 8)
         let key = Self.key(order.symbol, order.positionSide)
+        let before = positions[key]?.amount ?? .zero
         let realized = applyFill(key: key, buy: order.side == "BUY", quantity: quantity, price: price, now: now)
         wallet += realized - fee
+        moveIsolatedMargin(key: key, before: before, quantity: quantity, price: price, realized: realized)
         nextTradeId += 1
         trades.append(SimUserTrade(id: nextTradeId, orderId: id, symbol: order.symbol, side: order.side,
                                    positionSide: order.positionSide, price: price, quantity: quantity, commission: fee,
@@ -181,7 +185,7 @@ public struct SimAccount: Sendable {
         }
         updateTime = now
         return [SimUserPayload.orderUpdate(order, execution: "TRADE", last: last, now: now, realized: realized),
-                SimUserPayload.accountUpdate(reason: "ORDER", wallet: wallet, positions: positionRows([key]), now: now)]
+                accountUpdate(reason: "ORDER", keys: [key], now: now)]
     }
 
     mutating func addIncome(_ symbol: String, _ type: String, _ amount: ExactDecimal, now: Int64, tradeId: String = "") {
@@ -244,21 +248,12 @@ public struct SimAccount: Sendable {
             .reduce(ExactDecimal.zero) { $0 + unrealized($1) }.rounded(scale: 8)
     }
 
-    /// Initial margin of every open position at the last mark price.
-    public var positionMargin: ExactDecimal {
-        positions.reduce(ExactDecimal.zero) { sum, e in
-            let s = Self.symbol(of: e.key)
-            let notional = e.value.amount.magnitude * (lastMarks[s] ?? e.value.entryPrice)
-            return sum + (notional.divided(by: ExactDecimal(leverage(s)), scale: 8) ?? .zero)
-        }.rounded(scale: 8)
-    }
-
     func positionRows(_ keys: [String]) -> [SimUserPayload.PositionRow] {
         keys.map { k in
             let p = positions[k] ?? SimPosition()
             return .init(symbol: Self.symbol(of: k), amount: p.amount, entryPrice: p.entryPrice,
                          unrealized: unrealized(k).rounded(scale: 8), positionSide: Self.side(of: k),
-                         isolated: isolatedSymbols.contains(Self.symbol(of: k)))
+                         isolated: isolatedSymbols.contains(Self.symbol(of: k)), isolatedWallet: isolatedWallet(k))
         }
     }
 }

@@ -19,6 +19,7 @@ enum SimUserPayload {
         var unrealized: ExactDecimal
         var positionSide: String = "BOTH"
         var isolated = false
+        var isolatedWallet: ExactDecimal = .zero
     }
 
     static func listenKeyExpired(time: Int64) -> String {
@@ -84,8 +85,8 @@ enum SimUserPayload {
         o.executed.isZero ? .zero : (o.cumulativeQuote.divided(by: o.executed, scale: 5) ?? o.price)
     }
 
-    static func accountUpdate(reason: String, wallet: ExactDecimal, positions: [PositionRow], now: Int64,
-                              balanceChange: ExactDecimal = .zero) -> String {
+    static func accountUpdate(reason: String, wallet: ExactDecimal, crossWallet: ExactDecimal? = nil, positions: [PositionRow],
+                              now: Int64, balanceChange: ExactDecimal = .zero) -> String {
         var w = JSONWriter()
         w.beginObject()
         w.field("e", "ACCOUNT_UPDATE")
@@ -99,7 +100,7 @@ enum SimUserPayload {
         w.beginObject()
         w.field("a", "USDT")
         w.field("wb", wallet.rounded(scale: 8))
-        w.field("cw", wallet.rounded(scale: 8))
+        w.field("cw", (crossWallet ?? wallet).rounded(scale: 8))
         w.field("bc", balanceChange)
         w.endObject()
         w.endArray()
@@ -119,7 +120,7 @@ enum SimUserPayload {
             w.field("cr", ExactDecimal.zero)
             w.field("up", p.unrealized)
             w.field("mt", p.isolated ? "isolated" : "cross")
-            w.field("iw", ExactDecimal.zero)
+            w.field("iw", p.isolatedWallet.rounded(scale: 8))
             w.field("ps", p.positionSide)
             w.endObject()
         }
@@ -129,25 +130,39 @@ enum SimUserPayload {
         return w.text
     }
 
-    static func marginCall(wallet: ExactDecimal, symbol: String, side: String, position p: SimPosition, mark: ExactDecimal,
-                           unrealized: ExactDecimal, maintenance: ExactDecimal, now: Int64) -> String {
+    /// One position of a `MARGIN_CALL`.
+    struct MarginCallRow {
+        var symbol: String
+        var side: String
+        var position: SimPosition
+        var isolated: Bool
+        var isolatedWallet: ExactDecimal
+        var mark: ExactDecimal
+        var unrealized: ExactDecimal
+        var maintenance: ExactDecimal
+    }
+
+    static func marginCall(crossWallet: ExactDecimal, rows: [MarginCallRow], now: Int64) -> String {
         var w = JSONWriter()
         w.beginObject()
         w.field("e", "MARGIN_CALL")
         w.field("E", now)
-        w.field("cw", wallet.rounded(scale: 8))
+        // "Only pushed with crossed position margin call" (the spec).
+        if rows.contains(where: { !$0.isolated }) { w.field("cw", crossWallet.rounded(scale: 8)) }
         w.key("p")
         w.beginArray()
-        w.beginObject()
-        w.field("s", symbol)
-        w.field("ps", side)
-        w.field("pa", p.amount)
-        w.field("mt", "CROSSED")
-        w.field("iw", ExactDecimal.zero)
-        w.field("mp", mark)
-        w.field("up", unrealized.rounded(scale: 6))
-        w.field("mm", maintenance)
-        w.endObject()
+        for r in rows {
+            w.beginObject()
+            w.field("s", r.symbol)
+            w.field("ps", r.side)
+            w.field("pa", r.position.amount)
+            w.field("mt", r.isolated ? "ISOLATED" : "CROSSED")
+            w.field("iw", r.isolatedWallet.rounded(scale: 8))
+            w.field("mp", r.mark)
+            w.field("up", r.unrealized.rounded(scale: 6))
+            w.field("mm", r.maintenance)
+            w.endObject()
+        }
         w.endArray()
         w.endObject()
         return w.text

@@ -36,6 +36,8 @@ public struct SimEngine: Sendable {
     private var settlements: [SimFundingSettlement] = []
     /// Milliseconds of simulated time.
     public private(set) var now: Int64
+    /// Mark prices pinned by ``pinMark(symbol:price:)``, by market index.
+    var pinnedMarks: [Int: ExactDecimal] = [:]
 
     /// Creates the market at time `now` (ms) from a seed.
     ///
@@ -208,7 +210,7 @@ public struct SimEngine: Sendable {
     private func markPrice(_ i: Int) -> MarkPriceUpdate {
         let f = funding[i]
         let index = f.index.isZero ? markets[i].fairPrice : f.index
-        let mark = f.markPrice.isZero ? mid(i) : f.markPrice
+        let mark = pinnedMarks[i] ?? (f.markPrice.isZero ? mid(i) : f.markPrice)
         return MarkPriceUpdate(eventTime: now, symbol: markets[i].symbol.name, markPrice: mark, indexPrice: index,
                                estimatedSettlePrice: index, fundingRate: f.estimatedRate,
                                nextFundingTime: f.nextFundingTime(now))

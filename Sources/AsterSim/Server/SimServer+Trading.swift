@@ -264,9 +264,8 @@ extension SimServer {
             if !reduceOnly, !reducing, !closePosition, notional < SimFilters.minNotional {
                 throw SimHTTPError(-4164, "Order's notional must be no smaller than \(SimFilters.minNotional).0 (unless you choose reduce only)")
             }
-            if !reducing, let required = notional.divided(by: ExactDecimal(a.leverage(symbolName)), scale: 8),
-               required > a.availableBalance {
-                throw SimHTTPError(-2019, "Margin is insufficient.")
+            if !reducing {
+                try a.checkMargin(symbol: symbolName, positionSide: positionSide, buy: buy, quantity: quantity ?? .zero, price: reference)
             }
             var order = SimOrder(orderId: all[id].newOrderId(), clientOrderId: clientId, symbol: symbolName, side: side,
                                  price: type == "LIMIT" || type == "STOP" || type == "TAKE_PROFIT" ? price ?? .zero : .zero,

@@ -391,11 +391,17 @@ public final class SimServer: Sendable {
             hub.publish(applyDrops(batch))
             hub.publish(fills)
             triggerConditionals(quotes: quotes, now: now)
-            hub.publish(accounts.withLock { a in
-                a.all.indices.flatMap { id in
-                    a[id].addressed(a[id].advance(now: now, quotes: quotes), now: now) + a[id].expireListenKeys(now: now)
+            // Marked with the quotes of this moment, under the engine's lock, so a mark pinned
+            // meanwhile (``pinMarkPrice(symbol:to:)``) is never overwritten by an older one.
+            hub.publish(engine.withLock { e in
+                let marks = e.quotes()
+                return accounts.withLock { a in
+                    a.all.indices.flatMap { id in
+                        a[id].addressed(a[id].advance(now: now, quotes: marks), now: now) + a[id].expireListenKeys(now: now)
+                    }
                 }
             })
+            applyRisk(now: now)
             if !opened, !quotes.isEmpty {
                 openDemoPositions(quotes: quotes, now: now)
                 opened = true

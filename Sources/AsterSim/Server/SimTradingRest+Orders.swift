@@ -77,7 +77,7 @@ extension SimTradingRest {
         let out = kind == "FUTURE_SPOT"
         let (tranId, payload) = try server.accounts.withLock { all -> (Int64, String) in
             guard !all[id].transferIds.contains(clientTranId) else { throw SimHTTPError(-4115, "clientTranId  is duplicated") }
-            guard amount <= (out ? min(all[id].wallet, all[id].availableBalance) : all[id].spotWallet) else {
+            guard amount <= (out ? all[id].maxWithdrawAmount : all[id].spotWallet) else {
                 throw SimHTTPError(-2018, "Balance is insufficient.")
             }
             let change = out ? -amount : amount
@@ -87,7 +87,8 @@ extension SimTradingRest {
             all[id].addIncome("", "TRANSFER", change, now: now)
             all[id].updateTime = now
             return (all[id].nextTranId, SimUserPayload.accountUpdate(reason: out ? "WITHDRAW" : "DEPOSIT", wallet: all[id].wallet,
-                                                                     positions: [], now: now, balanceChange: change))
+                                                                     crossWallet: all[id].crossWallet, positions: [], now: now,
+                                                                     balanceChange: change))
         }
         server.publishUser([payload], account: id)
         return #"{"tranId":\#(tranId),"status":"SUCCESS"}"#

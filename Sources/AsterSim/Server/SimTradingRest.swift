@@ -111,6 +111,7 @@ struct SimTradingRest {
         let payload = try server.accounts.withLock { a in
             let held = ["BOTH", "LONG", "SHORT"].reduce(ExactDecimal.zero) { $0 + a[id].notional(SimAccount.key(symbol, $1)) }
             guard held <= cap else { throw SimHTTPError(-2027, "Exceeded the maximum allowable position at current leverage.") }
+            try a[id].checkLeverageChange(symbol: symbol, to: Int(leverage))
             return a[id].setLeverage(Int(leverage), symbol: symbol, now: now)
         }
         server.publishUser([payload], account: id)

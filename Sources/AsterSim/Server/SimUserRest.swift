@@ -56,7 +56,7 @@ struct SimUserRest {
             signed(router, .get, v3, handler)
         }
         let trading = SimTradingRest(server: server, now: now)
-        for (method, endpoint, handler) in trading.routes() {
+        for (method, endpoint, handler) in trading.routes() + SimRiskRest(server: server).routes() {
             signed(router, method, "fapi/v1/" + endpoint, handler)
             signed(router, method, "fapi/v3/" + endpoint, handler)
         }
