@@ -111,8 +111,8 @@ enum ChartPane {
             let eighths = span > 0 ? max(1, Int(((values[i] - low) / span * 8).rounded())) : 4
             grid[x0 + i, y] = Cell(character: glyphs.eighths[min(8, eighths)], style: CellStyle(point.delta.isNegative ? .down : .up))
         }
-        grid.put(Format.padLeft("Δ " + (lastCVD.isNegative ? "" : "+") + Format.compact(lastCVD), axis), x: axisX, y: y,
-                 style: CellStyle(.dim))
+        let figure = (lastCVD.isNegative ? "" : "+") + Format.compact(lastCVD)
+        grid.put(Format.padLeft(figure.count + 2 <= axis ? "Δ " + figure : figure, axis), x: axisX, y: y, style: CellStyle(.dim))
     }
 
     /// Volume bars in eighths of a cell, coloured like their candle, with the largest on the axis.

@@ -157,7 +157,7 @@ enum HeatmapPane {
             if let sample = s.heatmap.sample(age: s.heatmapScroll + columns - 1 - column) {
                 let label = Format.clock(sample.time)
                 let start = x + column - label.count + 1
-                if start >= x, start + label.count < nextFree {
+                if start >= x, start + label.count <= nextFree {
                     grid.put(label, x: start, y: y, style: CellStyle(.dim))
                     nextFree = start - 3
                 }
