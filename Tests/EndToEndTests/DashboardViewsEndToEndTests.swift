@@ -12,11 +12,12 @@ struct DashboardViewsEndToEndTests {
         let binary = try asterTUIBinary().path
         let session = TmuxSession()
         defer { Task { await session.kill() } }
-        try await session.start("env TERM=xterm-256color \(binary) --demo --pane heatmap; echo EXITED:$?; sleep 30", width: 100, height: 30)
-        // Several seconds of samples: at least two time labels on the axis and heat cells.
+        try await session.start("\(binary) --demo --pane heatmap; echo EXITED:$?; sleep 30", width: 100, height: 30)
+        // Several seconds of samples: at least two time labels on the axis and heat cells (blocks
+        // in 256 colours, shades in tmux's 8).
         let filled = try await session.waitFor("heatmap with history") { s in
             s.contains("Heatmap BTCUSDT") && s.contains("bid") && s.contains("sell") && s.contains("now")
-                && s.components(separatedBy: "█").count > 20 && Self.clockLabels(s) >= 2
+                && s.filter({ "░▒▓█".contains($0) }).count > 40 && Self.clockLabels(s) >= 2
         }
         #expect(!filled.contains("waiting for the book"))
         try await session.keys("Left")
@@ -37,7 +38,9 @@ struct DashboardViewsEndToEndTests {
         defer { Task { await session.kill() } }
         try await session.start("\(binary) --demo; echo EXITED:$?; sleep 30", width: 120, height: 40)
         try await session.waitFor("chart with flow") { s in
-            s.contains("Chart BTCUSDT 1m") && s.contains("VWAP ") && s.contains("spread") && !s.contains("waiting for 1m klines")
+            // The VWAP line's dots and the CVD strip's label.
+            s.contains("Chart BTCUSDT 1m") && s.contains("•") && s.contains("Δ ") && s.contains("spread")
+                && !s.contains("waiting for 1m klines")
         }
         try await session.keys("H")
         let heat = try await session.waitFor("heatmap in the chart's place") { s in

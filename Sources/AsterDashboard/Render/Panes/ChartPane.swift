@@ -82,6 +82,10 @@ enum ChartPane {
         let last = newest
         grid.put(Format.padLeft(price(highest), axis), x: rect.x + columns, y: rect.y, style: CellStyle(.dim))
         grid.put(Format.padLeft(price(lowest), axis), x: rect.x + columns, y: rect.y + rows - 1, style: CellStyle(.dim))
+        // The VWAP's tag on the axis, where no other label is.
+        if let vwap = flow.last?.vwap, case let y = rowOf(vwap.doubleValue), y != lastRow, y != rect.y, y != rect.y + rows - 1 {
+            grid.put(Format.padLeft(price(vwap), axis), x: rect.x + columns, y: y, style: CellStyle(.magenta, bold: true))
+        }
         // The current-price tag: reversed, on the price line.
         grid.put(" " + Format.padLeft(price(last.close), axis - 1), x: rect.x + columns, y: lastRow,
                  style: CellStyle(last.close >= last.open ? .up : .down, bold: true, reverse: true))
