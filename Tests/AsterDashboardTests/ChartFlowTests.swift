@@ -51,12 +51,12 @@ struct ChartFlowTests {
         }
     }
 
-    @Test("large trades: 5× the median by default, a multiple or a per-symbol size from the config; starred in the tape")
+    @Test("large trades: 10× the median by default, a multiple or a per-symbol size from the config; starred in the tape")
     func largeTrades() async throws {
         let config = try DashboardConfig.parse("[tape]\nlarge_multiple = 3\n[tape.large_size]\nETHUSDT = \"2.5\"\n", file: "c.toml")
         #expect(config.largeTrades == LargeTradeRule(multiple: 3, sizes: ["ETHUSDT": dec("2.5")]))
         #expect(try DashboardConfig.parse(config.tomlText, file: "c.toml").largeTrades == config.largeTrades)
-        #expect(DashboardConfig().tomlText.contains("large_multiple = \"5\""))
+        #expect(DashboardConfig().tomlText.contains("large_multiple = \"10\""))
         for (text, reason) in [("[tape]\nlarge_multiple = 0\n", "tape.large_multiple must be positive"),
                                ("[tape]\nlarge = 2\n", "unknown key \"large\" in [tape]"),
                                ("[tape.large_size]\nBTCUSDT = \"-1\"\n", "tape.large_size.BTCUSDT must be positive")] {

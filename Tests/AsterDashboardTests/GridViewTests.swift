@@ -119,11 +119,11 @@ struct GridViewTests {
         let model = try await gridModel(symbols)
         _ = await model.perform(.toggleGrid)
         for i in 0..<20 { await model.apply(gridTrade(symbols[1], "1", buy: true, at: Int64(i)), receivedAt: 100) }
-        await model.tick(now: 200)   // the threshold (5 × median 1) is set on the tick
+        await model.tick(now: 200)   // the threshold (10 × median 1) is set on the tick
         #expect(await model.snapshot(now: 300).tiles[1].flash == nil)
-        await model.apply(gridTrade(symbols[1], "4.9", buy: true), receivedAt: 300)
+        await model.apply(gridTrade(symbols[1], "9.9", buy: true), receivedAt: 300)
         #expect(await model.snapshot(now: 300).tiles[1].flash == nil)
-        await model.apply(gridTrade(symbols[1], "5", buy: false), receivedAt: 400)
+        await model.apply(gridTrade(symbols[1], "10", buy: false), receivedAt: 400)
         var s = await model.snapshot(now: 500)
         #expect(s.tiles[1].flash == .largeSell)
         let text = DashboardRenderer().render(s, width: 120, height: 40).lines.joined()

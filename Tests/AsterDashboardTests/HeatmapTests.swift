@@ -41,7 +41,7 @@ struct HeatmapTests {
     @Test("cells from a known sequence of book states, by hand")
     func cellsByHand() throws {
         let c = try #require(HeatmapPane.cells(knownHeatmap(), columns: 3, rows: 5))
-        // Centred on the newest mid (100.15, step 100.1): rows 100.3 … 99.9.
+        // Centred on the newest mid (100.15, in the 100.1 row), one tick a row: rows 100.3 … 99.9.
         #expect(c.prices == ["100.3", "100.2", "100.1", "100", "99.9"].map(dec))
         // Columns oldest to newest; each cell the resting quantity at that price and moment.
         #expect(c.quantity == ["0", "5", "0",
@@ -69,6 +69,21 @@ struct HeatmapTests {
         #expect(c.quantity[2 * 3 + 2] == dec("7") && c.quantity[1 * 3 + 2] == dec("2"))
     }
 
+    @Test("without a grouping, the step fits the newest book in the rows (1, 2, 5, 10, 25… ticks)")
+    func autoStep() throws {
+        var s = knownHeatmap()
+        var h = HeatmapHistory(capacity: 2)
+        // Bids 100.0 … 95.0, asks 100.1 … 105.0: a 10-unit book, 100 ticks, in 10 rows: 2.5 a row.
+        h.record(time: 1, bids: levels([("100.0", "1"), ("95.0", "1")]), asks: levels([("100.1", "1"), ("105.0", "1")]), buy: .none, sell: .none)
+        s.heatmap = h
+        let c = try #require(HeatmapPane.cells(s, columns: 1, rows: 10))
+        #expect(c.prices[0] - c.prices[1] == dec("2.5"))
+        #expect(c.quantity.reduce(ExactDecimal.zero, +) == dec("4"))   // every level in view
+        s.grouping = dec("0.5")   // g/G: the grouping wins
+        let grouped = try #require(HeatmapPane.cells(s, columns: 1, rows: 10))
+        #expect(grouped.prices[0] - grouped.prices[1] == dec("0.5"))
+    }
+
     @Test("scrolled back, the right edge is an older sample")
     func scrolled() throws {
         var s = knownHeatmap()
@@ -83,25 +98,25 @@ struct HeatmapTests {
         let s = knownHeatmap()
         for colors in [true, false] {
             let renderer = DashboardRenderer(layout: .single(.heatmap), glyphs: .unicode, heatColors: colors)
-            let grid = renderer.render(s, width: 48, height: 12)
+            let grid = renderer.render(s, width: 60, height: 12)
             let lines = grid.lines
             #expect(lines[1].contains("Heatmap BTCUSDT"))
-            // Inner area from (1, 2): 7 price rows around 100.1 (row 3), axis 6 wide: 40 columns.
-            let newest = 1 + 39
+            // Inner area from (1, 2): 7 price rows around 100.1 (row 3), axis 6 wide: 52 columns.
+            let newest = 1 + 51
             let row100 = 2 + 4
             #expect(grid[newest, row100] == Cell(character: "█", style: CellStyle(.heat6)))
             #expect(grid[newest, 2 + 3] == Cell(character: "─", style: CellStyle(.up, bold: true)))     // best bid 100.1
             #expect(grid[newest, 2 + 2] == Cell(character: "─", style: CellStyle(.down, bold: true)))   // best ask 100.2
             #expect(grid[newest - 1, row100] == Cell(character: "●", style: CellStyle(.down, bold: true)))  // the sell
             #expect(lines[2 + 3].hasSuffix(" 100.1│"))
-            #expect(lines[10].contains("6.000") && lines[10].contains("bid") && lines[10].contains("now"))
+            #expect(lines[10].contains("6.000") && lines[10].contains("step 0.1") && lines[10].contains("bid") && lines[10].contains("now"))
             #expect(lines[9].contains("00:00:03"))
         }
         // Shades: the lightest and darkest steps differ in glyph, so monochrome still reads.
-        let shaded = DashboardRenderer(layout: .single(.heatmap), glyphs: .ascii, heatColors: false).render(s, width: 48, height: 12)
+        let shaded = DashboardRenderer(layout: .single(.heatmap), glyphs: .ascii, heatColors: false).render(s, width: 60, height: 12)
         // 6 at 100.0 now: level 6; 2 at 99.9 two seconds ago: level 4; 4 at 100.2 then: level 5.
-        #expect(shaded[40, 6].character == "@" && shaded[38, 7].character == "*" && shaded[38, 4].character == "#")
-        #expect(shaded[38, 4].style.color == .heat5)
+        #expect(shaded[52, 6].character == "@" && shaded[50, 7].character == "*" && shaded[50, 4].character == "#")
+        #expect(shaded[50, 4].style.color == .heat5)
     }
 
     @Test("the model samples on the tick (once a second), not per event; memory is bounded; a new symbol starts over")

@@ -93,6 +93,7 @@ func modelNumbers(_ s: DashboardSnapshot) -> [ExactDecimal] {
     }
     if let f = s.flow {
         out += [f.vwap, f.ratio?.rounded(scale: 2)].compactMap { $0 }
+        if let vwap = f.vwap, let tick = s.precisions[s.symbol]?.price { out.append(vwap.rounded(scale: tick + 1)) }
     }
     // The chart's VWAP, anchored at the first candle shown (any suffix of the candles), at the digits shown.
     for k in 1...max(1, s.klines.count) {

@@ -6,7 +6,7 @@ import DequeModule
 /// recent trades (`[tape] large_multiple`).
 ///
 /// ```swift
-/// let rule = LargeTradeRule(multiple: 5, sizes: ["BTCUSDT": 2])
+/// let rule = LargeTradeRule(multiple: 8, sizes: ["BTCUSDT": 2])
 /// ```
 public struct LargeTradeRule: Sendable, Hashable {
     /// A trade at least this many times the median size is large (positive).
@@ -14,8 +14,8 @@ public struct LargeTradeRule: Sendable, Hashable {
     /// Absolute thresholds by symbol (upper case), in contracts; they win over ``multiple``.
     public var sizes: [String: ExactDecimal]
 
-    /// The standard rule: 5× the median size, no absolute thresholds.
-    public static let standardMultiple: ExactDecimal = 5
+    /// The standard rule: 10× the median size, no absolute thresholds.
+    public static let standardMultiple: ExactDecimal = 10
 
     /// Creates a rule.
     public init(multiple: ExactDecimal = LargeTradeRule.standardMultiple, sizes: [String: ExactDecimal] = [:]) {

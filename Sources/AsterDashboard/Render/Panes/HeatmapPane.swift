@@ -44,7 +44,7 @@ enum HeatmapPane {
         let digits = s.precisions[s.symbol]?.price
             ?? (reference.bids + reference.asks).reduce(0) { max($0, Int($1.price.scale)) }
         let tick = ExactDecimal(mantissa: 1, scale: digits)
-        let step = s.grouping ?? tick
+        let step = s.grouping ?? autoStep(reference, tick: tick, rows: rows)
         // Integer price units at one scale: exact and cheap per level.
         let scale = min(18, max(Int(step.scale), digits))
         func units(_ p: ExactDecimal) -> Int64? {
@@ -107,6 +107,19 @@ enum HeatmapPane {
             out.marks.append((p.column, p.row, fraction > 2.0 / 3 ? 2 : fraction > 1.0 / 3 ? 1 : 0, p.buy))
         }
         return out
+    }
+
+    /// Without a grouping, the smallest step (1, 2, 5, 10, 25… ticks) that fits the reference
+    /// sample's book (deepest bid to deepest ask) in the rows, so the view opens filled.
+    static func autoStep(_ sample: HeatmapHistory.Sample, tick: ExactDecimal, rows: Int) -> ExactDecimal {
+        guard let low = sample.bids.last?.price ?? sample.asks.first?.price,
+              let high = sample.asks.last?.price ?? sample.bids.first?.price,
+              let span = (high - low).divided(by: tick, scale: 0) else { return tick }
+        let ticks = span.doubleValue
+        for multiple in [1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000] where ticks / Double(multiple) < Double(rows - 1) {
+            return tick * ExactDecimal(multiple)
+        }
+        return tick * ExactDecimal(10_000)
     }
 
     static func render(_ s: DashboardSnapshot, in rect: Rect, into grid: inout CellGrid, glyphs: Glyphs, colors: Bool) {
@@ -179,6 +192,7 @@ enum HeatmapPane {
             x += 1
         }
         put(" " + c.maximum.formatted(fractionDigits: digits) + "  ", CellStyle(.dim))
+        if c.prices.count >= 2 { put("step \(c.prices[0] - c.prices[1])  ", CellStyle(.dim)) }
         put("\(glyphs.horizontal)bid ", CellStyle(.up, bold: true))
         put("\(glyphs.horizontal)ask ", CellStyle(.down, bold: true))
         put("\(glyphs.marks[2])buy ", CellStyle(.up, bold: true))
