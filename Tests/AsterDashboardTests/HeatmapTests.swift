@@ -69,7 +69,7 @@ struct HeatmapTests {
         #expect(c.quantity[2 * 3 + 2] == dec("7") && c.quantity[1 * 3 + 2] == dec("2"))
     }
 
-    @Test("without a grouping, the step fits the newest book in the rows (1, 2, 5, 10, 25… ticks)")
+    @Test("without a grouping, the step fits the newest book and every best bid and ask shown (1, 2, 5, 10, 25… ticks)")
     func autoStep() throws {
         var s = knownHeatmap()
         var h = HeatmapHistory(capacity: 2)
@@ -79,6 +79,13 @@ struct HeatmapTests {
         let c = try #require(HeatmapPane.cells(s, columns: 1, rows: 10))
         #expect(c.prices[0] - c.prices[1] == dec("2.5"))
         #expect(c.quantity.reduce(ExactDecimal.zero, +) == dec("4"))   // every level in view
+        // A best bid far below, a minute ago: the view widens to keep it.
+        h = HeatmapHistory(capacity: 3)
+        h.record(time: 0, bids: levels([("60.0", "1")]), asks: levels([("60.1", "1")]), buy: .none, sell: .none)
+        h.record(time: 1, bids: levels([("100.0", "1"), ("95.0", "1")]), asks: levels([("100.1", "1"), ("105.0", "1")]), buy: .none, sell: .none)
+        s.heatmap = h
+        let wide = try #require(HeatmapPane.cells(s, columns: 2, rows: 10))
+        #expect(wide.prices[0] - wide.prices[1] == dec("5") && wide.bidRow[0] != nil && wide.askRow[1] != nil)
         s.grouping = dec("0.5")   // g/G: the grouping wins
         let grouped = try #require(HeatmapPane.cells(s, columns: 1, rows: 10))
         #expect(grouped.prices[0] - grouped.prices[1] == dec("0.5"))

@@ -10,7 +10,8 @@ extension DashboardModel {
     static let gridTradeSymbols = 24
 
     /// The refresh tick: takes a heatmap sample (once per ``heatmapIntervalMs``), a sparkline point
-    /// of every symbol (once per ``sparkIntervalMs``), and recomputes the large-trade thresholds.
+    /// of every symbol (once per ``sparkIntervalMs``), and recomputes the large-trade thresholds
+    /// (once a second).
     /// Sampling writes into storage allocated once: nothing grows with time.
     ///
     /// ```swift
@@ -35,7 +36,11 @@ extension DashboardModel {
             }
             nextSparkSample = now - now % Self.sparkIntervalMs + Self.sparkIntervalMs
         }
-        large.update()
+        // Thresholds once a second (a sort of 500 sizes per symbol that traded), not every frame.
+        if now >= nextThresholdUpdate {
+            large.update()
+            nextThresholdUpdate = now + 1_000
+        }
         if !flashes.isEmpty, flashes.values.contains(where: { $0.until <= now }) {
             flashes = flashes.filter { $0.value.until > now }
         }

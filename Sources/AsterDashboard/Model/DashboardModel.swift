@@ -67,6 +67,7 @@ public actor DashboardModel {
     /// When the next heatmap and sparkline samples are due (local ms).
     var nextHeatSample: Int64 = 0
     var nextSparkSample: Int64 = 0
+    var nextThresholdUpdate: Int64 = 0
     /// Large-trade thresholds per symbol (the tape's highlight, the grid's flash).
     var large = LargeTrades(rule: LargeTradeRule())
     /// Every symbol's last prices, one per ``sparkIntervalMs``, for the grid's sparklines.

@@ -44,7 +44,20 @@ enum HeatmapPane {
         let digits = s.precisions[s.symbol]?.price
             ?? (reference.bids + reference.asks).reduce(0) { max($0, Int($1.price.scale)) }
         let tick = ExactDecimal(mantissa: 1, scale: digits)
-        let step = s.grouping ?? autoStep(reference, tick: tick, rows: rows)
+        // Without a grouping, the view fits the visible history: every best bid and ask shown, and
+        // the newest book's depth; with one (g/G), it is centred on the newest mid.
+        var low = reference.bids.last?.price ?? reference.asks.first?.price
+        var high = reference.asks.last?.price ?? reference.bids.first?.price
+        if s.grouping == nil {
+            for age in s.heatmapScroll..<(s.heatmapScroll + columns) {
+                guard let sample = s.heatmap.sample(age: age) else { break }
+                for p in [sample.bestBid, sample.bestAsk].compactMap({ $0 }) {
+                    if low.map({ p < $0 }) ?? true { low = p }
+                    if high.map({ p > $0 }) ?? true { high = p }
+                }
+            }
+        }
+        let step = s.grouping ?? autoStep(low: low, high: high, tick: tick, rows: rows)
         // Integer price units at one scale: exact and cheap per level.
         let scale = min(18, max(Int(step.scale), digits))
         func units(_ p: ExactDecimal) -> Int64? {
@@ -66,6 +79,7 @@ enum HeatmapPane {
         }
         let mid: ExactDecimal
         switch (reference.bestBid, reference.bestAsk) {
+        case _ where s.grouping == nil && low != nil && high != nil: mid = ((low ?? .zero) + (high ?? .zero)) * ExactDecimal(mantissa: 5, scale: 1)
         case let (b?, a?): mid = (b + a) * ExactDecimal(mantissa: 5, scale: 1)
         case let (b?, nil): mid = b
         case let (nil, a?): mid = a
@@ -109,14 +123,12 @@ enum HeatmapPane {
         return out
     }
 
-    /// Without a grouping, the smallest step (1, 2, 5, 10, 25… ticks) that fits the reference
-    /// sample's book (deepest bid to deepest ask) in the rows, so the view opens filled.
-    static func autoStep(_ sample: HeatmapHistory.Sample, tick: ExactDecimal, rows: Int) -> ExactDecimal {
-        guard let low = sample.bids.last?.price ?? sample.asks.first?.price,
-              let high = sample.asks.last?.price ?? sample.bids.first?.price,
-              let span = (high - low).divided(by: tick, scale: 0) else { return tick }
+    /// Without a grouping, the smallest step (1, 2, 5, 10, 25… ticks) that fits `low`…`high` in
+    /// the rows, so the view is filled and nothing shown falls off it.
+    static func autoStep(low: ExactDecimal?, high: ExactDecimal?, tick: ExactDecimal, rows: Int) -> ExactDecimal {
+        guard let low, let high, let span = (high - low).divided(by: tick, scale: 0) else { return tick }
         let ticks = span.doubleValue
-        for multiple in [1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000] where ticks / Double(multiple) < Double(rows - 1) {
+        for multiple in [1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000] where ticks / Double(multiple) <= Double(rows - 1) {
             return tick * ExactDecimal(multiple)
         }
         return tick * ExactDecimal(10_000)
