@@ -3,6 +3,11 @@
 would: markets, order book, ticker, OHLCV, trades, funding rate; websocket order book, trades,
 ticker and OHLCV; and, signed with the spec's demonstration V3 agent wallet, balance, positions,
 open orders, a limit order placed and cancelled, and positions watched on the user data stream.
+Then it trades as a user would, each result compared with what the simulator's own REST reports
+(raw signed calls through ccxt's implicit API, not its parsers): a market order and the position it
+opens, the account's trades, a reduce-only close, a stop-market order, leverage, isolated margin
+mode, margin added and reduced (and its history), and the funding charged while a position is held
+(run the simulator with a short funding interval, e.g. `--funding-interval 6s`).
 
     python3 scripts/ccxt_compat.py PORT
 
@@ -109,9 +114,118 @@ async def main(port):
         await check("watch_positions", lambda: watch_positions_after_fill(ex, symbol),
                     lambda p: (p if isinstance(p, dict) else p[0])["symbol"] == symbol
                     and f"contracts {(p if isinstance(p, dict) else p[0])['contracts']}")
+        await trading_checks(ex, symbol, check)
     finally:
         await ex.close()
     return 1 if failures else 0
+
+
+RAW = "BTCUSDT"
+
+
+async def raw_position(ex):
+    """The simulator's own one-way BTCUSDT position (`positionRisk`), as it reports it."""
+    rows = await ex.fapiPrivateGetV3PositionRisk({"symbol": RAW})
+    return next(r for r in rows if r.get("positionSide", "BOTH") == "BOTH")
+
+
+def same(a, b, tolerance=1e-9):
+    return abs(float(a) - float(b)) <= tolerance
+
+
+async def trading_checks(ex, symbol, check):
+    async def market_order_position():
+        before = float((await raw_position(ex))["positionAmt"])
+        order = await ex.create_order(symbol, "market", "buy", 0.02)
+        # The answer is the spec's default ACK (the order as accepted); the order itself has filled.
+        order = await ex.fetch_order(order["id"], symbol)
+        raw = await raw_position(ex)
+        mine = [p for p in await ex.fetch_positions([symbol]) if p["contracts"]]
+        ok = (order["status"] == "closed" and same(float(raw["positionAmt"]), before + 0.02)
+              and len(mine) == 1 and same(mine[0]["contracts"], abs(float(raw["positionAmt"])))
+              and same(mine[0]["entryPrice"], raw["entryPrice"]))
+        return ok and f"position {raw['positionAmt']} at {raw['entryPrice']}"
+    await check("market_order_position", market_order_position, lambda d: d)
+
+    async def my_trades():
+        mine = await ex.fetch_my_trades(symbol, limit=50)
+        raw = await ex.fapiPrivateGetV3UserTrades({"symbol": RAW, "limit": 50})
+        ok = (len(mine) > 0 and {str(t["id"]) for t in mine} == {str(t["id"]) for t in raw}
+              and all(same(t["price"], r["price"]) and same(t["amount"], r["qty"])
+                      for t, r in zip(sorted(mine, key=lambda t: str(t["id"])), sorted(raw, key=lambda r: str(r["id"])))))
+        return ok and f"{len(mine)} trades"
+    await check("fetch_my_trades", my_trades, lambda d: d)
+
+    async def reduce_only_close():
+        amount = float((await raw_position(ex))["positionAmt"])
+        side = "sell" if amount > 0 else "buy"
+        await ex.create_order(symbol, "market", side, abs(amount), None, {"reduceOnly": True})
+        after = await raw_position(ex)
+        return same(after["positionAmt"], 0) and f"closed {amount}"
+    await check("reduce_only_close", reduce_only_close, lambda d: d)
+
+    async def stop_market():
+        last = (await ex.fetch_ticker(symbol))["last"]
+        stop = float(ex.price_to_precision(symbol, last * 0.9))
+        order = await ex.create_order(symbol, "STOP_MARKET", "sell", 0.01, None, {"stopPrice": stop})
+        raw = await ex.fapiPrivateGetV3OpenOrders({"symbol": RAW})
+        listed = [o for o in raw if str(o["orderId"]) == str(order["id"])]
+        ok = len(listed) == 1 and listed[0]["type"] == "STOP_MARKET" and same(listed[0]["stopPrice"], stop)
+        await ex.cancel_order(order["id"], symbol)
+        gone = all(str(o["orderId"]) != str(order["id"]) for o in await ex.fapiPrivateGetV3OpenOrders({"symbol": RAW}))
+        return ok and gone and f"stop {stop}"
+    await check("stop_market", stop_market, lambda d: d)
+
+    async def set_leverage():
+        await ex.set_leverage(7, symbol)
+        return int((await raw_position(ex))["leverage"]) == 7 and "7x"
+    await check("set_leverage", set_leverage, lambda d: d)
+
+    async def set_margin_mode():
+        await ex.set_margin_mode("isolated", symbol)
+        return (await raw_position(ex))["marginType"].lower() == "isolated" and "isolated"
+    await check("set_margin_mode", set_margin_mode, lambda d: d)
+
+    async def add_reduce_margin():
+        await ex.create_order(symbol, "market", "buy", 0.01)
+        wallet = float((await raw_position(ex))["isolatedWallet"])
+        added = await ex.add_margin(symbol, 20)
+        after_add = float((await raw_position(ex))["isolatedWallet"])
+        reduced = await ex.reduce_margin(symbol, 10)
+        after_reduce = float((await raw_position(ex))["isolatedWallet"])
+        ok = (same(after_add, wallet + 20, 1e-6) and same(after_reduce, wallet + 10, 1e-6)
+              and added["type"] == "add" and reduced["type"] == "reduce")
+        return ok and f"isolated wallet {wallet} -> {after_add} -> {after_reduce}"
+    await check("add_reduce_margin", add_reduce_margin, lambda d: d)
+
+    async def margin_history():
+        mine = await ex.fetch_margin_adjustment_history(symbol)
+        raw = await ex.fapiPrivateGetV3PositionMarginHistory({"symbol": RAW})
+        amounts = sorted(float(m["amount"]) for m in mine)
+        ok = len(mine) >= 2 and amounts == sorted(float(r["amount"]) for r in raw) and 20.0 in amounts and 10.0 in amounts
+        return ok and f"{len(mine)} adjustments"
+    await check("fetch_margin_adjustment_history", margin_history, lambda d: d)
+
+    async def funding_history():
+        raw = []
+        for _ in range(60):  # the position is held until a funding settlement charges it
+            raw = await ex.fapiPrivateGetV3Income({"symbol": RAW, "incomeType": "FUNDING_FEE"})
+            if raw:
+                break
+            await asyncio.sleep(0.5)
+        mine = await ex.fetch_funding_history(symbol)
+        ok = (len(raw) > 0 and len(mine) == len(raw)
+              and sorted(float(f["amount"]) for f in mine) == sorted(float(r["income"]) for r in raw))
+        return ok and f"{len(mine)} funding payments"
+    await check("fetch_funding_history", funding_history, lambda d: d, timeout=45)
+
+    async def close_and_cross():
+        await ex.create_order(symbol, "market", "sell", abs(float((await raw_position(ex))["positionAmt"])), None,
+                              {"reduceOnly": True})
+        await ex.set_margin_mode("cross", symbol)
+        raw = await raw_position(ex)
+        return same(raw["positionAmt"], 0) and raw["marginType"].lower() == "cross" and "flat, cross"
+    await check("close_isolated", close_and_cross, lambda d: d)
 
 
 async def watch_book(ex, symbol):

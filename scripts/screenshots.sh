@@ -13,7 +13,7 @@ fi
 bin=$BIN
 out=screenshots
 tmp=$(mktemp -d)
-sessions="shots-full shots-pane shots-account shots-table shots-light shots-alerts shots-heat shots-views shots-blind shots-help"
+sessions="shots-full shots-pane shots-account shots-table shots-light shots-alerts shots-replay shots-heat shots-views shots-blind shots-help"
 trap 'for s in $sessions; do tmux kill-session -t $s 2>/dev/null; done; rm -rf "$tmp"' EXIT
 # The screenshots' own config (no alerts, default theme), whatever the user's file says.
 cfg="$tmp/config.toml"
@@ -83,6 +83,21 @@ tmux send-keys -t shots-alerts A
 sleep 1
 shoot shots-alerts 120 40 alerts-overlay
 tmux send-keys -t shots-alerts q
+# Replay as time travel: 40 s of the simulator's BTCUSDT streams recorded by `stream --record`,
+# replayed, a minute forward (clamped to the end), back 10 min (to the start), ×4, then paused.
+"$bin" sim --port 18977 --rate 2000 --warmup 30m --seed 7 >/dev/null 2>&1 &
+simpid=$!
+sleep "${SIM_SETTLE:-8}"
+"$bin" stream --url ws://127.0.0.1:18977 --timeout 40 --record "$tmp/replay.rec" btcusdt@aggTrade btcusdt@depth20@100ms \
+  btcusdt@kline_1m btcusdt@markPrice@1s '!ticker@arr' '!forceOrder@arr' >/dev/null 2>&1 || true
+kill $simpid 2>/dev/null || true
+tmux new-session -d -s shots-replay -x 120 -y 40 "env -u NO_COLOR TERM=xterm-256color $bin --replay $tmp/replay.rec --config $cfg"
+sleep 25
+tmux send-keys -t shots-replay -l '>>'
+tmux send-keys -t shots-replay Space
+sleep 1
+shoot shots-replay 120 40 replay
+tmux send-keys -t shots-replay q
 fi
 
 # The depth heatmap alone (--pane heatmap), after a minute of samples.

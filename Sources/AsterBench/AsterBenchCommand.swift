@@ -7,6 +7,7 @@ import Foundation
 /// swift run -c release aster-bench decode --seconds 2
 /// swift run -c release aster-bench feed --rates 10000,50000 --soak-seconds 60
 /// swift run -c release aster-bench cli      # aster-tui stream --json / --record against Python, end to end
+/// swift run -c release aster-bench orders --clients 8   # signed orders/s accepted and matched
 /// ```
 @main
 struct AsterBenchCommand: AsyncParsableCommand {
@@ -14,7 +15,7 @@ struct AsterBenchCommand: AsyncParsableCommand {
         commandName: "aster-bench",
         abstract: "AsterKit and aster-tui benchmarks, each against its Python baseline in the same run.",
         discussion: "Build with -c release. `all` runs decode, book and stream (several minutes).",
-        subcommands: [Decode.self, Book.self, Stream.self, Feed.self, CLI.self, SimEngine.self, FeedClient.self,
+        subcommands: [Decode.self, Book.self, Stream.self, Feed.self, CLI.self, Orders.self, SimEngine.self, FeedClient.self,
                       FeedServer.self, All.self]
     )
 }
@@ -96,6 +97,26 @@ extension AsterBenchCommand {
         }
         func run() async throws {
             try await CLIBench.run(frames: frames, binary: binary, runs: runs)
+        }
+    }
+
+    struct Orders: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Signed orders per second the simulator accepts and matches from concurrent AsterKit trading clients.")
+        @OptionGroup var timing: TimingOptions
+        @Option(help: "Concurrent clients, each with an account of its own.")
+        var clients: Int = 8
+        @Option(help: "Signing: v1 (HMAC), v3 (agent wallet) or both.")
+        var signing: String = "both"
+        func validate() throws {
+            guard (1...256).contains(clients) else { throw ValidationError("--clients takes 1 to 256") }
+            guard signing == "both" || OrdersBench.Signing(rawValue: signing) != nil else {
+                throw ValidationError("--signing takes v1, v3 or both")
+            }
+        }
+        func run() async throws {
+            let signings = OrdersBench.Signing(rawValue: signing).map { [$0] } ?? OrdersBench.Signing.allCases
+            try await OrdersBench.run(clients: clients, seconds: max(timing.seconds, 3), signings: signings)
         }
     }
 

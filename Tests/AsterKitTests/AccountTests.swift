@@ -319,6 +319,23 @@ struct AccountStateTests {
     }
 
 
+    @Test("an order event older than the snapshot, for an order the snapshot does not list, adds no ghost open order")
+    func noGhostFromARacingEvent() throws {
+        var state = AccountState(account: AccountInformation(updateTime: 0, totalWalletBalance: 1000, totalUnrealizedProfit: .zero,
+                                                             totalMarginBalance: 1000, availableBalance: 1000,
+                                                             assets: [AssetBalance(asset: "USDT", walletBalance: 1000)], positions: []),
+                                 openOrders: [], at: 5_000)
+        // Placed and cancelled before the snapshot; the stream delivers its NEW after the snapshot.
+        #expect(state.apply(try order(7, "NEW", "NEW", at: 4_000)) == false)
+        #expect(state.openOrders[7] == nil)
+        #expect(state.staleEventsIgnored == 1)
+        // An order placed after the snapshot is added, and its cancel removes it.
+        #expect(state.apply(try order(8, "NEW", "NEW", at: 5_001)))
+        #expect(state.openOrders[8] != nil)
+        #expect(state.apply(try order(8, "CANCELED", "CANCELED", at: 5_002)))
+        #expect(state.openOrders.isEmpty)
+    }
+
     @Test("unrealised PnL follows the mark price")
     func marking() throws {
         var s = empty

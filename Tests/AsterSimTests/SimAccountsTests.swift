@@ -60,7 +60,7 @@ struct SimAccountsTests {
 
             // A seller takes the flow ahead, then Alice (first in the queue), then half of Bob.
             let sold = try Self.object(try await taker.v1("POST", "/fapi/v1/order",
-                "symbol=LINKUSDT&side=SELL&type=LIMIT&timeInForce=IOC&quantity=\(flowAhead + 2)&price=\(price)"))
+                "symbol=LINKUSDT&side=SELL&type=LIMIT&timeInForce=IOC&quantity=\(flowAhead + 2)&price=\(price)&newOrderRespType=RESULT"))
             #expect(sold["status"] as? String == "FILLED" && Self.dec(sold["executedQty"]) == flowAhead + 2, "\(sold)")
             let a = try Self.object(try await alice.v1("GET", "/fapi/v1/order", "symbol=LINKUSDT&orderId=\(idA)"))
             let b = try Self.object(try await bob.v1("GET", "/fapi/v1/order", "symbol=LINKUSDT&orderId=\(idB)"))
@@ -179,7 +179,7 @@ struct SimAccountsTests {
         config.accounts.append(.agent(user: user, signer: signer))
         try await withSimulator(config) { server, port in
             let agent = RawREST(port: port, user: nil, agentKey: key)
-            let bought = try Self.object(try await agent.v3("POST", "/fapi/v3/order", "symbol=LINKUSDT&side=BUY&type=MARKET&quantity=2"))
+            let bought = try Self.object(try await agent.v3("POST", "/fapi/v3/order", "symbol=LINKUSDT&side=BUY&type=MARKET&quantity=2&newOrderRespType=RESULT"))
             #expect(bought["status"] as? String == "FILLED")
             let mine = try Self.list(try await RawREST(port: port, user: user, agentKey: key).v3("GET", "/fapi/v3/positionRisk", "symbol=LINKUSDT"))
             #expect(Self.dec(mine.first?["positionAmt"]) == 2)

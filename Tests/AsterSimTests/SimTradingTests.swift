@@ -47,7 +47,7 @@ struct SimTradingTests {
             let history = try await rest.v1("GET", "/fapi/v1/order", "symbol=LINKUSDT&orderId=\(id)")
             #expect((history.json as? [String: Any])?["status"] as? String == "CANCELED")
 
-            let bought = try await rest.v3("POST", "/fapi/v3/order", "symbol=LINKUSDT&side=BUY&type=MARKET&quantity=2")
+            let bought = try await rest.v3("POST", "/fapi/v3/order", "symbol=LINKUSDT&side=BUY&type=MARKET&quantity=2&newOrderRespType=RESULT")
             let fill = try #require(bought.json as? [String: Any], "\(bought.text)")
             #expect(fill["status"] as? String == "FILLED" && fill["executedQty"] as? String == "2", "\(bought.text)")
             #expect(Double(fill["avgPrice"] as? String ?? "0")! > mark * 0.98)
@@ -59,7 +59,7 @@ struct SimTradingTests {
             #expect(income.count == trades.count)
 
             // Reduce-only: clipped to the position, which it closes.
-            let closed = try await rest.v1("POST", "/fapi/v1/order", "symbol=LINKUSDT&side=SELL&type=MARKET&quantity=5&reduceOnly=true")
+            let closed = try await rest.v1("POST", "/fapi/v1/order", "symbol=LINKUSDT&side=SELL&type=MARKET&quantity=5&reduceOnly=true&newOrderRespType=RESULT")
             #expect((closed.json as? [String: Any])?["executedQty"] as? String == "2", "\(closed.text)")
             let flat = try #require(try await rest.v3("GET", "/fapi/v3/positionRisk", "symbol=LINKUSDT").json as? [[String: Any]])
             #expect(flat[0]["positionAmt"] as? String == "0")
@@ -97,7 +97,7 @@ struct SimTradingTests {
             }
             for (tif, price, quantity) in [("GTX", mark * 1.01, "1"), ("IOC", mark * 0.97, "1"), ("FOK", mark * 1.02, "5000")] {
                 let answer = try await rest.v3("POST", "/fapi/v3/order",
-                                               "symbol=LINKUSDT&side=BUY&type=LIMIT&timeInForce=\(tif)&quantity=\(quantity)&price=\(Self.linkPrice(price))")
+                                               "symbol=LINKUSDT&side=BUY&type=LIMIT&timeInForce=\(tif)&quantity=\(quantity)&price=\(Self.linkPrice(price))&newOrderRespType=RESULT")
                 let o = try #require(answer.json as? [String: Any], "\(answer.text)")
                 #expect(o["status"] as? String == "EXPIRED" && o["executedQty"] as? String == "0", "\(tif): \(answer.text)")
             }
@@ -170,7 +170,7 @@ struct SimTradingTests {
             #expect(try await rest.v1("POST", "/fapi/v1/order", "symbol=LINKUSDT&side=BUY&type=MARKET&quantity=1&positionSide=LONG&reduceOnly=true").code == -1106)
             let long = try await rest.v1("POST", "/fapi/v1/order", "symbol=LINKUSDT&side=BUY&type=MARKET&quantity=1&positionSide=LONG")
             #expect((long.json as? [String: Any])?["positionSide"] as? String == "LONG", "\(long.text)")
-            let short = try await rest.v3("POST", "/fapi/v3/order", "symbol=LINKUSDT&side=SELL&type=MARKET&quantity=2&positionSide=SHORT")
+            let short = try await rest.v3("POST", "/fapi/v3/order", "symbol=LINKUSDT&side=SELL&type=MARKET&quantity=2&positionSide=SHORT&newOrderRespType=RESULT")
             #expect((short.json as? [String: Any])?["status"] as? String == "FILLED", "\(short.text)")
             let risk = try #require(try await rest.v1("GET", "/fapi/v2/positionRisk", "symbol=LINKUSDT").json as? [[String: Any]])
             #expect(risk.map { $0["positionSide"] as? String } == ["LONG", "SHORT"])

@@ -17,3 +17,19 @@ struct InboxTests {
         #expect(inbox.drain().isEmpty)
     }
 }
+
+@Suite("The dashboard's event inbox, batches")
+struct InboxBatchTests {
+    @Test("a delivered batch goes in under one lock, in order, bounded the same way")
+    func batches() {
+        let inbox = EventInbox(limit: 1_000)
+        let update = ConnectionUpdate(connection: ConnectionID(shard: 0, generation: 1), state: .connected)
+        inbox.push(contentsOf: Array(repeating: .state(update), count: 700), at: 1)
+        inbox.push(contentsOf: [], at: 2)
+        inbox.push(contentsOf: Array(repeating: .state(update), count: 700), at: 3)
+        let drained = inbox.drain()
+        #expect(drained.count == 1_000)
+        #expect(drained.filter { $0.receivedAt == 1 }.count == 300 && drained.last?.receivedAt == 3)
+        #expect(inbox.dropped == 400)
+    }
+}

@@ -105,3 +105,30 @@ func readmeTrading(user: String, signer: String, key: String) async throws {
     try await trading.countdownCancelAll(symbol: "ETHUSDT", countdown: .seconds(120))   // a dead man's switch
     let closing = try await trading.closePosition(symbol: "ETHUSDT")
 }
+
+/// Replay as time travel: a consumer of one's own and the player.
+actor LastBook: ReplayConsumer {
+    var bids: [PriceLevel] = []
+    func replay(_ events: [(event: StreamEvent, receivedAt: Int64)]) {
+        for (event, _) in events {
+            if case .message(let m) = event, case .depth(let d) = m.event { bids = d.bids }
+        }
+    }
+    func keyframe() -> [PriceLevel] { bids }
+    func restore(_ keyframe: [PriceLevel]?) { bids = keyframe ?? [] }
+}
+
+func travel() async throws {
+    let (index, note) = try ReplayIndex.open(for: "btc.rec")   // FILE.idx, built on first open
+    if let note { print(note) }                                 // why it was rebuilt
+    let book = LastBook()
+    let player = ReplayPlayer(path: "btc.rec", index: index, consumer: book, speed: 4)
+    await withTaskGroup(of: Void.self) { group in
+        group.addTask { await player.run() }
+        await player.perform(.seekTo(index.lastTime ?? 0))   // the book at the end
+        await player.perform(.seek(by: -60_000))             // a minute before
+        await player.perform(.step)                          // paused, the next frame
+        print(await player.status().time, await book.bids.first?.price as Any)
+        group.cancelAll()
+    }
+}

@@ -68,6 +68,14 @@ public enum Action: Sendable, Hashable {
     case moveSideways(Int)
     /// In a form (the order ticket): the next or previous field.
     case nextField(forward: Bool)
+    /// A replay: play the next frame (and those recorded in the same millisecond), paused.
+    case replayStep
+    /// A replay: the next speed up (`1`) or down (`-1`), ×0.25 to ×64.
+    case replaySpeed(Int)
+    /// A replay: jump by this many ms of recorded time (negative: back).
+    case replaySeek(Int64)
+    /// A replay: open the seek prompt (a time of day, a date and time, or ±N s/m/h).
+    case beginReplaySeek
     /// A click on the screen; ``DashboardRenderer/watchlistRow(atX:y:snapshot:width:height:)`` turns it into a row.
     case click(x: Int, y: Int)
     case resize

@@ -23,6 +23,14 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
     case modifyOrder = "modify-order"
     case closePosition = "close-position"
     case pause, help, close, quit
+    case replayStep = "replay-step"
+    case replaySlower = "replay-slower"
+    case replayFaster = "replay-faster"
+    case replayBack = "replay-back"
+    case replayForward = "replay-forward"
+    case replayBackMore = "replay-back-10"
+    case replayForwardMore = "replay-forward-10"
+    case replaySeek = "replay-seek"
 
     /// What the command does.
     public var action: Action {
@@ -63,6 +71,14 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .help: .toggleHelp
         case .close: .dismiss
         case .quit: .quit
+        case .replayStep: .replayStep
+        case .replaySlower: .replaySpeed(-1)
+        case .replayFaster: .replaySpeed(1)
+        case .replayBack: .replaySeek(-60_000)
+        case .replayForward: .replaySeek(60_000)
+        case .replayBackMore: .replaySeek(-600_000)
+        case .replayForwardMore: .replaySeek(600_000)
+        case .replaySeek: .beginReplaySeek
         }
     }
 
@@ -101,10 +117,18 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .cancelOrder: "account pane: cancel the selected order"
         case .modifyOrder: "account pane: change the selected order's price and quantity"
         case .closePosition: "close the symbol's position at market (reduce-only)"
-        case .pause: "pause or resume drawing"
+        case .pause: "pause or resume drawing (a replay: the replay)"
         case .help: "show or hide this help"
         case .close: "close the overlay or message"
         case .quit: "quit (Ctrl-C always quits)"
+        case .replayStep: "replay: next frame (paused)"
+        case .replaySlower: "replay: slower (down to ×0.25)"
+        case .replayFaster: "replay: faster (up to ×64)"
+        case .replayBack: "replay: back 1 min"
+        case .replayForward: "replay: forward 1 min"
+        case .replayBackMore: "replay: back 10 min"
+        case .replayForwardMore: "replay: forward 10 min"
+        case .replaySeek: "replay: go to a time (HH:MM[:SS], date and time, ±N s/m/h)"
         }
     }
 
@@ -147,6 +171,14 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .help: [.character("?"), .character("h")]
         case .close: [.escape]
         case .quit: [.character("q"), .character("Q")]
+        case .replayStep: [.character(".")]
+        case .replaySlower: [.character("<")]
+        case .replayFaster: [.character(">")]
+        case .replayBack: [.character("[")]
+        case .replayForward: [.character("]")]
+        case .replayBackMore: [.character("{")]
+        case .replayForwardMore: [.character("}")]
+        case .replaySeek: [.character("@"), .character("T")]
         }
     }
 }
@@ -268,15 +300,42 @@ public struct KeyMap: Sendable, Hashable {
         (.left, .right, "grid: previous / next tile; heatmap: scroll back / forward"),
     ]
 
-    /// Every command with its keys, for the help overlay (commands without keys are left out;
-    /// opposite commands share a row).
-    public var help: [(keys: String, what: String)] {
+    /// Commands that act only in a replay, and those that act only live (trading).
+    static let replayCommands: Set<Command> = [.replayStep, .replaySlower, .replayFaster, .replayBack, .replayForward,
+                                               .replayBackMore, .replayForwardMore, .replaySeek]
+    static let tradingCommands: Set<Command> = [.buy, .sell, .cancelOrder, .modifyOrder, .closePosition]
+
+    /// The help overlay in a replay: the replay's keys in place of trading's (which is off there).
+    public var replayHelp: [(keys: String, what: String)] {
+        func names(_ c: Command) -> String { (keys[c] ?? []).map(Self.name(of:)).joined(separator: " ") }
+        func pair(_ a: Command, _ b: Command) -> String? {
+            let x = names(a), y = names(b)
+            return x.isEmpty || y.isEmpty ? nil : x + " / " + y
+        }
+        var replay: [(keys: String, what: String)] = []
+        if let speed = pair(.replaySlower, .replayFaster) { replay.append((speed, "replay: slower / faster (×0.25 … ×64)")) }
+        let seeks = [pair(.replayBack, .replayForward), pair(.replayBackMore, .replayForwardMore)].compactMap { $0 }
+        if !seeks.isEmpty { replay.append((seeks.joined(separator: "  "), "replay: back / forward 1 min, 10 min")) }
+        let other = [(names(.replayStep), "next frame (paused)"), (names(.replaySeek), "go to a time (HH:MM, ±N s/m/h)")]
+            .filter { !$0.0.isEmpty }
+        if !other.isEmpty {
+            replay.append((other.map(\.0).joined(separator: "  "), "replay: " + other.map(\.1).joined(separator: "; ")))
+        }
+        let rows = rows(excluding: Self.tradingCommands.union(Self.replayCommands))
+        return Array(rows.dropLast()) + replay + [rows[rows.count - 1]]
+    }
+
+    /// Every command with its keys but the replay's, for the help overlay (commands without keys
+    /// are left out; opposite commands share a row). ``replayHelp`` is a replay's.
+    public var help: [(keys: String, what: String)] { rows(excluding: Self.replayCommands) }
+
+    private func rows(excluding left: Set<Command>) -> [(keys: String, what: String)] {
         func names(_ c: Command) -> String? {
             guard let list = keys[c], !list.isEmpty else { return nil }
             return list.map(Self.name(of:)).joined(separator: " ")
         }
         var rows: [(keys: String, what: String)] = []
-        for command in Command.allCases {
+        for command in Command.allCases where !left.contains(command) {
             if let pair = Self.pairs.first(where: { $0.0 == command || $0.1 == command }), let a = names(pair.0), let b = names(pair.1) {
                 if command == pair.0 { rows.append((a + " / " + b, pair.2)) }
                 continue

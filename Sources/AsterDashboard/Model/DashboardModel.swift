@@ -23,6 +23,8 @@ public enum Effect: Sendable, Hashable {
     case modifyOrder(symbol: String, orderId: Int64, side: Side, quantity: ExactDecimal, price: ExactDecimal)
     /// Close the symbol's position(s) at market, reduce-only.
     case closePosition(symbol: String)
+    /// Tell the replay to pause, step, change speed or seek (a replay only).
+    case replay(ReplayCommand)
     /// Leave the dashboard.
     case quit
 }
@@ -58,7 +60,7 @@ public actor DashboardModel {
     /// The focused symbol's trade flow (VWAP, buy/sell volume, delta) over 1 m to 1 h.
     var flow = TradeFlow()
     /// The focused symbol's trades, oldest first, at most twice ``maxTrades``.
-    private var recentTrades: [AggregateTrade] = []
+    var recentTrades: [AggregateTrade] = []
     /// The depth heatmap's ring of book samples (taken on the refresh tick by ``tick(now:)``).
     var heat = HeatmapHistory(capacity: DashboardModel.heatmapSamples)
     /// Taker buys and sells of the focused symbol since the last heatmap sample.
@@ -141,7 +143,7 @@ public actor DashboardModel {
     // MARK: Account
 
     /// Latest mark price of every symbol, for the account's PnL.
-    private var marks: [String: ExactDecimal] = [:]
+    var marks: [String: ExactDecimal] = [:]
 
     /// Takes the account as ``LiveAccount`` reconciled it, marked to the latest mark prices.
     /// While the account is not synced (a snapshot pending or failing), the pane gets no numbers
@@ -179,7 +181,7 @@ public actor DashboardModel {
     // MARK: Events
 
     /// When the oldest event not yet drawn arrived (local ms), for the event-to-screen budget.
-    private var undrawnSince: Int64?
+    var undrawnSince: Int64?
 
     /// The arrival time of the oldest event applied since the last call (then forgets it): the
     /// renderer's next frame shows it, so frame time minus this is the event-to-screen latency.
@@ -341,6 +343,7 @@ public actor DashboardModel {
         if state.confirmation != nil { return performConfirmation(action) }
         if state.orderTicket != nil { return performTicketInput(action) }
         if state.alertInput != nil { return performAlertInput(action) }
+        if state.replayInput != nil { return performReplayInput(action) }
         if state.showAlerts, let effects = performInAlertOverlay(action) { return effects }
         if state.showHelp, let effects = performInHelp(action) { return effects }
         if state.showGrid, case .moveFocus(let delta) = action { return performView(.selectTile(state.gridCursor + delta)) }
@@ -389,7 +392,11 @@ public actor DashboardModel {
             selectGroup((groupIndex + 1) % groups.count)
             state.message = "watchlist: " + (state.group ?? "every symbol")
             if state.showGrid { return refreshGridStreams() }
-        case .togglePause: state.paused.toggle()
+        case .togglePause:
+            // A replay pauses the replay (the header says PAUSED); live, drawing pauses.
+            if state.mode == .replay { return [.replay(.togglePause)] }
+            state.paused.toggle()
+        case .replayStep, .replaySpeed, .replaySeek, .beginReplaySeek: return performReplay(action)
         case .toggleHelp:
             state.showHelp.toggle()
             state.helpPage = 0

@@ -138,6 +138,10 @@ public struct DashboardSnapshot: Sendable {
     public var confirmation: PendingConfirmation?
     /// The selected open order in the account pane (index in order-id order).
     public var orderCursor: Int?
+    /// A replay's clock, speed and state (the header shows them); `nil` live.
+    public var replay: ReplayStatus?
+    /// The replay's seek prompt text while it is open.
+    public var replayInput: String?
 
     /// The depth heatmap is shown in place of the chart (`H`; always with `--pane heatmap`).
     public var showHeatmap = false
@@ -158,7 +162,7 @@ public struct DashboardSnapshot: Sendable {
 
     /// Whether keys type text (symbol search, the alert prompt, the order ticket, a confirmation)
     /// rather than act.
-    public var typing: Bool { search != nil || alertInput != nil || orderTicket != nil || confirmation != nil }
+    public var typing: Bool { search != nil || alertInput != nil || orderTicket != nil || confirmation != nil || replayInput != nil }
 
     /// Fraction digits for `symbol`'s prices among `values`: the tick size's, or more when a
     /// value has more (a number is never rounded for display).

@@ -67,10 +67,12 @@ public struct DashboardRenderer: Sendable {
             AlertsOverlay.render(snapshot, keys: keys, width: width, height: height, into: &grid, glyphs: glyphs)
         }
         if snapshot.alertInput != nil { AlertPromptLine.render(snapshot, width: width, height: height, into: &grid) }
+        if snapshot.replayInput != nil { ReplayHeader.renderPrompt(snapshot, width: width, height: height, into: &grid) }
         if snapshot.orderTicket != nil { OrderTicketOverlay.render(snapshot, width: width, height: height, into: &grid, glyphs: glyphs) }
         if snapshot.confirmation != nil { ConfirmationLine.render(snapshot, width: width, height: height, into: &grid) }
         if snapshot.showHelp {
-            HelpOverlay.render(keys.help, page: snapshot.helpPage, width: width, height: height, into: &grid, glyphs: glyphs)
+            HelpOverlay.render(snapshot.mode == .replay ? keys.replayHelp : keys.help, page: snapshot.helpPage, width: width,
+                               height: height, into: &grid, glyphs: glyphs)
         }
     }
 

@@ -105,7 +105,8 @@ public struct FillRecord: Sendable, Hashable {
 /// The spec warns that user-data payloads may arrive out of order; each balance, position and
 /// order remembers the event time of its last change, and an older event never overwrites a
 /// newer one (nor one the snapshot already includes). A finished order stays finished even if
-/// a late `NEW` for it arrives. Positions are keyed by symbol and side, so the `LONG` and `SHORT`
+/// a late `NEW` for it arrives, and an order the snapshot does not list is only added by an event
+/// newer than the snapshot. Positions are keyed by symbol and side, so the `LONG` and `SHORT`
 /// positions of one symbol in hedge mode are kept apart. Unrealised PnL follows the mark prices
 /// fed to ``mark(_:price:)``; maintenance margin and liquidation prices follow the leverage
 /// brackets given to ``setBrackets(_:)``.
@@ -303,7 +304,9 @@ public struct AccountState: Sendable, Hashable {
     }
 
     private mutating func apply(_ o: OrderTradeUpdate) -> Bool {
-        let known = openOrders[o.orderId]?.updatedAt ?? finishedOrders[o.orderId] ?? 0
+        // An order the snapshot does not list was not open when it was taken: an event older than
+        // the snapshot (one that raced it) must not bring it back as a ghost open order.
+        let known = openOrders[o.orderId]?.updatedAt ?? finishedOrders[o.orderId] ?? snapshotTime
         if o.executionType == .trade, o.lastFilledQuantity > .zero, !recentFills.contains(where: { $0.tradeId == o.tradeId && $0.orderId == o.orderId }) {
             // A fill is a fact whatever order it arrives in.
             recentFills.append(FillRecord(orderId: o.orderId, tradeId: o.tradeId, symbol: o.symbol, side: o.side,

@@ -1,6 +1,4 @@
-import CompressNIO
 import Foundation
-import NIOCore
 
 /// Replays recorded raw frames through the same decoder and event sequence as a live stream.
 ///
@@ -56,96 +54,11 @@ public struct ReplaySource: Sendable {
     }
 
     /// Reads the files in order, a chunk at a time (constant memory whatever their size), and
-    /// hands each frame to `body`.
+    /// hands each frame to `body` (``ReplayFrameReader``).
     func forEachFrame(_ body: (Int64?, String) async throws -> Void) async throws {
         for path in paths {
-            var separator: [UInt8]?
-            var pending: [UInt8] = []
-            func emit(_ piece: ArraySlice<UInt8>) async throws {
-                let text = String(decoding: piece, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-                guard !text.isEmpty else { return }
-                if let tab = text.firstIndex(of: "\t"), let ms = Int64(text[..<tab]) {
-                    try await body(ms, String(text[text.index(after: tab)...]))
-                } else {
-                    try await body(nil, text)
-                }
-            }
-            try await Self.forEachChunk(path) { chunk in
-                if separator == nil {
-                    switch delimiter {
-                    case .newline: separator = [UInt8(ascii: "\n")]
-                    case .custom(let s): separator = Array(s.utf8)
-                    case .automatic:
-                        let sample = String(decoding: chunk.prefix(1 << 16), as: UTF8.self)
-                        separator = sample.contains(";;") ? Array(";;".utf8) : [UInt8(ascii: "\n")]
-                    }
-                }
-                guard let sep = separator, !sep.isEmpty else { return }
-                pending.append(contentsOf: chunk)
-                var start = 0
-                var i = 0
-                let n = pending.count - sep.count
-                while i <= n {
-                    if pending[i] == sep[0] && (sep.count == 1 || pending[i..<(i + sep.count)].elementsEqual(sep)) {
-                        try await emit(pending[start..<i])
-                        i += sep.count
-                        start = i
-                    } else {
-                        i += 1
-                    }
-                }
-                pending.removeFirst(start)
-            }
-            try await emit(pending[...])
-        }
-    }
-
-    /// Hands `path`'s bytes to `body` in chunks of about a megabyte, gunzipped when the file
-    /// starts with gzip's magic bytes (and then its CRC-32 and length checked at the end).
-    static func forEachChunk(_ path: String, _ body: ([UInt8]) async throws -> Void) async throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ReplayError.unreadable(path: path)
-        }
-        defer { try? handle.close() }
-        let chunkSize = 1 << 20
-        var first = (try handle.read(upToCount: chunkSize)).map { [UInt8]($0) } ?? []
-        guard first.count >= 2, first[0] == 0x1f, first[1] == 0x8b else {
-            while !first.isEmpty {
-                try await body(first)
-                first = (try handle.read(upToCount: chunkSize)).map { [UInt8]($0) } ?? []
-            }
-            return
-        }
-        let decompressor = CompressionAlgorithm.gzip().decompressor
-        decompressor.window = ByteBufferAllocator().buffer(capacity: chunkSize)
-        try decompressor.startStream()
-        var crc = ~UInt32(0)
-        var length: UInt32 = 0
-        var tail: [UInt8] = []
-        var input = first
-        do {
-            while !input.isEmpty {
-                tail = Array((tail + input).suffix(8))
-                var buffer = ByteBuffer(bytes: input)
-                try await buffer.decompressStream(with: decompressor) { out in
-                    let bytes = Array(out.readableBytesView)
-                    crc = CRC32.update(crc, bytes)
-                    length &+= UInt32(truncatingIfNeeded: bytes.count)
-                    try await body(bytes)
-                }
-                input = (try handle.read(upToCount: chunkSize)).map { [UInt8]($0) } ?? []
-            }
-            try decompressor.finishStream()
-        } catch let error as ReplayError {
-            throw error
-        } catch {
-            throw ReplayError.corruptGzip(path: path, reason: "\(error)")
-        }
-        // zlib stops quietly at the end of a truncated file: the trailer (CRC-32 and size of the
-        // data) is what proves the whole recording is there.
-        func le32(_ at: Int) -> UInt32 { (0..<4).reduce(UInt32(0)) { $0 | UInt32(tail[at + $1]) << (8 * UInt32($1)) } }
-        guard tail.count == 8, le32(4) == length, le32(0) == ~crc else {
-            throw ReplayError.corruptGzip(path: path, reason: "truncated or damaged (CRC-32 or length mismatch)")
+            let reader = try ReplayFrameReader(path: path, delimiter: delimiter)
+            while let frame = try reader.next() { try await body(frame.receivedAt, frame.text) }
         }
     }
 

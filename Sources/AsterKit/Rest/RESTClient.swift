@@ -30,6 +30,13 @@ public struct UsedWeight: Sendable, Hashable {
     public var byInterval: [String: Int]
 }
 
+/// Orders the server reports as counted against the account (`X-MBX-ORDER-COUNT-*` headers of an
+/// order answer), per interval: the spec's ORDERS rate limiters (e.g. `10s`, `1m`).
+public struct OrderCount: Sendable, Hashable {
+    /// Header name suffix (`1m`) → orders counted in that interval.
+    public var byInterval: [String: Int]
+}
+
 /// A client for Aster's public futures REST endpoints, on AsyncHTTPClient.
 ///
 /// Errors carry the server's `code`/`msg`. Idempotent requests (GET) are retried: HTTP 429 after
@@ -47,7 +54,7 @@ public final class RESTClient: Sendable {
     public let configuration: RESTConfiguration
     private let http: HTTPClient
     private let logger: Logger
-    private let state = Mutex<(weight: UsedWeight?, bannedUntil: ContinuousClock.Instant?)>((nil, nil))
+    private let state = Mutex<(weight: UsedWeight?, orders: OrderCount?, bannedUntil: ContinuousClock.Instant?)>((nil, nil, nil))
     private let skipped = Mutex(0)
 
     /// Creates a client.
@@ -90,6 +97,10 @@ public final class RESTClient: Sendable {
 
     /// The used-weight headers of the last answer.
     public var usedWeight: UsedWeight? { state.withLock { $0.weight } }
+
+    /// The order-count headers of the last answer that carried them (order answers do; rejected
+    /// orders may not, as the spec says).
+    public var orderCount: OrderCount? { state.withLock { $0.orders } }
 
     /// GETs `path` with `query`, retrying as documented; returns the body.
     public func get(_ path: String, query: [(String, String)] = []) async throws(RESTError) -> [UInt8] {
@@ -204,13 +215,25 @@ public final class RESTClient: Sendable {
     }
 
     private func recordWeight(_ headers: HTTPHeaders) {
-        var weights: [String: Int] = [:]
+        let weights = Self.intervals(headers, prefix: "x-mbx-used-weight")
+        let orders = Self.intervals(headers, prefix: "x-mbx-order-count")
+        guard !weights.isEmpty || !orders.isEmpty else { return }
+        state.withLock {
+            if !weights.isEmpty { $0.weight = UsedWeight(byInterval: weights) }
+            if !orders.isEmpty { $0.orders = OrderCount(byInterval: orders) }
+        }
+    }
+
+    /// `PREFIX-1M: 12` headers as `["1m": 12]` (a bare `PREFIX` as `total`); values that are not
+    /// integers are left out.
+    static func intervals(_ headers: HTTPHeaders, prefix: String) -> [String: Int] {
+        var values: [String: Int] = [:]
         for (name, value) in headers {
             let lower = name.lowercased()
-            guard lower.hasPrefix("x-mbx-used-weight"), let n = Int(value) else { continue }
-            weights[lower.replacingOccurrences(of: "x-mbx-used-weight-", with: "")
-                .replacingOccurrences(of: "x-mbx-used-weight", with: "total")] = n
+            guard lower.hasPrefix(prefix), let n = Int(value.trimmingCharacters(in: .whitespaces)) else { continue }
+            let suffix = lower.dropFirst(prefix.count)
+            values[suffix.isEmpty ? "total" : String(suffix.drop { $0 == "-" })] = n
         }
-        if !weights.isEmpty { state.withLock { $0.weight = UsedWeight(byInterval: weights) } }
+        return values
     }
 }

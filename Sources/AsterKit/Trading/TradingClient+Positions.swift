@@ -20,6 +20,10 @@ extension TradingClient {
         guard orderId != nil || clientOrderId != nil else {
             throw OrderRejection(.parameters, "modify needs an order id or a client order id")
         }
+        guard account.isV3 else {
+            throw TradingError.unsupported("modifying an order is a V3 endpoint (PUT /fapi/v3/order) and the V1 API has none: "
+                + "use an agent wallet, or cancel and place again")
+        }
         let symbol = symbol.uppercased()
         // The new price and quantity obey the same rules as a new limit order.
         try await check(NewOrder.limit(symbol, side, quantity: quantity, price: price, clientOrderId: clientOrderId))
@@ -38,7 +42,9 @@ extension TradingClient {
     /// order of the symbol is cancelled. Call it as a heartbeat; re-arming is harmless, so it is
     /// retried like a read.
     public func countdownCancelAll(symbol: String, countdown: Duration) async throws {
-        let ms = countdown.components.seconds * 1000 + countdown.components.attoseconds / 1_000_000_000_000_000
+        let (whole, overflow) = countdown.components.seconds.multipliedReportingOverflow(by: 1000)
+        guard !overflow else { throw OrderRejection(.parameters, "the countdown is too long") }
+        let ms = whole.addingReportingOverflow(countdown.components.attoseconds / 1_000_000_000_000_000).partialValue
         guard ms >= 0 else { throw OrderRejection(.parameters, "the countdown cannot be negative") }
         _ = try await account.signed(.POST, path("/fapi/v1/countdownCancelAll", "/fapi/v3/countdownCancelAll"),
                                      [("symbol", symbol.uppercased()), ("countdownTime", String(ms))], retry: .idempotent)

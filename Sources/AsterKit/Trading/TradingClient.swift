@@ -18,6 +18,8 @@ import Synchronization
 ///   outside `recvWindow`) re-measures it once, checks the client order id, and only then re-sends.
 /// - **Order-rate limits.** A `429` or `-1015` stops further writes until its `Retry-After` (or a
 ///   minute) has passed: they fail at once with ``TradingError/rateLimited(until:)``, nothing sent.
+///   The account's order counts from the last order answer (`X-MBX-ORDER-COUNT-*`) are
+///   ``orderCount``, to pace a strategy before the limit is reached.
 ///
 /// ```swift
 /// let trading = TradingClient(account: AccountClient(rest: RESTClient(baseURL: AsterEndpoint.productionREST),
@@ -40,6 +42,10 @@ public final class TradingClient: Sendable {
     public init(account: AccountClient) {
         self.account = account
     }
+
+    /// Orders counted against the account per interval, from the last order answer's
+    /// `X-MBX-ORDER-COUNT-*` headers (`nil` before any order answer carried them).
+    public var orderCount: OrderCount? { account.rest.orderCount }
 
     /// The rules of `symbol`, from `exchangeInfo` (fetched once, then on ``refreshExchangeInfo()``).
     public func symbolInfo(_ symbol: String) async throws -> SymbolInfo {
@@ -299,6 +305,9 @@ public enum TradingError: Error, Sendable, Hashable, CustomStringConvertible {
     case rateLimited(until: ContinuousClock.Instant)
     /// Neither the answer nor the check of the client order id came through: look the order up later.
     case unknownOutcome(clientOrderId: String?, cause: String)
+    /// The request has no endpoint for these credentials (e.g. modify with a V1 API key: only the
+    /// V3 document has `PUT order`); nothing was sent.
+    case unsupported(String)
 
     public var description: String {
         switch self {
@@ -306,6 +315,7 @@ public enum TradingError: Error, Sendable, Hashable, CustomStringConvertible {
         case .notPlaced(let id, let reason): "not placed\(id.map { " (\($0))" } ?? ""): \(reason)"
         case .rateLimited(let until): "order rate limit: no writes for another \(until - .now)"
         case .unknownOutcome(let id, let cause): "outcome unknown\(id.map { " for \($0)" } ?? ""): \(cause)"
+        case .unsupported(let reason): "not supported: \(reason)"
         }
     }
 }

@@ -36,20 +36,6 @@ extension SimAccount {
         return order
     }
 
-    /// Conditional orders whose stop price the market has reached.
-    func triggered(_ quotes: [SimQuote]) -> [Int64] {
-        let byName = Dictionary(quotes.map { ($0.symbol, $0) }, uniquingKeysWith: { a, _ in a })
-        return orders.values.filter(\.isConditional).sorted { $0.orderId < $1.orderId }.compactMap { o in
-            guard let q = byName[o.symbol] else { return nil }
-            let price = o.workingType == "MARK_PRICE" ? q.mark : q.last
-            let buy = o.side == "BUY"
-            let stop = o.origType.hasPrefix("STOP")
-            // STOP: buy when the price rises to the stop, sell when it falls; TAKE_PROFIT the other way.
-            let reached = stop == buy ? price >= o.stopPrice : price <= o.stopPrice
-            return reached ? o.orderId : nil
-        }
-    }
-
     /// Changes the leverage of `symbol`; the `ACCOUNT_CONFIG_UPDATE` payload.
     mutating func setLeverage(_ leverage: Int, symbol: String, now: Int64) -> String {
         leverages[symbol] = leverage

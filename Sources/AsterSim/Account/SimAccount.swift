@@ -39,6 +39,12 @@ public struct SimAccount: Sendable {
     public internal(set) var leverages: [String: Int] = [:]
     /// Symbols in isolated margin mode.
     public internal(set) var isolatedSymbols: Set<String> = []
+    /// Self-trade prevention mode of the account's orders (`POST /fapi/v3/stpMode`).
+    public internal(set) var stpMode = "EXPIRE_TAKER"
+    /// The spot wallet that `asset/wallet/transfer` moves USDT to and from (starts as the futures wallet).
+    public internal(set) var spotWallet: ExactDecimal = 10_000
+    /// `clientTranId`s of the account's transfers (each may be used once).
+    var transferIds: Set<String> = []
     /// Finished orders (filled, canceled, expired), oldest first.
     public internal(set) var closedOrders: [SimOrder] = []
     /// The account's fills, oldest first.
@@ -66,6 +72,7 @@ public struct SimAccount: Sendable {
         self.apiKey = apiKey
         self.secret = secret
         self.wallet = balance
+        self.spotWallet = balance
         self.listenKeyValidity = listenKeyValidity.milliseconds
         self.random = SeededGenerator(seed: seed ^ 0xACC0_0000)
         incomes.append(SimIncome(symbol: "", type: "TRANSFER", income: wallet, info: "TRANSFER", time: 0, tranId: nextTranId, tradeId: ""))

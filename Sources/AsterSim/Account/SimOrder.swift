@@ -23,6 +23,17 @@ public struct SimOrder: Sendable, Hashable {
     public var stopPrice: ExactDecimal = .zero
     public var workingType = "CONTRACT_PRICE"
     public var priceProtect = false
+    /// `TRAILING_STOP_MARKET`: the activation price (`nil`: active from the start), the callback
+    /// rate in percent (1 for 1 %), and the extreme working price since it was placed (the highest
+    /// for a sell, the lowest for a buy).
+    public var activationPrice: ExactDecimal?
+    public var callbackRate: ExactDecimal?
+    public var trailingExtreme: ExactDecimal?
+    /// Self-trade prevention when it meets an order of its own account (`EXPIRE_TAKER`,
+    /// `EXPIRE_MAKER`, `EXPIRE_BOTH`; the account's mode unless the order named one).
+    public var stpMode = "EXPIRE_TAKER"
+    /// How many times `PUT order` changed it (the spec allows 10,000).
+    public var modifications = 0
     /// Conditional orders (`STOP*`, `TAKE_PROFIT*`) wait for their trigger.
     public var isConditional: Bool { type != "LIMIT" && type != "MARKET" }
 }

@@ -123,6 +123,10 @@ extension SimUserPayload {
         w.field("timeInForce", o.timeInForce)
         w.field("type", o.type)
         if style == .result { w.field("origType", o.origType) }
+        if o.origType == "TRAILING_STOP_MARKET" {
+            w.field("activatePrice", o.activationPrice ?? o.trailingExtreme ?? .zero)
+            w.field("priceRate", o.callbackRate ?? .zero)
+        }
         w.field("updateTime", o.updateTime)
         w.field("workingType", o.workingType)
         w.field("priceProtect", o.priceProtect)

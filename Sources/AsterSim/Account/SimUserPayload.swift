@@ -69,6 +69,11 @@ enum SimUserPayload {
         w.field("ot", o.origType)
         w.field("ps", o.positionSide)
         w.field("cp", o.closePosition)
+        if o.origType == "TRAILING_STOP_MARKET" {
+            // Activation price (the working price at placing when none was sent) and callback rate.
+            w.field("AP", o.activationPrice ?? o.trailingExtreme ?? .zero)
+            w.field("cr", o.callbackRate ?? .zero)
+        }
         w.field("rp", realized)
         w.endObject()
         w.endObject()
@@ -79,7 +84,8 @@ enum SimUserPayload {
         o.executed.isZero ? .zero : (o.cumulativeQuote.divided(by: o.executed, scale: 5) ?? o.price)
     }
 
-    static func accountUpdate(reason: String, wallet: ExactDecimal, positions: [PositionRow], now: Int64) -> String {
+    static func accountUpdate(reason: String, wallet: ExactDecimal, positions: [PositionRow], now: Int64,
+                              balanceChange: ExactDecimal = .zero) -> String {
         var w = JSONWriter()
         w.beginObject()
         w.field("e", "ACCOUNT_UPDATE")
@@ -94,7 +100,7 @@ enum SimUserPayload {
         w.field("a", "USDT")
         w.field("wb", wallet.rounded(scale: 8))
         w.field("cw", wallet.rounded(scale: 8))
-        w.field("bc", ExactDecimal.zero)
+        w.field("bc", balanceChange)
         w.endObject()
         w.endArray()
         // Crossed funding fees carry only the balance (the spec); other updates list positions.

@@ -145,6 +145,12 @@ public struct SimEngine: Sendable {
         return markets[i].removeResting(orderId: orderId, buy: buy, price: price)
     }
 
+    /// Changes a resting client order's quantity where it stands in the queue; `false` when it is not resting.
+    public mutating func resizeResting(symbol: String, orderId: Int64, buy: Bool, price: ExactDecimal, to quantity: ExactDecimal) -> Bool {
+        guard let i = markets.firstIndex(where: { $0.symbol.name == symbol }) else { return false }
+        return markets[i].resizeResting(orderId: orderId, buy: buy, price: price, to: quantity)
+    }
+
     /// Funding settlements since the last call, in time order.
     public mutating func drainSettlements() -> [SimFundingSettlement] {
         defer { settlements = [] }

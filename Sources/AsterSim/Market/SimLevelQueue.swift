@@ -86,6 +86,16 @@ struct SimLevelQueue: Sendable {
         return q
     }
 
+    /// Sets client order `orderId`'s quantity where it stands; its old quantity, or `nil` when it is not here.
+    mutating func resize(orderId: Int64, to quantity: ExactDecimal) -> ExactDecimal? {
+        guard let i = entries.firstIndex(where: { if case .client(let o) = $0 { o.orderId == orderId } else { false } }),
+              case .client(var o) = entries[i] else { return nil }
+        let old = o.quantity
+        o.quantity = quantity
+        entries[i] = .client(o)
+        return old
+    }
+
     /// A taker takes up to `quantity` front to back; returns the quantity filled and the client fills.
     mutating func take(_ quantity: ExactDecimal) -> (filled: ExactDecimal, clients: [(SimRestingOrder, ExactDecimal)]) {
         var left = quantity

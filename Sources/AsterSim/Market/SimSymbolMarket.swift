@@ -38,8 +38,8 @@ public struct SimSymbolMarket: Sendable {
     /// How far from the fair price makers quote, in ticks (about three one-second moves).
     private let makerWidth: Double
     /// The queues of the levels that hold client orders (see ``SimLevelQueue``).
-    private var bidQueues: [ExactDecimal: SimLevelQueue] = [:]
-    private var askQueues: [ExactDecimal: SimLevelQueue] = [:]
+    private(set) var bidQueues: [ExactDecimal: SimLevelQueue] = [:]
+    private(set) var askQueues: [ExactDecimal: SimLevelQueue] = [:]
     /// Fills of client orders resting here, since the last ``drainMakerFills()``.
     public private(set) var makerFills: [SimMakerFill] = []
 
@@ -280,6 +280,15 @@ public struct SimSymbolMarket: Sendable {
         setQueue(bid: buy, price: price, queue)
         change(bid: buy, price: price, quantity: (buy ? bids : asks).quantity(at: price) - quantity)
         return quantity
+    }
+
+    /// Changes a resting client order's quantity in place, keeping its place in the queue (`PUT
+    /// order` that only lowers the quantity); `false` when it is not resting at `price`.
+    public mutating func resizeResting(orderId: Int64, buy: Bool, price: ExactDecimal, to quantity: ExactDecimal) -> Bool {
+        guard var queue = (buy ? bidQueues : askQueues)[price], let old = queue.resize(orderId: orderId, to: quantity) else { return false }
+        setQueue(bid: buy, price: price, queue)
+        change(bid: buy, price: price, quantity: (buy ? bids : asks).quantity(at: price) - old + quantity)
+        return true
     }
 
     /// The quantity ahead of a resting client order in its level's queue (`nil` when it is not resting).

@@ -160,13 +160,14 @@ enum SimMarketPayload {
     }
 
     /// `exchangeInfo`: rate limits, assets and every symbol with all seven filters.
-    static func exchangeInfo(symbols: [SimSymbol], time: Int64) -> String {
+    static func exchangeInfo(symbols: [SimSymbol], time: Int64, weightLimit: Int = 2_400,
+                             orderLimits: [SimOrderRateLimit] = SimOrderRateLimit.standard) -> String {
         var w = JSONWriter()
         w.beginObject()
         w.key("exchangeFilters")
         w.raw("[]")
         w.key("rateLimits")
-        w.raw(#"[{"interval":"MINUTE","intervalNum":1,"limit":2400,"rateLimitType":"REQUEST_WEIGHT"},{"interval":"MINUTE","intervalNum":1,"limit":1200,"rateLimitType":"ORDERS"}]"#)
+        w.raw(SimOrderRateLimit.rateLimits(weightLimit: weightLimit, orders: orderLimits))
         w.field("serverTime", time)
         w.key("assets")
         w.raw(#"[{"asset":"USDT","marginAvailable":true,"autoAssetExchange":0},{"asset":"BTC","marginAvailable":false,"autoAssetExchange":null}]"#)
@@ -193,7 +194,7 @@ enum SimMarketPayload {
             w.key("underlyingSubType")
             w.raw(#"["Layer-1"]"#)
             w.field("settlePlan", Int64(0))
-            w.field("triggerProtect", "0.0500")
+            w.field("triggerProtect", SimFilters.triggerProtect.formatted(fractionDigits: 4))
             w.key("filters")
             w.beginArray()
             for filter in SimFilters(symbol: s).exchangeInfo { w.raw(filter) }
@@ -222,6 +223,8 @@ struct SimFilters: Sendable {
     var maxQuantity: ExactDecimal { 10_000_000 }
     var maxMarketQuantity: ExactDecimal { 1_000_000 }
     static let maxOrders = 200
+    /// `triggerProtect`: the largest |mark − last| / mark at which a `priceProtect` order triggers.
+    static let triggerProtect = ExactDecimal(mantissa: 500, scale: 4)
     static let minNotional: ExactDecimal = 5
     static let multiplierUp = ExactDecimal(mantissa: 105, scale: 2)
     static let multiplierDown = ExactDecimal(mantissa: 95, scale: 2)

@@ -18,7 +18,11 @@ struct SimRest {
             let api = router.group(RouterPath(stringLiteral: version))
             get(api, "ping") { _ in "{}" }
             get(api, "time") { _ in #"{"serverTime":\#(now())}"# }
-            get(api, "exchangeInfo") { _ in SimMarketPayload.exchangeInfo(symbols: withEngine { $0.markets.map(\.symbol) }, time: now()) }
+            get(api, "exchangeInfo") { _ in
+                SimMarketPayload.exchangeInfo(symbols: withEngine { $0.markets.map(\.symbol) }, time: now(),
+                                              weightLimit: server.configuration.requestWeightLimit,
+                                              orderLimits: server.configuration.orderRateLimits)
+            }
             get(api, "depth") { q in try depth(q) }
             get(api, "trades") { q in try trades(q, historical: false) }
             get(api, "historicalTrades") { q in try trades(q, historical: true) }
@@ -33,6 +37,7 @@ struct SimRest {
             get(api, "ticker/price") { q in try priceTicker(q) }
             get(api, "ticker/bookTicker") { q in try bookTicker(q) }
         }
+        get(router.group("fapi/v3"), "indexreferences") { q in try indexReferences(q) }
         // The spot API (`/api/v3/…`) lists no symbols here: the simulator has only perpetuals, but
         // clients that load spot and futures markets together (ccxt's `aster`) get a valid answer.
         get(router.group("api/v3"), "exchangeInfo") { _ in

@@ -23,16 +23,28 @@ extension SimServer {
     ///
     /// - Returns: the order as it stands after matching.
     func placeOrder(_ q: SimQuery, account id: Int, now: Int64) throws -> SimOrder {
-        let order = try validatedOrder(q, account: id, now: now)
+        try place(q, account: id, now: now).final
+    }
+
+    /// Places an order as ``placeOrder(_:account:now:)`` does.
+    ///
+    /// - Returns: the order as accepted (`newOrderRespType` `ACK`) and as it stands after matching (`RESULT`).
+    func place(_ q: SimQuery, account id: Int, now: Int64) throws -> (accepted: SimOrder, final: SimOrder) {
+        var order = try validatedOrder(q, account: id, now: now)
         if order.isConditional {
+            if order.origType == "TRAILING_STOP_MARKET" {
+                // The extreme starts at the working price now (mark or last).
+                let q = engine.withLock { $0.quotes().first { $0.symbol == order.symbol } }
+                order.trailingExtreme = q.map { order.workingType == "MARK_PRICE" ? $0.mark : $0.last }
+            }
             publishUser([accounts.withLock { $0[id].open(order, now: now) }], account: id)
-            return order
+            return (order, order)
         }
         let (final, payloads) = engine.withLock { e in
             accounts.withLock { a in Self.match(order, account: id, engine: &e, accounts: &a, opening: true, now: now) }
         }
         publishUser(payloads)
-        return final ?? order
+        return (order, final ?? order)
     }
 
     /// Trades what is left of `order` (open in account `id`, or about to be when `opening`)
@@ -50,16 +62,11 @@ extension SimServer {
         let reject = (order.timeInForce == "GTX" && !crossing.isZero && order.type == "LIMIT")
             || (order.timeInForce == "FOK" && crossing < left)
         if opening { out[id, default: []].append(a[id].open(order, now: now)) }
+        var preventedSelfTrade = false
         if !reject, left > .zero {
-            let taken = e.takeLiquidity(symbol: order.symbol, buy: buy, limit: limit, quantity: left)
-            for f in taken.makerFills {
-                out[f.account, default: []] += a[f.account].execute(f.orderId, quantity: f.quantity, price: f.price, maker: true, now: now)
-            }
-            for t in taken.trades {
-                out[id, default: []] += a[id].execute(order.orderId, quantity: t.quantity, price: t.price, maker: false, now: now)
-            }
+            preventedSelfTrade = take(for: order, quantity: left, account: id, engine: &e, accounts: &a, out: &out, now: now)
         }
-        let rests = order.type == "LIMIT" && !reject && ["GTC", "GTX", "HIDDEN"].contains(order.timeInForce)
+        let rests = order.type == "LIMIT" && !reject && !preventedSelfTrade && ["GTC", "GTX", "HIDDEN"].contains(order.timeInForce)
         if let open = a[id].orders[order.orderId] {
             if rests {
                 e.rest(symbol: order.symbol, account: id, orderId: open.orderId, buy: buy, price: open.price,
@@ -101,7 +108,10 @@ extension SimServer {
 
     /// Runs conditional orders of every account whose trigger the market reached (called on the market tick).
     func triggerConditionals(quotes: [SimQuote], now: Int64) {
-        let due = accounts.withLock { a in a.all.indices.flatMap { id in a[id].triggered(quotes).map { (id, $0) } } }
+        let protect = SimFilters.triggerProtect
+        let due = accounts.withLock { a in
+            a.all.indices.flatMap { id in a[id].dueConditionals(quotes, triggerProtect: protect).map { (id, $0) } }
+        }
         for (account, id) in due {
             let payloads = engine.withLock { e in
                 accounts.withLock { a -> [Int: [String]] in
@@ -166,7 +176,6 @@ extension SimServer {
         guard side == "BUY" || side == "SELL" else { throw SimHTTPError(-1117, "Invalid side.") }
         let type = try q.required("type")
         guard Self.orderTypes.contains(type) else { throw SimHTTPError(-1116, "Invalid orderType.") }
-        guard type != "TRAILING_STOP_MARKET" else { throw SimHTTPError(-1020, "This operation is not supported.") }
         let (dual, mark, lastPrice) = (accounts.withLock { $0[id].dualSidePosition },
                                        engine.withLock { e in e.markPrices().first { $0.symbol == symbolName }?.markPrice },
                                        engine.withLock { $0.market(symbolName)?.lastPrice })
@@ -190,9 +199,22 @@ extension SimServer {
             if quantity == nil { throw SimQuery.missing("quantity") }
         case "STOP", "TAKE_PROFIT":
             for name in ["quantity", "price", "stopPrice"] where q[name] == nil { throw SimQuery.missing(name) }
+        case "TRAILING_STOP_MARKET":
+            for name in ["quantity", "callbackRate"] where q[name] == nil { throw SimQuery.missing(name) }
         default:
             if stopPrice == nil { throw SimQuery.missing("stopPrice") }
             if !closePosition, quantity == nil { throw SimQuery.missing("quantity") }
+        }
+        let workingType = q["workingType"] ?? "CONTRACT_PRICE"
+        guard workingType == "CONTRACT_PRICE" || workingType == "MARK_PRICE" else {
+            throw SimHTTPError(-4031, "Invalid parameter working type")
+        }
+        let trailing = type == "TRAILING_STOP_MARKET"
+            ? try trailingParameters(q, symbol: symbol, buy: side == "BUY", working: workingType == "MARK_PRICE" ? mark : lastPrice)
+            : nil
+        let stpMode = try q["stpMode"].map { mode in
+            guard Self.stpModes.contains(mode) else { throw SimQuery.invalid("stpMode") }
+            return mode
         }
         if closePosition {
             guard type == "STOP_MARKET" || type == "TAKE_PROFIT_MARKET" else { throw SimQuery.invalid("closePosition") }
@@ -201,31 +223,12 @@ extension SimServer {
             reduceOnly = true
         }
         let filters = SimFilters(symbol: symbol)
-        for (value, isStop) in [(price, false), (stopPrice, true)] {
-            guard let p = value else { continue }
-            guard p > .zero else { throw isStop ? SimHTTPError(-4006, "Stop price less than zero.") : SimHTTPError(-4001, "Price less than 0.") }
-            guard p >= filters.minPrice else { throw SimHTTPError(-4013, "Price less than min price.") }
-            guard p <= filters.maxPrice else {
-                throw isStop ? SimHTTPError(-4007, "Stop price greater than max price.") : SimHTTPError(-4002, "Price greater than max price.")
-            }
-            guard p.rounded(toMultipleOf: symbol.tickSize, rule: .down) == p else {
-                throw SimHTTPError(-4014, "Price not increased by tick size.")
-            }
-        }
-        if let qty = quantity {
-            guard qty > .zero else { throw SimHTTPError(-4003, "Quantity less than zero.") }
-            guard qty >= symbol.lotSize else { throw SimHTTPError(-4004, "Quantity less than min quantity.") }
-            guard qty <= (type == "MARKET" ? filters.maxMarketQuantity : filters.maxQuantity) else {
-                throw SimHTTPError(-4005, "Quantity greater than max quantity.")
-            }
-            guard qty.rounded(toMultipleOf: symbol.lotSize, rule: .down) == qty else {
-                throw SimHTTPError(-4023, "Qty not increased by step size.")
-            }
-        }
+        if let price { try filters.check(price: price, stop: false) }
+        if let stopPrice { try filters.check(price: stopPrice, stop: true) }
+        if let quantity { try filters.check(quantity: quantity, market: type == "MARKET") }
         let buy = side == "BUY"
         if let price, let mark, type == "LIMIT" || type == "STOP" || type == "TAKE_PROFIT" {
-            if buy, price > mark * SimFilters.multiplierUp { throw SimHTTPError(-4016, "Price is higher than mark price multiplier cap.") }
-            if !buy, price < mark * SimFilters.multiplierDown { throw SimHTTPError(-4024, "Price is lower than mark price multiplier floor.") }
+            try SimFilters.checkPercentPrice(price, buy: buy, mark: mark)
         }
         if let stopPrice, let reference = lastPrice {
             let stop = type.hasPrefix("STOP")
@@ -275,8 +278,11 @@ extension SimServer {
             order.closePosition = closePosition
             order.positionSide = positionSide
             order.stopPrice = stopPrice ?? .zero
-            order.workingType = q["workingType"] ?? "CONTRACT_PRICE"
+            order.workingType = workingType
             order.priceProtect = (try? q.bool("priceProtect")) ?? false
+            order.activationPrice = trailing?.activation
+            order.callbackRate = trailing?.callbackRate
+            order.stpMode = stpMode ?? a.stpMode
             return order
         }
     }

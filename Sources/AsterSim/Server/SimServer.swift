@@ -65,6 +65,8 @@ public struct SimConfiguration: Sendable {
     /// Time between funding settlements of every symbol, instead of each symbol's
     /// `fundingIntervalHours` (to compress time in tests and demos).
     public var fundingInterval: Duration?
+    /// The `ORDERS` rate limits, per account (`exchangeInfo`; 1,200 a minute, as the spec's example).
+    public var orderRateLimits: [SimOrderRateLimit] = SimOrderRateLimit.standard
 
     /// Creates settings.
     public init(host: String = "127.0.0.1", port: Int = 0, seed: UInt64 = 1, rate: Int = 2_000,
@@ -123,6 +125,11 @@ public final class SimServer: Sendable {
     private let paused = Mutex(false)
     private let actions = Atomic<Int>(0)
     let faultPlan = Mutex(SimFaultPlan())
+    /// Per-account `ORDERS` counts.
+    let orderLimiter: SimOrderLimiter
+    /// Armed `countdownCancelAll` timers, and how many countdown tasks run now.
+    let countdowns = Mutex(SimCountdowns())
+    let countdownTasks = Atomic<Int>(0)
 
     /// Stops (or resumes) the order flow; pending book changes are still flushed to the streams,
     /// so a paused market is quiet and its REST snapshot matches the last diff sent.
@@ -132,6 +139,7 @@ public final class SimServer: Sendable {
     public init(configuration: SimConfiguration = SimConfiguration()) {
         self.configuration = configuration
         rateLimiter = SimRateLimiter(limit: configuration.requestWeightLimit)
+        orderLimiter = SimOrderLimiter(limits: configuration.orderRateLimits)
         engine = Mutex(SimEngine(symbols: configuration.symbols, seed: configuration.seed, now: Self.wallClock(),
                                  warmUpMinutes: configuration.warmUpMinutes,
                                  fundingPeriod: configuration.fundingInterval.map { $0.milliseconds }))
@@ -211,6 +219,7 @@ public final class SimServer: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }
             group.addTask { try await self.driveMarket() }
+            group.addTask { try await self.runCountdowns() }
             try await group.next()
             group.cancelAll()
         }

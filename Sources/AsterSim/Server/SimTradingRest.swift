@@ -13,7 +13,7 @@ struct SimTradingRest {
 
     func routes() -> [(HTTPRequest.Method, String, SimUserRest.Handler)] {
         [
-            (.post, "order", { q, t, id in SimUserPayload.order(try server.placeOrder(q, account: id, now: t), style: .result) }),
+            (.post, "order", { q, t, id in try placeOrderAnswer(q, account: id, now: t) }),
             (.delete, "order", { q, t, id in try cancel(q, account: id, now: t) }),
             (.post, "batchOrders", { q, t, id in try batchPlace(q, account: id, now: t) }),
             (.delete, "batchOrders", { q, t, id in try batchCancel(q, account: id, now: t) }),
@@ -58,12 +58,7 @@ struct SimTradingRest {
 
     /// `batchOrders`: a JSON list of at most 5 orders; each answer is the order or its error.
     private func batchPlace(_ q: SimQuery, account id: Int, now: Int64) throws -> String {
-        let list = try q.required("batchOrders")
-        // JSON, or the V3 spec's own example's form: the same list in single quotes.
-        let parse = { (text: String) in try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] }
-        guard let items = parse(list) ?? parse(list.replacingOccurrences(of: "'", with: "\"")) else {
-            throw SimQuery.invalid("batchOrders")
-        }
+        guard let items = Self.batchItems(try q.required("batchOrders")) else { throw SimQuery.invalid("batchOrders") }
         guard (1...5).contains(items.count) else {
             throw SimHTTPError(-4082, "Invalid number of batch place orders: \(items.count)")
         }
@@ -71,7 +66,7 @@ struct SimTradingRest {
             var values: [String: String] = [:]
             for (k, v) in item { values[k] = (v as? String) ?? "\(v)" }
             do {
-                return SimUserPayload.order(try server.placeOrder(SimQuery(values), account: id, now: now), style: .result)
+                return try placeOrderAnswer(SimQuery(values), account: id, now: now)
             } catch let error as SimHTTPError {
                 return error.body
             } catch {

@@ -60,6 +60,7 @@ struct SimUserRest {
             signed(router, method, "fapi/v1/" + endpoint, handler)
             signed(router, method, "fapi/v3/" + endpoint, handler)
         }
+        for (method, path, handler) in trading.orderRoutes() { signed(router, method, path, handler) }
     }
 
     private var symbols: [String] { server.configuration.symbols.map(\.name) }
@@ -118,7 +119,10 @@ struct SimUserRest {
             server.recordSignedAttempt(SimSignedAttempt(method: method.rawValue, path: "/" + path,
                                                         timestamp: try? query.long("timestamp"), nonce: try? query.long("nonce")))
             if let fault = server.pathFault("/" + path) { return fault }
-            let answer = json(try handler(query, now(), id))
+            let orders = SimOrderLimiter.orders(method: method, endpoint: String(path.dropFirst("fapi/v1/".count)), query: query)
+            let counts = orders > 0 ? try server.orderLimiter.admit(orders, account: id, now: now()) : []
+            var answer = json(try handler(query, now(), id))
+            for (name, value) in counts { answer.headers[name] = value }
             if let delay = server.answerDelay("/" + path) { try? await Task.sleep(for: delay) }
             return answer
         }

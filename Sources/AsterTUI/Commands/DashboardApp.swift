@@ -58,6 +58,19 @@ final class EventInbox: Sendable {
         }
     }
 
+    /// Pushes a batch that arrived together, under one lock.
+    func push(contentsOf events: [StreamEvent], at time: Int64) {
+        guard !events.isEmpty else { return }
+        state.withLock { s in
+            for event in events { s.items.append((event, time)) }
+            if s.items.count > limit {
+                let excess = s.items.count - limit
+                s.items.removeFirst(excess)
+                s.dropped += excess
+            }
+        }
+    }
+
     func drain() -> [(event: StreamEvent, receivedAt: Int64)] {
         state.withLock { s in
             defer { s.items.removeAll(keepingCapacity: true) }
@@ -146,14 +159,18 @@ struct DashboardApp {
                                    alerts: options.config.alerts.rules, largeTrades: options.config.largeTrades)
         let recorder = try options.record.map { try StreamRecorder(path: $0) }
         defer { recorder?.close() }
-        let replay = options.replay.map { ReplaySource(paths: [$0], pacing: .speed(options.speed)) }
+        // A replay plays through a ReplayPlayer straight into the model (pause, step, speed, seek);
+        // live and demo through the client.
+        let player = try options.replay.map { path in
+            let (index, note) = try ReplayIndex.open(for: path)
+            if let note { logger.warning("replay index", metadata: ["note": "\(note)"]) }
+            return ReplayPlayer(path: path, index: index, consumer: model, speed: options.speed, note: note)
+        }
         let initialStreams = await model.initialStreams
-        let client = replay.map { StreamClient(replay: $0) }
-            ?? StreamClient(base: base, streams: initialStreams, logger: logger)
-        let events = client.events(bufferLimit: 100_000)
-        // Iterated from before the source starts: a replay waits for this reader from its first frame.
-        let reader = events.makeAsyncIterator()
-        let frames = recorder.map { _ in client.rawFrames(bufferLimit: 100_000) }
+        let client = player == nil ? StreamClient(base: base, streams: initialStreams, logger: logger) : nil
+        let events = client?.events(bufferLimit: 100_000)
+        let reader = events?.makeAsyncIterator()
+        let frames = recorder.flatMap { _ in client?.rawFrames(bufferLimit: 100_000) }
         let resubscriber = Resubscriber()
         var symbolStreams = Set(await model.focusedStreams)
         let initialSymbolStreams = symbolStreams
@@ -199,15 +216,27 @@ struct DashboardApp {
             // Events wait in the inbox (no actor hop each) and reach the model in one batch per
             // loop turn (at most 15 ms apart, and always right before a frame is drawn).
             let inbox = EventInbox()
-            group.addTask { try await client.run() }
-            group.addTask {
-                var reader = reader
-                while let event = await reader.next() { inbox.push(event, at: Self.nowMs()) }
+            if let client, let reader {
+                group.addTask { try await client.run() }
+                group.addTask {
+                    // The events of one delivered batch go into the inbox under one lock.
+                    var reader = reader
+                    var pending: [StreamEvent] = []
+                    while let event = await reader.next() {
+                        pending.append(event)
+                        if reader.bufferedInBatch == 0 {
+                            inbox.push(contentsOf: pending, at: Self.nowMs())
+                            pending.removeAll(keepingCapacity: true)
+                        }
+                    }
+                    inbox.push(contentsOf: pending, at: Self.nowMs())
+                }
             }
+            if let player { group.addTask { await player.run() } }
             if let frames, let recorder {
                 group.addTask { for await frame in frames { recorder.record(frame) } }
             }
-            if replay == nil {
+            if let client {
                 group.addTask { await resubscriber.run(client: client, initial: initialSymbolStreams, logger: logger) }
             }
             if let credentials, let restURL {
@@ -216,6 +245,7 @@ struct DashboardApp {
             var nextDraw = ContinuousClock.now
             var budget = FrameBudget()
             var nextReport = ContinuousClock.now + .seconds(10)
+            var lastKey = ContinuousClock.now - .seconds(10)
             loop: while !quit.isSet {
                 let arrived = inbox.drain()
                 if !arrived.isEmpty { await model.apply(batch: arrived) }
@@ -244,8 +274,13 @@ struct DashboardApp {
                         case .placeOrders, .cancelOrder, .modifyOrder, .closePosition:
                             guard let trading else { continue }
                             group.addTask { await Self.execute(effect, trading: trading, model: model, logger: logger) }
+                        case .replay(let command): await player?.enqueue(command)
                         case .resubscribe(let old, let new):
-                            guard replay == nil else { continue }  // a replay has the streams it recorded
+                            // A replay has the streams it recorded: the new symbol is rebuilt from them.
+                            if let player {
+                                await player.enqueue(.rebuild)
+                                continue
+                            }
                             symbolStreams.subtract(old)
                             symbolStreams.formUnion(new)
                             resubscriber.want(symbolStreams)
@@ -254,9 +289,11 @@ struct DashboardApp {
                 }
                 let now = ContinuousClock.now
                 if now >= nextDraw || keysHandled {
-                    var statistics = client.statistics
+                    var statistics = client?.statistics ?? player?.counters.snapshot ?? StreamStatistics()
                     statistics.dropped += inbox.dropped
                     await model.observe(statistics, now: Self.nowMs())
+                    let replayStatus = await player?.status()
+                    if let replayStatus { await model.setReplayStatus(replayStatus) }
                     for alert in await model.takeFiredAlerts() {
                         logger.notice("alert", metadata: ["message": "\(alert.message)"])
                         if options.config.alerts.bell { terminal.bell() }
@@ -265,14 +302,15 @@ struct DashboardApp {
                     // The heatmap's and sparklines' samples are taken on this tick, never per event.
                     await model.tick(now: Self.nowMs())
                     let undrawnSince = await model.takeUndrawnSince()
-                    let snapshot = await model.snapshot(now: Self.nowMs())
+                    // A replay's "now" is its clock (ages and alert flashes in recorded time).
+                    let snapshot = await model.snapshot(now: replayStatus?.time ?? Self.nowMs())
                     if !snapshot.paused || keysHandled {
                         let size = terminal.size
                         let started = ContinuousClock.now
                         terminal.draw(renderer.render(snapshot, width: size.width, height: size.height))
                         let drawn = ContinuousClock.now - started
                         budget.record(drawMicros: drawn.components.seconds * 1_000_000 + drawn.components.attoseconds / 1_000_000_000_000,
-                                      eventWaitMillis: undrawnSince.map { Self.nowMs() - $0 })
+                                      eventWaitMillis: player == nil ? undrawnSince.map { Self.nowMs() - $0 } : nil, at: Self.nowMs())
                     }
                     // On the refresh grid (no drift), so no event waits more than one interval to be drawn.
                     if now >= nextDraw { nextDraw += options.refresh }
@@ -282,8 +320,13 @@ struct DashboardApp {
                         nextReport = now + .seconds(10)
                     }
                 }
-                // Keys are polled every 15 ms at most; a frame is never late for them.
-                try await Task.sleep(for: min(.milliseconds(15), max(.milliseconds(1), nextDraw - ContinuousClock.now)))
+                // Keys are polled every 15 ms for 2 s after one (typing, moving the cursor); idle,
+                // the loop wakes only for the next frame, so a first key waits at most one refresh
+                // interval (most of the dashboard's wake-ups were these polls). A frame is never
+                // late for them.
+                if keysHandled { lastKey = now }
+                let poll: Duration = now - lastKey < .seconds(2) ? .milliseconds(15) : options.refresh
+                try await Task.sleep(for: min(poll, max(.milliseconds(1), nextDraw - ContinuousClock.now)))
             }
             group.cancelAll()
         }

@@ -13,8 +13,12 @@ enum StatusBar {
         put(s.mode.rawValue.uppercased() + " ", CellStyle(s.mode == .live ? .green : .magenta, bold: true, reverse: true))
         if s.trading { put("TRADING ", CellStyle(.red, bold: true, reverse: true)) }
         put(s.symbol + " ", CellStyle(.white, bold: true, reverse: true))
-        let (text, color) = connectionText(s)
-        put("\(glyphs.dot) \(text) ", CellStyle(color, bold: true, reverse: true))
+        if let replay = s.replay {
+            for (text, color) in ReplayHeader.parts(replay) { put(text + " ", CellStyle(color, bold: true, reverse: true)) }
+        } else {
+            let (text, color) = connectionText(s)
+            put("\(glyphs.dot) \(text) ", CellStyle(color, bold: true, reverse: true))
+        }
         // A fired alert flashes here for 10 s (alternating colours every half second).
         if let alert = s.alertLog.first, s.now - alert.at < 10_000, s.now >= alert.at {
             let on = (s.now / 500) % 2 == 0
@@ -34,7 +38,7 @@ enum StatusBar {
         if s.decodeErrors > 0 { parts.append("bad \(s.decodeErrors)") }
         if s.paused { parts.append("PAUSED") }
         put(" " + parts.joined(separator: "  ") + " ", bar)
-        let clock = " " + Format.clock(s.now) + " UTC "
+        let clock = " " + Format.clock(s.replay?.time ?? s.now) + " UTC "
         if rect.x + rect.width - clock.count > x {
             grid.put(clock, x: rect.x + rect.width - clock.count, y: rect.y, style: bar)
         }
