@@ -13,7 +13,7 @@ fi
 bin=$BIN
 out=screenshots
 tmp=$(mktemp -d)
-sessions="shots-full shots-pane shots-account shots-table shots-light shots-alerts shots-replay"
+sessions="shots-full shots-pane shots-account shots-table shots-light shots-alerts shots-replay shots-heat shots-views shots-blind shots-help"
 trap 'for s in $sessions; do tmux kill-session -t $s 2>/dev/null; done; rm -rf "$tmp"' EXIT
 # The screenshots' own config (no alerts, default theme), whatever the user's file says.
 cfg="$tmp/config.toml"
@@ -25,6 +25,8 @@ shoot() { # session cols rows file [dark|light]
   echo "wrote $out/$4.png"
 }
 
+# ONLY=views takes only the heatmap, chart flow, grid and help screenshots.
+if [ "${ONLY:-}" != views ]; then
 tmux new-session -d -s shots-full -x 120 -y 40 "env -u NO_COLOR TERM=xterm-256color $bin --demo --seed 7 --config $cfg"
 sleep "${SETTLE:-20}"
 shoot shots-full 120 40 dashboard
@@ -81,7 +83,6 @@ tmux send-keys -t shots-alerts A
 sleep 1
 shoot shots-alerts 120 40 alerts-overlay
 tmux send-keys -t shots-alerts q
-
 # Replay as time travel: 40 s of the simulator's BTCUSDT streams recorded by `stream --record`,
 # replayed, a minute forward (clamped to the end), back 10 min (to the start), ×4, then paused.
 "$bin" sim --port 18977 --rate 2000 --warmup 30m --seed 7 >/dev/null 2>&1 &
@@ -97,3 +98,41 @@ tmux send-keys -t shots-replay Space
 sleep 1
 shoot shots-replay 120 40 replay
 tmux send-keys -t shots-replay q
+fi
+
+# The depth heatmap alone (--pane heatmap), after a minute of samples.
+tmux new-session -d -s shots-heat -x 120 -y 36 "env -u NO_COLOR TERM=xterm-256color $bin --demo --seed 7 --pane heatmap --config $cfg"
+sleep "${HEAT_SETTLE:-75}"
+shoot shots-heat 120 36 heatmap
+tmux send-keys -t shots-heat q
+
+# Every view of one run: the chart with VWAP and CVD (full layout), H (heatmap in the chart's
+# place), m (the grid of every symbol).
+tmux new-session -d -s shots-views -x 140 -y 44 "env -u NO_COLOR TERM=xterm-256color $bin --demo --seed 7 --config $cfg"
+sleep "${VIEWS_SETTLE:-60}"
+shoot shots-views 140 44 chart-flow
+tmux send-keys -t shots-views H
+sleep 1
+shoot shots-views 140 44 heatmap-in-layout
+tmux send-keys -t shots-views H m
+sleep 3
+shoot shots-views 140 44 grid
+# The help in two columns (every key on one screen from about 120 columns).
+tmux send-keys -t shots-views m '?'
+sleep 1
+shoot shots-views 140 44 help
+tmux send-keys -t shots-views Escape q
+
+# The heatmap on a light background with the colour-blind ramp.
+tmux new-session -d -s shots-blind -x 100 -y 30 "env -u NO_COLOR TERM=xterm-256color $bin --demo --seed 7 --pane heatmap --theme light --colorblind --config $cfg"
+sleep "${HEAT_SETTLE:-75}"
+shoot shots-blind 100 30 heatmap-light-colorblind light
+tmux send-keys -t shots-blind q
+
+# The help at 80x24: paged.
+tmux new-session -d -s shots-help -x 80 -y 24 "env -u NO_COLOR TERM=xterm-256color $bin --demo --seed 7 --config $cfg"
+sleep "${PANE_SETTLE:-15}"
+tmux send-keys -t shots-help '?'
+sleep 1
+shoot shots-help 80 24 help-80x24
+tmux send-keys -t shots-help q

@@ -93,6 +93,12 @@ func modelNumbers(_ s: DashboardSnapshot) -> [ExactDecimal] {
     }
     if let f = s.flow {
         out += [f.vwap, f.ratio?.rounded(scale: 2)].compactMap { $0 }
+        if let vwap = f.vwap, let tick = s.precisions[s.symbol]?.price { out.append(vwap.rounded(scale: tick + 1)) }
+    }
+    // The chart's VWAP, anchored at the first candle shown (any suffix of the candles), at the digits shown.
+    for k in 1...max(1, s.klines.count) {
+        guard let vwap = ChartFlow.series(s.klines.suffix(k)).last?.vwap else { continue }
+        out += (0...10).map { vwap.rounded(scale: $0) }
     }
     if let a = s.account?.state {
         out += a.balances.values.flatMap { [$0.walletBalance.rounded(scale: 2), $0.availableBalance.rounded(scale: 2)] }
@@ -112,6 +118,7 @@ func modelNumbers(_ s: DashboardSnapshot) -> [ExactDecimal] {
 func compactSources(_ s: DashboardSnapshot) -> [Double] {
     s.watchlist.map(\.quoteVolume.doubleValue) + s.liquidations.compactMap(\.notional?.doubleValue) + s.klines.map(\.volume.doubleValue)
         + (s.flow.map { [$0.buyVolume, $0.sellVolume, $0.delta].map(\.doubleValue) } ?? [])
+        + (0..<s.klines.count).compactMap { ChartFlow.series(s.klines.suffix($0 + 1)).last?.cvd.doubleValue }
 }
 
 /// Checks every number-like word inside `rect`: a plain number must parse and equal a model

@@ -114,7 +114,7 @@ struct ConfigReader {
     func read(_ root: TOMLTable) throws(ConfigError) -> DashboardConfig {
         var c = DashboardConfig()
         try checkKeys(root, [], allowed: ["symbol", "watchlist", "log_file", "groups", "layout", "chart", "theme", "keys", "alerts",
-                                              "trading"])
+                                              "trading", "tape"])
         if let s = try string(root, "symbol", []) { c.symbol = try symbols([s], ["symbol"])[0] }
         if let list = try strings(root, "watchlist", []) { c.watchlist = try symbols(list, ["watchlist"]) }
         if let log = try string(root, "log_file", []) { c.logFile = log.isEmpty ? nil : log }
@@ -154,6 +154,7 @@ struct ConfigReader {
             }
         }
         if let alerts = try table(root, "alerts", []) { c.alerts = try readAlerts(alerts) }
+        if let tape = try table(root, "tape", []) { c.largeTrades = try readTape(tape) }
         if let trading = try table(root, "trading", []) {
             try checkKeys(trading, ["trading"], allowed: ["enabled"])
             c.tradingEnabled = try bool(trading, "enabled", ["trading"]) ?? false
@@ -180,6 +181,28 @@ struct ConfigReader {
             }
             if key == "up" { c.up = color } else { c.down = color }
         }
+    }
+
+    /// `[tape]`: `large_multiple` (a trade this many times the median size is large) and
+    /// `[tape.large_size]` (a symbol's own threshold, in contracts).
+    func readTape(_ tape: TOMLTable) throws(ConfigError) -> LargeTradeRule {
+        let p = ["tape"]
+        try checkKeys(tape, p, allowed: ["large_multiple", "large_size"])
+        var rule = LargeTradeRule()
+        if let multiple = try decimal(tape, "large_multiple", p) {
+            guard multiple > .zero else { throw fail(p + ["large_multiple"], "tape.large_multiple must be positive") }
+            rule.multiple = multiple
+        }
+        if let sizes = try table(tape, "large_size", p) {
+            for key in sizes.keys.sorted() {
+                let symbol = try symbols([key], p + ["large_size", key])[0]
+                guard let size = try decimal(sizes, key, p + ["large_size"]), size > .zero else {
+                    throw fail(p + ["large_size", key], "tape.large_size.\(key) must be positive")
+                }
+                rule.sizes[symbol] = size
+            }
+        }
+        return rule
     }
 
     func readAlerts(_ alerts: TOMLTable) throws(ConfigError) -> AlertSettings {

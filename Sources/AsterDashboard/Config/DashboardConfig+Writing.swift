@@ -66,6 +66,16 @@ extension DashboardConfig {
         line("# Order entry (b, S; X, M, C in the account pane) against a live exchange. Always on with --demo.")
         line("enabled = \(tradingEnabled)")
         line()
+        line("[tape]")
+        line("# A trade at least this many times the median size of the symbol's recent trades is large:")
+        line("# bold and starred in the tape, a flash on its grid tile.")
+        line("large_multiple = \(Self.quote(largeTrades.multiple.description))")
+        line()
+        line("# A symbol's own large-trade size in contracts (wins over large_multiple).")
+        line("[tape.large_size]")
+        if largeTrades.sizes.isEmpty { line("# BTCUSDT = \"2.5\"") }
+        for (symbol, size) in largeTrades.sizes.sorted(by: { $0.key < $1.key }) { line("\(Self.key(symbol)) = \(Self.quote(size.description))") }
+        line()
         line("[alerts]")
         line("# Ring the terminal bell when an alert fires.")
         line("bell = \(alerts.bell)")

@@ -57,6 +57,8 @@ public struct DashboardConfig: Sendable, Hashable {
     public var alerts = AlertSettings()
     /// `[trading] enabled`: order entry against a live exchange (always on with `--demo`).
     public var tradingEnabled = false
+    /// When a trade counts as large (`[tape]`): per-symbol sizes, else a multiple of the median.
+    public var largeTrades = LargeTradeRule()
 
     /// The defaults.
     public init() {}
@@ -64,7 +66,7 @@ public struct DashboardConfig: Sendable, Hashable {
     /// The theme with the up/down colours applied.
     public var theme: Theme {
         Theme(themeName, up: up ?? (colorBlind ? Theme.colorBlindUp : nil),
-              down: down ?? (colorBlind ? Theme.colorBlindDown : nil))
+              down: down ?? (colorBlind ? Theme.colorBlindDown : nil), colorBlind: colorBlind)
     }
 
     /// The layout to draw.
@@ -79,5 +81,5 @@ public struct DashboardConfig: Sendable, Hashable {
     }
 
     /// The names `--pane` and `layout.pane` accept.
-    public static let paneNames = ["book", "trades", "chart", "ticker", "funding", "liquidations", "account"]
+    public static let paneNames = ["book", "trades", "chart", "heatmap", "ticker", "funding", "liquidations", "account"]
 }

@@ -52,6 +52,20 @@ public enum Action: Sendable, Hashable {
     case closeFocusedPosition
     /// The trades pane's flow window: 1m, 5m, 15m, 1h.
     case cycleFlowWindow
+    /// Show the depth heatmap in place of the chart, or the chart again (`H`).
+    case toggleHeatmap
+    /// Scroll the heatmap back (positive) or forward (negative) by this many samples.
+    case scrollHeatmap(Int)
+    /// The heatmap follows the newest sample again (`End`).
+    case heatmapLive
+    /// Open or close the grid of every watchlist symbol (`m`).
+    case toggleGrid
+    /// In the grid: select this tile (index in the grid's symbols).
+    case selectTile(Int)
+    /// Enter: in the grid, focus the selected tile's symbol in the full layout.
+    case activate
+    /// ← →: in the grid, the previous or next tile; otherwise the heatmap scrolls back or forward.
+    case moveSideways(Int)
     /// In a form (the order ticket): the next or previous field.
     case nextField(forward: Bool)
     /// A replay: play the next frame (and those recorded in the same millisecond), paused.

@@ -17,6 +17,7 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
     case editAlert = "edit-alert"
     case deleteAlert = "delete-alert"
     case flowWindow = "flow-window"
+    case heatmap, grid, left, right, live, open
     case buy, sell
     case cancelOrder = "cancel-order"
     case modifyOrder = "modify-order"
@@ -55,6 +56,12 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .editAlert: .editAlert
         case .deleteAlert: .deleteAlert
         case .flowWindow: .cycleFlowWindow
+        case .heatmap: .toggleHeatmap
+        case .grid: .toggleGrid
+        case .left: .moveSideways(-1)
+        case .right: .moveSideways(1)
+        case .live: .heatmapLive
+        case .open: .activate
         case .buy: .beginOrder(.buy)
         case .sell: .beginOrder(.sell)
         case .cancelOrder: .cancelSelectedOrder
@@ -99,6 +106,12 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .editAlert: "alert overlay: edit the selected rule"
         case .deleteAlert: "alert overlay: delete the selected rule"
         case .flowWindow: "trade flow window: 1m, 5m, 15m, 1h"
+        case .heatmap: "depth heatmap in place of the chart, or the chart"
+        case .grid: "grid of every watchlist symbol (Enter focuses one)"
+        case .left: "grid: previous tile; heatmap: scroll back"
+        case .right: "grid: next tile; heatmap: scroll forward"
+        case .live: "heatmap: back to now"
+        case .open: "grid: focus the selected symbol"
         case .buy: "order ticket: buy the symbol (trading on)"
         case .sell: "order ticket: sell the symbol (trading on)"
         case .cancelOrder: "account pane: cancel the selected order"
@@ -143,6 +156,12 @@ public enum Command: String, Sendable, Hashable, CaseIterable {
         case .editAlert: [.character("e")]
         case .deleteAlert: [.character("d")]
         case .flowWindow: [.character("v")]
+        case .heatmap: [.character("H")]
+        case .grid: [.character("m")]
+        case .left: [.left]
+        case .right: [.right]
+        case .live: [.end]
+        case .open: [.enter]
         case .buy: [.character("b")]
         case .sell: [.character("S")]
         case .cancelOrder: [.character("X")]
@@ -278,6 +297,7 @@ public struct KeyMap: Sendable, Hashable {
         (.buy, .sell, "order ticket: buy / sell the symbol (trading on)"),
         (.cancelOrder, .modifyOrder, "account pane: cancel / change the selected order"),
         (.editAlert, .deleteAlert, "alert overlay: edit / delete the selected rule"),
+        (.left, .right, "grid: previous / next tile; heatmap: scroll back / forward"),
     ]
 
     /// Commands that act only in a replay, and those that act only live (trading).

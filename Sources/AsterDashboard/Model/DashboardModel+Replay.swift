@@ -11,7 +11,7 @@ extension DashboardModel: ReplayConsumer {
         var interval: KlineInterval
         var market: DashboardSnapshot
         var tickers: [String: WatchRow]
-        var tradeSizes: [ExactDecimal]
+        var large: LargeTrades
         var recentTrades: [AggregateTrade]
         var marks: [String: ExactDecimal]
         var clock: Int64
@@ -26,7 +26,7 @@ extension DashboardModel: ReplayConsumer {
 
     /// The model's event-folded state now.
     public func keyframe() -> Keyframe {
-        Keyframe(symbol: state.symbol, interval: state.interval, market: state, tickers: tickers, tradeSizes: tradeSizes,
+        Keyframe(symbol: state.symbol, interval: state.interval, market: state, tickers: tickers, large: large,
                  recentTrades: recentTrades, marks: marks, clock: clock, flow: flow, alerts: alerts)
     }
 
@@ -46,7 +46,10 @@ extension DashboardModel: ReplayConsumer {
         state.decodeErrors = m.decodeErrors
         state.alertLog = m.alertLog
         tickers = k?.tickers ?? [:]
-        tradeSizes = k?.tradeSizes ?? []
+        large = k?.large ?? LargeTrades(rule: large.rule)
+        // The heatmap's samples and the tiles' flashes were of the time before the seek.
+        resetHeatmap()
+        flashes = [:]
         recentTrades = k?.recentTrades ?? []
         marks = k?.marks ?? [:]
         clock = k?.clock ?? 0

@@ -1,4 +1,5 @@
 import AsterKit
+import DequeModule
 
 /// What the app must do after an action: the model decides, the app performs.
 public enum Effect: Sendable, Hashable {
@@ -44,7 +45,6 @@ public actor DashboardModel {
     var groupIndex = 0
     var allowedSymbols: Set<String>?
     private var frameSamples: [(time: Int64, frames: Int)] = []
-    var tradeSizes: [ExactDecimal] = []
     /// Alert rules and their state.
     var alerts = AlertEngine()
     /// The latest local receive time seen (ms), for alerts raised outside the event stream.
@@ -61,12 +61,38 @@ public actor DashboardModel {
     var flow = TradeFlow()
     /// The focused symbol's trades, oldest first, at most twice ``maxTrades``.
     var recentTrades: [AggregateTrade] = []
+    /// The depth heatmap's ring of book samples (taken on the refresh tick by ``tick(now:)``).
+    var heat = HeatmapHistory(capacity: DashboardModel.heatmapSamples)
+    /// Taker buys and sells of the focused symbol since the last heatmap sample.
+    var pendingBuy = TradeMark.none
+    var pendingSell = TradeMark.none
+    /// When the next heatmap and sparkline samples are due (local ms).
+    var nextHeatSample: Int64 = 0
+    var nextSparkSample: Int64 = 0
+    var nextThresholdUpdate: Int64 = 0
+    /// Large-trade thresholds per symbol (the tape's highlight, the grid's flash).
+    var large = LargeTrades(rule: LargeTradeRule())
+    /// Every symbol's last prices, one per ``sparkIntervalMs``, for the grid's sparklines.
+    var sparks: [String: Deque<ExactDecimal>] = [:]
+    /// Every symbol's latest funding rate (all mark prices stream), for the grid.
+    var fundingRates: [String: ExactDecimal] = [:]
+    /// A tile's flash (a large trade or a liquidation) and until when it shows (local ms).
+    var flashes: [String: (kind: TileFlash, until: Int64)] = [:]
+    /// The trade streams opened for the grid's tiles (closed with the grid).
+    var gridStreams: Set<StreamName> = []
 
     /// Bounds that keep memory flat however long the dashboard runs.
     public static let maxTrades = 200
     public static let maxKlines = 240
     public static let maxLiquidations = 100
     public static let maxAlertLog = 100
+    /// Heatmap samples kept: 20 minutes at one a second (about 1.6 MB of levels).
+    public static let heatmapSamples = 1_200
+    /// One heatmap column per second.
+    public static let heatmapIntervalMs: Int64 = 1_000
+    /// Sparkline points: one every 10 s, an hour of them.
+    public static let sparkIntervalMs: Int64 = 10_000
+    public static let sparkPoints = 360
 
     /// Creates a model.
     ///
@@ -79,7 +105,7 @@ public actor DashboardModel {
     ///   - chartStyle: candles or line.
     public init(mode: DashboardMode, symbol: String, symbols: [String]? = nil, groups: [WatchGroup] = [],
                 interval: KlineInterval = .oneMinute, chartStyle: ChartStyle = .candles, account: Bool = false,
-                alerts rules: [AlertRule] = []) {
+                alerts rules: [AlertRule] = [], largeTrades: LargeTradeRule = LargeTradeRule()) {
         state.mode = mode
         state.symbol = symbol.uppercased()
         state.interval = interval
@@ -92,6 +118,7 @@ public actor DashboardModel {
         state.group = watchlist?.name
         alerts = AlertEngine(rules: rules)
         state.alertRules = rules
+        large = LargeTrades(rule: largeTrades)
     }
 
     /// Streams the dashboard needs for every symbol.
@@ -107,12 +134,10 @@ public actor DashboardModel {
     /// The focused symbol's streams now.
     public var focusedStreams: [StreamName] { Self.symbolStreams(state.symbol, interval: state.interval) }
 
-    /// Every stream to open the connection with (with an account, every symbol's mark price
-    /// too, so every position's PnL is live).
+    /// Every stream to open the connection with: every symbol's mark price too (one frame a
+    /// second), for the grid's funding rates, every position's PnL and funding alerts.
     public var initialStreams: [StreamName] {
-        Self.globalStreams
-            + (state.account != nil || state.alertRules.contains { $0.kind == .fundingAbove } ? [.allMarkPrices(everySecond: true)] : [])
-            + Self.symbolStreams(state.symbol, interval: state.interval)
+        Self.globalStreams + [.allMarkPrices(everySecond: true)] + Self.symbolStreams(state.symbol, interval: state.interval)
     }
 
     // MARK: Account
@@ -204,8 +229,9 @@ public actor DashboardModel {
             recentTrades.append(t)
             flow.add(t)
             if recentTrades.count > 2 * Self.maxTrades { recentTrades.removeFirst(recentTrades.count - Self.maxTrades) }
-            tradeSizes.append(t.quantity)
-            if tradeSizes.count > 1_000 { tradeSizes.removeFirst(tradeSizes.count - 500) }
+            observeTrade(t, now: now)
+        case .aggregateTrade(let t) where gridStreams.contains(.aggTrade(symbol: t.symbol.lowercased())):
+            observeTrade(t, now: now)
         case .depth(let d) where d.symbol == state.symbol:
             observeLatency(d.eventTime, now)
             // Best first, whatever order the server used.
@@ -221,6 +247,7 @@ public actor DashboardModel {
             if !alerts.rules.isEmpty, let notional = l.notional {
                 record(alerts.observeLiquidation(l.symbol, side: l.side, notional: notional, at: now))
             }
+            flashes[l.symbol] = (.liquidation, now + Self.flashMs)
             state.liquidations.insert(l, at: 0)
             if state.liquidations.count > Self.maxLiquidations { state.liquidations.removeLast() }
         case .batch(let events): events.forEach { apply($0, receivedAt: now) }
@@ -235,6 +262,7 @@ public actor DashboardModel {
             if let account = state.account?.state { observeAccountAlerts(account, now: now) }
         }
         if !alerts.rules.isEmpty { record(alerts.observeFunding(m.symbol, rate: m.fundingRate, at: now)) }
+        fundingRates[m.symbol] = m.fundingRate
         if m.symbol == state.symbol { state.mark = m }
     }
 
@@ -294,14 +322,12 @@ public actor DashboardModel {
         s.orderCursor = selectedOrderId.flatMap { id in listedOrders.firstIndex { $0.orderId == id } }
         s.flow = flow.latest == 0 ? nil : flow.stats(state.flowWindow)
         s.trades = Array(recentTrades.suffix(Self.maxTrades).reversed())
-        if tradeSizes.count >= 20 {
-            let sorted = tradeSizes.suffix(500).sorted()
-            s.largeTrade = sorted[sorted.count * 95 / 100]
-        }
+        s.largeTrade = large.thresholds[state.symbol]
+        addViews(to: &s, now: now)
         return s
     }
 
-    private func sortedRows() -> [WatchRow] {
+    func sortedRows() -> [WatchRow] {
         let rows = allowedSymbols.map { allowed in tickers.values.filter { allowed.contains($0.symbol) } } ?? Array(tickers.values)
         switch state.sort {
         case .symbol: return rows.sorted { $0.symbol < $1.symbol }
@@ -319,6 +345,8 @@ public actor DashboardModel {
         if state.alertInput != nil { return performAlertInput(action) }
         if state.replayInput != nil { return performReplayInput(action) }
         if state.showAlerts, let effects = performInAlertOverlay(action) { return effects }
+        if state.showHelp, let effects = performInHelp(action) { return effects }
+        if state.showGrid, case .moveFocus(let delta) = action { return performView(.selectTile(state.gridCursor + delta)) }
         switch action {
         case .moveFocus(let delta) where state.paneFocus == .book && abs(delta) == 1:
             // On the focused book, ↑↓ move the cursor across the spread.
@@ -338,7 +366,7 @@ public actor DashboardModel {
             guard rows.indices.contains(index) else { return [] }
             return focus(rows[index].symbol)
         case .cyclePane(let forward):
-            let panes = Pane.allCases.filter { $0 != .account || state.account != nil }
+            let panes = Pane.allCases.filter { ($0 != .account || state.account != nil) && $0 != .heatmap }
             let i = panes.firstIndex(of: state.paneFocus) ?? 0
             state.paneFocus = panes[(i + (forward ? 1 : panes.count - 1)) % panes.count]
         case .cycleInterval:
@@ -358,22 +386,27 @@ public actor DashboardModel {
         case .cycleSort:
             let all = WatchlistSort.allCases
             state.sort = all[((all.firstIndex(of: state.sort) ?? 0) + 1) % all.count]
+            if state.showGrid { return refreshGridStreams() }
         case .toggleChartStyle: state.chartStyle = state.chartStyle == .candles ? .line : .candles
         case .cycleGroup:
             selectGroup((groupIndex + 1) % groups.count)
             state.message = "watchlist: " + (state.group ?? "every symbol")
+            if state.showGrid { return refreshGridStreams() }
         case .togglePause:
             // A replay pauses the replay (the header says PAUSED); live, drawing pauses.
             if state.mode == .replay { return [.replay(.togglePause)] }
             state.paused.toggle()
         case .replayStep, .replaySpeed, .replaySeek, .beginReplaySeek: return performReplay(action)
-        case .toggleHelp: state.showHelp.toggle()
+        case .toggleHelp:
+            state.showHelp.toggle()
+            state.helpPage = 0
         case .dismiss:
             state.bookCursor = nil
             selectedOrderId = nil
             state.showHelp = false
             state.showAlerts = false
             state.message = nil
+            if state.showGrid { return closeGrid() }
         case .beginSearch: state.search = ""
         case .searchInput(let c): state.search = (state.search ?? "") + String(c).uppercased()
         case .searchBackspace: if state.search?.isEmpty == false { state.search?.removeLast() }
@@ -403,15 +436,19 @@ public actor DashboardModel {
         case .cycleFlowWindow:
             let all = TradeFlow.Window.allCases
             state.flowWindow = all[((all.firstIndex(of: state.flowWindow) ?? 0) + 1) % all.count]
+        case .toggleHeatmap, .scrollHeatmap, .heatmapLive, .toggleGrid, .selectTile, .activate, .moveSideways:
+            return performView(action)
         case .resize, .click: break
         case .quit: return [.quit]
         }
         return []
     }
 
-    private func focus(_ symbol: String) -> [Effect] {
-        guard symbol != state.symbol else { return [] }
+    func focus(_ symbol: String) -> [Effect] {
+        let closing = state.showGrid ? closeGrid() : []
+        guard symbol != state.symbol else { return closing }
         let old = Self.symbolStreams(state.symbol, interval: state.interval)
+        if !gridStreams.contains(.aggTrade(symbol: state.symbol.lowercased())) { large.forget(state.symbol) }
         state.symbol = symbol
         state.bids = []
         state.asks = []
@@ -423,9 +460,9 @@ public actor DashboardModel {
         state.grouping = nil
         state.bookCursor = nil
         state.message = nil
-        tradeSizes = []
-        return [.resubscribe(unsubscribe: old, subscribe: Self.symbolStreams(symbol, interval: state.interval)),
-                .loadHistory(symbol: symbol, interval: state.interval)]
+        resetHeatmap()
+        return closing + [.resubscribe(unsubscribe: old, subscribe: Self.symbolStreams(symbol, interval: state.interval)),
+                          .loadHistory(symbol: symbol, interval: state.interval)]
     }
 
     /// What to load when the dashboard starts.

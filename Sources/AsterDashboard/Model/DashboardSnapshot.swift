@@ -8,6 +8,8 @@ public enum DashboardMode: String, Sendable, Hashable {
 /// The dashboard's panes.
 public enum Pane: String, Sendable, Hashable, CaseIterable {
     case watchlist, book, trades, chart, funding, liquidations, account
+    /// The depth heatmap: in the chart's place (`H`) or alone (`--pane heatmap`).
+    case heatmap
 }
 
 /// How the screen is divided.
@@ -140,6 +142,21 @@ public struct DashboardSnapshot: Sendable {
     public var replay: ReplayStatus?
     /// The replay's seek prompt text while it is open.
     public var replayInput: String?
+
+    /// The depth heatmap is shown in place of the chart (`H`; always with `--pane heatmap`).
+    public var showHeatmap = false
+    /// The heatmap's samples, oldest overwritten first.
+    public var heatmap = HeatmapHistory(capacity: 1)
+    /// How many samples before the newest the heatmap's right edge is (0: now, following).
+    public var heatmapScroll = 0
+    /// The grid of every watchlist symbol is open (`m`).
+    public var showGrid = false
+    /// The selected tile (index in ``tiles``).
+    public var gridCursor = 0
+    /// The grid's tiles, in watchlist order (filled only while the grid is open).
+    public var tiles: [GridTile] = []
+    /// The help overlay's page (↑↓ turn it when the keys take more than one screen).
+    public var helpPage = 0
 
     public init() {}
 

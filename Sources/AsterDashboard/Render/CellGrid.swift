@@ -2,8 +2,13 @@
 ///
 /// ``up`` and ``down`` are rising and falling prices (buys and sells, gains and losses): they
 /// follow the theme's up/down colours (the colour-blind preset makes them blue and orange).
+/// ``heat1`` to ``heat6`` are the depth heatmap's ramp, least to most resting quantity.
 public enum PaletteColor: UInt8, Sendable, Hashable, CaseIterable {
     case normal, dim, green, red, yellow, cyan, magenta, blue, white, up, down
+    case heat1, heat2, heat3, heat4, heat5, heat6
+
+    /// The heatmap ramp, least to most.
+    public static let heatRamp: [PaletteColor] = [.heat1, .heat2, .heat3, .heat4, .heat5, .heat6]
 }
 
 /// How one cell looks.

@@ -12,12 +12,16 @@ public struct DashboardRenderer: Sendable {
     public var glyphs: Glyphs
     /// Key bindings (the help overlay and footer show them).
     public var keys: KeyMap
+    /// The heatmap's ramp is drawn in colour (256 colours and up); off, in shades (8 and 16
+    /// colours, monochrome).
+    public var heatColors: Bool
 
     /// Creates a renderer.
-    public init(layout: LayoutMode = .full, glyphs: Glyphs = .unicode, keys: KeyMap = .standard) {
+    public init(layout: LayoutMode = .full, glyphs: Glyphs = .unicode, keys: KeyMap = .standard, heatColors: Bool = true) {
         self.layout = layout
         self.glyphs = glyphs
         self.keys = keys
+        self.heatColors = heatColors
     }
 
     /// The screen for `snapshot` at `width`x`height`.
@@ -29,6 +33,13 @@ public struct DashboardRenderer: Sendable {
             return grid
         }
         StatusBar.render(snapshot, in: layout.status, into: &grid, glyphs: glyphs)
+        if snapshot.showGrid, GridLayout.make(count: snapshot.tiles.count, width: width, height: height) != nil {
+            GridView.render(snapshot, width: width, height: height, into: &grid, glyphs: glyphs)
+            let hints = snapshot.message ?? GridView.footer(snapshot, width: width, height: height, keys: keys)
+            grid.put(hints, x: 1, y: height - 1, style: CellStyle(snapshot.message == nil ? .dim : .yellow), maxWidth: width - 1)
+            renderOverlays(snapshot, width: width, height: height, into: &grid)
+            return grid
+        }
         for (pane, rect) in layout.panes {
             let focused = pane == snapshot.paneFocus || layout.panes.count == 1
             let inner = box(rect, title: title(pane, snapshot), focused: focused, into: &grid)
@@ -36,6 +47,8 @@ public struct DashboardRenderer: Sendable {
             case .watchlist: WatchlistPane.render(snapshot, in: inner, into: &grid)
             case .book: BookPane.render(snapshot, in: inner, into: &grid, glyphs: glyphs)
             case .trades: TradesPane.render(snapshot, in: inner, into: &grid)
+            case .chart where snapshot.showHeatmap, .heatmap:
+                HeatmapPane.render(snapshot, in: inner, into: &grid, glyphs: glyphs, colors: heatColors)
             case .chart: ChartPane.render(snapshot, in: inner, into: &grid, glyphs: glyphs)
             case .funding: FundingPane.render(snapshot, in: inner, into: &grid)
             case .liquidations: LiquidationsPane.render(snapshot, in: inner, into: &grid)
@@ -43,6 +56,12 @@ public struct DashboardRenderer: Sendable {
             }
         }
         if let footer = layout.footer { StatusBar.renderFooter(snapshot, in: footer, into: &grid, keys: keys) }
+        renderOverlays(snapshot, width: width, height: height, into: &grid)
+        return grid
+    }
+
+    /// Search, alerts, prompts, the order ticket and help, over whatever is drawn.
+    private func renderOverlays(_ snapshot: DashboardSnapshot, width: Int, height: Int, into grid: inout CellGrid) {
         if snapshot.search != nil { SearchOverlay.render(snapshot, width: width, height: height, into: &grid, glyphs: glyphs) }
         if snapshot.showAlerts {
             AlertsOverlay.render(snapshot, keys: keys, width: width, height: height, into: &grid, glyphs: glyphs)
@@ -51,8 +70,19 @@ public struct DashboardRenderer: Sendable {
         if snapshot.replayInput != nil { ReplayHeader.renderPrompt(snapshot, width: width, height: height, into: &grid) }
         if snapshot.orderTicket != nil { OrderTicketOverlay.render(snapshot, width: width, height: height, into: &grid, glyphs: glyphs) }
         if snapshot.confirmation != nil { ConfirmationLine.render(snapshot, width: width, height: height, into: &grid) }
-        if snapshot.showHelp { HelpOverlay.render(snapshot.mode == .replay ? keys.replayHelp : keys.help, width: width, height: height, into: &grid, glyphs: glyphs) }
-        return grid
+        if snapshot.showHelp {
+            HelpOverlay.render(snapshot.mode == .replay ? keys.replayHelp : keys.help, page: snapshot.helpPage, width: width,
+                               height: height, into: &grid, glyphs: glyphs)
+        }
+    }
+
+    /// In the grid, ↑↓ move a row of tiles and PgUp PgDn a page: the action selecting that tile
+    /// (the model does not know the screen's size); `nil` when `action` is not such a move.
+    public func gridAction(_ action: Action, snapshot: DashboardSnapshot, width: Int, height: Int) -> Action? {
+        guard snapshot.showGrid, !snapshot.typing, !snapshot.showHelp, case .moveFocus(let delta) = action,
+              let layout = GridLayout.make(count: snapshot.tiles.count, width: width, height: height) else { return nil }
+        let step = abs(delta) == 1 ? layout.columns : layout.perPage
+        return .selectTile(min(max(0, snapshot.gridCursor + (delta > 0 ? step : -step)), max(0, snapshot.tiles.count - 1)))
     }
 
     /// The watchlist row under a click, or `nil` when the click is elsewhere.
@@ -70,6 +100,7 @@ public struct DashboardRenderer: Sendable {
         case .watchlist: return "Watchlist" + (s.group.map { " \($0)" } ?? "") + " (\(s.sort.rawValue))"
         case .book: return "Book \(s.symbol)" + (s.grouping.map { " ×\($0)" } ?? "")
         case .trades: return "Trades \(s.symbol)"
+        case .chart where s.showHeatmap, .heatmap: return "Heatmap \(s.symbol)" + (s.grouping.map { " ×\($0)" } ?? "")
         case .chart: return "Chart \(s.symbol) \(s.interval.wireValue)"
         case .funding: return "Funding \(s.symbol)"
         case .liquidations: return "Liquidations"

@@ -15,6 +15,10 @@ public struct Glyphs: Sendable, Hashable {
     /// The chart's current-price line.
     public var priceLine: Character
     public var eighths: [Character]
+    /// The heatmap's six shades, least to most (8-colour and monochrome terminals).
+    public var shades: [Character] = ["░", "░", "▒", "▒", "▓", "█"]
+    /// Trade marks by size: small, medium, large.
+    public var marks: [Character] = ["·", "•", "●"]
 
     /// Unicode box drawing and block elements.
     public static let unicode = Glyphs(horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└",
@@ -23,7 +27,8 @@ public struct Glyphs: Sendable, Hashable {
     /// Plain ASCII.
     public static let ascii = Glyphs(horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+",
                                      bottomRight: "+", bar: "#", wick: "|", body: "#", dot: "*", priceLine: "-",
-                                     eighths: [" ", ".", ".", ":", ":", "|", "|", "#", "#"])
+                                     eighths: [" ", ".", ".", ":", ":", "|", "|", "#", "#"],
+                                     shades: [".", ":", "+", "*", "#", "@"], marks: [".", "o", "O"])
 }
 
 /// Number formatting shared by the panes.

@@ -20,6 +20,7 @@ public struct TerminalColor: Sendable, Hashable, CustomStringConvertible {
     /// The colour to use on a terminal with `colors` colours (`COLORS`): the 256-colour index
     /// from 256 up, the 16-colour one from 16 up, else the base colour (bright ones lose their brightness).
     public func index(colors: Int) -> Int {
+        if colors > 256 { return Self.directValue(index256) }
         if colors >= 256 { return index256 }
         if colors >= 16 { return index16 }
         return index16 % 8
@@ -48,6 +49,31 @@ public struct TerminalColor: Sendable, Hashable, CustomStringConvertible {
         } else {
             return nil
         }
+    }
+
+    /// A 256-colour index as a direct-colour terminal takes it (`TERM=*-direct`, more than 256
+    /// colours): 0...7 stay the ANSI colours, the rest become their xterm RGB value `0xRRGGBB`.
+    public static func directValue(_ index: Int) -> Int {
+        let n = min(max(index, 0), 255)
+        if n < 8 { return n }
+        let (r, g, b) = rgb(n)
+        return r << 16 | g << 8 | b
+    }
+
+    /// The xterm palette's RGB of a 256-colour index.
+    static func rgb(_ n: Int) -> (Int, Int, Int) {
+        if n < 16 {
+            let base = [(0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229),
+                        (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255), (255, 255, 255)]
+            return base[n]
+        }
+        if n >= 232 {
+            let v = 8 + (n - 232) * 10
+            return (v, v, v)
+        }
+        let c = n - 16
+        func level(_ v: Int) -> Int { v == 0 ? 0 : 55 + v * 40 }
+        return (level(c / 36), level(c / 6 % 6), level(c % 6))
     }
 
     /// The nearest basic colour of a 256-colour index (the 6x6x6 cube and the grey ramp).
@@ -95,8 +121,9 @@ public struct Theme: Sendable, Hashable {
     /// The colour-blind preset for falling prices: orange.
     public static let colorBlindDown = TerminalColor("orange", index256: 208, index16: 3)
 
-    /// A built-in theme, with rising and falling colours replaced when given.
-    public init(_ name: ThemeName, up: TerminalColor? = nil, down: TerminalColor? = nil) {
+    /// A built-in theme, with rising and falling colours replaced when given; `colorBlind` gives
+    /// the heatmap a ramp that stays readable without red and green (dark violet to yellow).
+    public init(_ name: ThemeName, up: TerminalColor? = nil, down: TerminalColor? = nil, colorBlind: Bool = false) {
         self.name = name
         func c(_ name: String, _ i256: Int, _ i16: Int) -> TerminalColor { TerminalColor(name, index256: i256, index16: i16) }
         switch name {
@@ -124,6 +151,20 @@ public struct Theme: Sendable, Hashable {
         }
         if let up { colors[.up] = up }
         if let down { colors[.down] = down }
+        for (role, color) in zip(PaletteColor.heatRamp, Self.heatRamp(name, colorBlind: colorBlind)) { colors[role] = color }
+    }
+
+    /// The heatmap's ramp, least to most resting quantity: on dark backgrounds from dark blue to
+    /// hot orange (or, colour-blind, viridis-like violet to yellow), on light ones from pale to deep ink.
+    static func heatRamp(_ name: ThemeName, colorBlind: Bool) -> [TerminalColor] {
+        func c(_ i256: Int, _ i16: Int) -> TerminalColor { TerminalColor("\(i256)", index256: i256, index16: i16) }
+        switch (name, colorBlind) {
+        case (.light, false): return [c(153, 6), c(117, 6), c(75, 4), c(32, 4), c(25, 5), c(18, 4)]
+        case (.light, true): return [c(187, 3), c(150, 2), c(108, 2), c(66, 6), c(60, 4), c(54, 5)]
+        case (.highContrast, false): return [c(21, 4), c(33, 12), c(51, 14), c(46, 10), c(226, 11), c(196, 9)]
+        case (_, true): return [c(54, 5), c(61, 4), c(31, 6), c(36, 6), c(149, 10), c(226, 11)]
+        default: return [c(17, 4), c(25, 4), c(31, 6), c(71, 2), c(178, 3), c(208, 11)]
+        }
     }
 
     /// Whether the theme draws colours at all (the monochrome theme uses attributes only).

@@ -156,7 +156,7 @@ struct DashboardApp {
         let credentials = mode == .replay ? nil : options.credentials
         let model = DashboardModel(mode: mode, symbol: options.symbol, symbols: options.symbols, groups: options.config.groups,
                                    interval: options.interval, chartStyle: options.config.chartStyle, account: credentials != nil,
-                                   alerts: options.config.alerts.rules)
+                                   alerts: options.config.alerts.rules, largeTrades: options.config.largeTrades)
         let recorder = try options.record.map { try StreamRecorder(path: $0) }
         defer { recorder?.close() }
         // A replay plays through a ReplayPlayer straight into the model (pause, step, speed, seek);
@@ -175,10 +175,12 @@ struct DashboardApp {
         var symbolStreams = Set(await model.focusedStreams)
         let initialSymbolStreams = symbolStreams
         let utf8 = NcursesTerminal.localeIsUTF8()
-        let renderer = DashboardRenderer(layout: options.layout, glyphs: options.ascii || !utf8 ? .ascii : .unicode,
+        var renderer = DashboardRenderer(layout: options.layout, glyphs: options.ascii || !utf8 ? .ascii : .unicode,
                                          keys: options.config.keys)
         let terminal = NcursesTerminal(theme: options.config.theme, color: options.color, depth: options.config.colorDepth)
-        logger.info("screen started", metadata: ["colors": "\(terminal.colors)", "utf8": "\(utf8)"])
+        // The heatmap's ramp in colour from 256 colours up; in shades on 8 and 16 colours and in monochrome.
+        renderer.heatColors = terminal.colorCount >= 256
+        logger.info("screen started", metadata: ["colors": "\(terminal.colorCount)", "utf8": "\(utf8)"])
         defer { terminal.restore() }
         /// Loads chart history in the background; a failure only leaves the chart to fill live.
         func load(_ effect: Effect) {
@@ -257,6 +259,10 @@ struct DashboardApp {
                                                               height: size.height) else { continue }
                         action = .selectRow(row)
                     }
+                    if current.showGrid {
+                        let size = terminal.size
+                        action = renderer.gridAction(action, snapshot: current, width: size.width, height: size.height) ?? action
+                    }
                     keysHandled = true
                     for effect in await model.perform(action) {
                         switch effect {
@@ -293,6 +299,8 @@ struct DashboardApp {
                         if options.config.alerts.bell { terminal.bell() }
                         AlertNotifier.run(options.config.alerts.command, message: alert.message, logger: logger)
                     }
+                    // The heatmap's and sparklines' samples are taken on this tick, never per event.
+                    await model.tick(now: Self.nowMs())
                     let undrawnSince = await model.takeUndrawnSince()
                     // A replay's "now" is its clock (ages and alert flashes in recorded time).
                     let snapshot = await model.snapshot(now: replayStatus?.time ?? Self.nowMs())

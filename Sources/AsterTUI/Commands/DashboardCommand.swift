@@ -54,7 +54,7 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(help: "Layout: full or compact (default full).")
     var layout: String?
 
-    @Option(help: "Single-pane mode for a small tmux pane: book, trades, chart, ticker, funding, liquidations, account.")
+    @Option(help: "Single-pane mode for a small tmux pane: book, trades, chart, heatmap, ticker, funding, liquidations, account.")
     var pane: String?
 
     @Option(name: .customLong("refresh-ms"), help: "Redraw interval in milliseconds (10-5000; default 100).")

@@ -7,6 +7,8 @@ final class NcursesTerminal {
     private var previous: CellGrid?
     /// Whether colours are in use (false with --no-color, NO_COLOR, the monochrome theme or a monochrome terminal).
     let colors: Bool
+    /// How many colours the palette uses (0 without colour; more than 256 on a direct-colour terminal).
+    let colorCount: Int
     /// The theme's attributes: dim text dimmed, everything bold.
     private let dimAttribute: Bool
     private let boldText: Bool
@@ -42,6 +44,7 @@ final class NcursesTerminal {
         curs_set(0)
         _ = aster_enable_mouse()
         var useColor = false
+        var used = 0
         if color && theme.usesColor && has_colors() {
             start_color()
             use_default_colors()
@@ -51,12 +54,15 @@ final class NcursesTerminal {
             case .c256: min(256, available)
             case .c16: min(16, available)
             }
+            // Extended pairs: a direct-colour terminal's RGB values do not fit a short.
             for role in PaletteColor.allCases where role != .normal {
-                init_pair(Int16(role.rawValue), Int16(theme.foreground(role, colors: count) ?? -1), -1)
+                init_extended_pair(Int32(role.rawValue), Int32(theme.foreground(role, colors: count) ?? -1), -1)
             }
             useColor = true
+            used = count
         }
         colors = useColor
+        colorCount = used
         dimAttribute = theme.dimAttribute || !useColor
         boldText = theme.boldText
         isActive = true

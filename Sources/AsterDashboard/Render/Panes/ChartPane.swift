@@ -1,9 +1,10 @@
 import AsterKit
 
 /// Candlesticks (or a line of closes) of the selected interval, newest on the right: the price
-/// axis with the range and a tagged current-price line, volume bars under the candles, a time
-/// axis, and the last candle's OHLCV on the bottom row. Short panes leave out the time axis, then
-/// the volume.
+/// axis with the range and a tagged current-price line, a VWAP line (anchored at the first candle
+/// shown), a cumulative-volume-delta strip and volume bars under the candles, a time axis, and the
+/// last candle's OHLCV with the VWAP and CVD on the bottom row. Short panes leave out the CVD strip,
+/// the time axis, then the volume.
 enum ChartPane {
     static func render(_ s: DashboardSnapshot, in rect: Rect, into grid: inout CellGrid, glyphs: Glyphs) {
         guard rect.width >= 12, rect.height >= 3 else { return }
@@ -33,7 +34,9 @@ enum ChartPane {
         // Rows, top to bottom: prices, volume bars, the time axis, the OHLCV line.
         let timeRows = rect.height >= 8 ? 1 : 0
         let volumeRows = rect.height >= 14 ? 3 : rect.height >= 11 ? 2 : rect.height >= 8 ? 1 : 0
-        let rows = rect.height - 1 - timeRows - volumeRows
+        let cvdRows = rect.height >= 12 ? 1 : 0
+        let rows = rect.height - 1 - timeRows - volumeRows - cvdRows
+        let flow = ChartFlow.series(candles)
         func rowOf(_ v: Double) -> Int {
             let fraction = min(max((v - low) / (high - low), 0), 1)
             return rect.y + rows - 1 - Int((fraction * Double(rows - 1)).rounded())
@@ -66,22 +69,54 @@ enum ChartPane {
             let bottom = rowOf(min(k.open, k.close).doubleValue)
             for y in top...bottom { grid[x, y] = Cell(character: glyphs.body, style: style) }
         }
+        // The VWAP where nothing else is drawn (candles stay whole).
+        for (i, point) in flow.enumerated() {
+            guard let vwap = point.vwap else { continue }
+            let x = x0 + i
+            let y = rowOf(vwap.doubleValue)
+            let under = grid[x, y].character
+            if under == " " || under == glyphs.priceLine {
+                grid[x, y] = Cell(character: glyphs.marks[1], style: CellStyle(.magenta, bold: true))
+            }
+        }
         let last = newest
         grid.put(Format.padLeft(price(highest), axis), x: rect.x + columns, y: rect.y, style: CellStyle(.dim))
         grid.put(Format.padLeft(price(lowest), axis), x: rect.x + columns, y: rect.y + rows - 1, style: CellStyle(.dim))
+        // The VWAP's tag on the axis, where no other label is.
+        if let vwap = flow.last?.vwap, case let y = rowOf(vwap.doubleValue), y != lastRow, y != rect.y, y != rect.y + rows - 1 {
+            grid.put(Format.padLeft(price(vwap), axis), x: rect.x + columns, y: y, style: CellStyle(.magenta, bold: true))
+        }
         // The current-price tag: reversed, on the price line.
         grid.put(" " + Format.padLeft(price(last.close), axis - 1), x: rect.x + columns, y: lastRow,
                  style: CellStyle(last.close >= last.open ? .up : .down, bold: true, reverse: true))
+        if cvdRows > 0 { cvdStrip(flow, x0: x0, y: rect.y + rows, axisX: rect.x + columns, axis: axis, into: &grid, glyphs: glyphs) }
         if volumeRows > 0 {
-            volume(candles, x0: x0, top: rect.y + rows, rows: volumeRows, axisX: rect.x + columns, axis: axis, into: &grid, glyphs: glyphs)
+            volume(candles, x0: x0, top: rect.y + rows + cvdRows, rows: volumeRows, axisX: rect.x + columns, axis: axis, into: &grid, glyphs: glyphs)
         }
         if timeRows > 0 {
-            timeAxis(candles, x0: x0, y: rect.y + rows + volumeRows, interval: s.interval, into: &grid)
+            timeAxis(candles, x0: x0, y: rect.y + rows + cvdRows + volumeRows, interval: s.interval, into: &grid)
         }
-        let info = ["C \(price(last.close))", "O \(price(last.open))", "H \(price(last.high))", "L \(price(last.low))",
+        var info = ["C \(price(last.close))", "O \(price(last.open))", "H \(price(last.high))", "L \(price(last.low))",
                     "V \(Format.compact(last.volume))"]
+        if let vwap = flow.last?.vwap { info.append("VWAP \(vwap.formatted(fractionDigits: min(Int(vwap.scale), digits + 1)))") }
+        if let cvd = flow.last?.cvd { info.append("CVD " + (cvd.isNegative ? "" : "+") + Format.compact(cvd)) }
         grid.put(Format.fitted(info, rect.width), x: rect.x, y: rect.y + rect.height - 1,
                  style: CellStyle(.dim), maxWidth: rect.width)
+    }
+
+    /// The cumulative volume delta as one row of eighths (lowest to highest over the candles shown),
+    /// each cell coloured by its candle's own delta, with the latest CVD on the axis.
+    static func cvdStrip(_ flow: [ChartFlow.Point], x0: Int, y: Int, axisX: Int, axis: Int, into grid: inout CellGrid, glyphs: Glyphs) {
+        guard let lastCVD = flow.last?.cvd else { return }
+        let values = flow.map(\.cvd.doubleValue)
+        let low = values.min() ?? 0
+        let span = (values.max() ?? 0) - low
+        for (i, point) in flow.enumerated() {
+            let eighths = span > 0 ? max(1, Int(((values[i] - low) / span * 8).rounded())) : 4
+            grid[x0 + i, y] = Cell(character: glyphs.eighths[min(8, eighths)], style: CellStyle(point.delta.isNegative ? .down : .up))
+        }
+        let figure = (lastCVD.isNegative ? "" : "+") + Format.compact(lastCVD)
+        grid.put(Format.padLeft(figure.count + 2 <= axis ? "Δ " + figure : figure, axis), x: axisX, y: y, style: CellStyle(.dim))
     }
 
     /// Volume bars in eighths of a cell, coloured like their candle, with the largest on the axis.

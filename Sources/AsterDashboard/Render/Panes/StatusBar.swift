@@ -79,6 +79,7 @@ extension StatusBar {
         let items: [(Command, String)] = [
             (.search, "search"), (.nextPane, "pane"), (.interval, "interval"), (.chartStyle, "chart"),
             (.moreDepth, "depth"), (.sort, "sort"), (.group, "group"), (.pause, "pause"), (.help, "help"), (.quit, "quit"),
+            (.heatmap, "heatmap"), (.grid, "grid"),
         ]
         let rest = items.compactMap { command, what in keys.hint(command).map { "\($0) \(what)" } }
         return [move.isEmpty ? nil : move + " symbol"].compactMap { $0 } + rest

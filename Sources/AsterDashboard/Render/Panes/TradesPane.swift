@@ -36,7 +36,8 @@ enum TradesPane {
     /// `5m vwap 97012.3 buy 12.3 (45) sell 10.1 (38) b/s 1.22 Δ +2.20`: who aggressed over the window
     /// (volumes abbreviated past 1,000; counts in brackets; `b/s` is buy over sell volume).
     static func renderFlow(_ f: TradeFlow.Stats, _ s: DashboardSnapshot, in rect: Rect, into grid: inout CellGrid) {
-        let digits = s.priceDigits(s.symbol, f.vwap.map { [$0] } ?? [])
+        // One digit past the tick (an average is finer than a price), rounded; all of them before exchangeInfo.
+        let digits = s.precisions[s.symbol].map { $0.price + 1 } ?? 10
         var parts = ["\(f.window)"]
         if let vwap = f.vwap { parts.append("vwap \(vwap.formatted(fractionDigits: min(digits, Int(vwap.scale))))") }
         parts.append("buy \(Format.compact(f.buyVolume)) (\(f.buyCount))")
