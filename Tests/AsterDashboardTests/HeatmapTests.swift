@@ -160,6 +160,21 @@ struct HeatmapTests {
         #expect(await model.snapshot(now: 0).heatmap.count == DashboardModel.heatmapSamples)
     }
 
+    @Test("ticks on a replay clock that goes back (a seek) keep sampling from there, a second of the recording per column")
+    func clockGoingBack() async throws {
+        let model = DashboardModel(mode: .replay, symbol: "BTCUSDT")
+        let depth = try decode(try fixture("depthPartial")).event
+        await model.apply(depth, receivedAt: 0)
+        for second in 100...104 { await model.tick(now: Int64(second) * 1_000) }
+        #expect(await model.snapshot(now: 0).heatmap.count == 5)
+        // Seek back to 50 s: the next ticks sample at once, not only once the clock passes 105 s again.
+        await model.tick(now: 50_000)
+        await model.tick(now: 51_000)
+        let s = await model.snapshot(now: 0)
+        #expect(s.heatmap.count == 7)
+        #expect(s.heatmap.sample(age: 0)?.time == 51_000)
+    }
+
     @Test("H toggles the heatmap in the chart's place; --pane heatmap shows it alone")
     func toggling() async throws {
         let model = DashboardModel(mode: .demo, symbol: "BTCUSDT")

@@ -9,7 +9,8 @@ extension DashboardModel {
     /// Tiles whose trades the grid follows at most (their aggTrade streams open with the grid).
     static let gridTradeSymbols = 24
 
-    /// The refresh tick: takes a heatmap sample (once per ``heatmapIntervalMs``), a sparkline point
+    /// The refresh tick at `now` (the wall clock live, the replay clock in a replay, so a column is
+    /// a second of the recording at any speed): takes a heatmap sample (once per ``heatmapIntervalMs``), a sparkline point
     /// of every symbol (once per ``sparkIntervalMs``), and recomputes the large-trade thresholds
     /// (once a second).
     /// Sampling writes into storage allocated once: nothing grows with time.
@@ -19,6 +20,10 @@ extension DashboardModel {
     /// let picture = await model.snapshot(now: nowMs)
     /// ```
     public func tick(now: Int64) {
+        // A replay's clock can go back (a seek): what was due later is due again from there.
+        if now + Self.heatmapIntervalMs < nextHeatSample { nextHeatSample = 0 }
+        if now + Self.sparkIntervalMs < nextSparkSample { nextSparkSample = 0 }
+        if now + 1_000 < nextThresholdUpdate { nextThresholdUpdate = 0 }
         if now >= nextHeatSample {
             if !state.bids.isEmpty || !state.asks.isEmpty {
                 heat.record(time: now, bids: state.bids, asks: state.asks, buy: pendingBuy, sell: pendingSell)

@@ -121,8 +121,10 @@ public actor DashboardModel {
         large = LargeTrades(rule: largeTrades)
     }
 
-    /// Streams the dashboard needs for every symbol.
-    public static let globalStreams: [StreamName] = [.allTickers, .allLiquidations]
+    /// Streams the dashboard needs whatever symbol is focused: every ticker, every liquidation and
+    /// every symbol's mark price (one frame a second: the grid's funding rates, every position's
+    /// PnL, funding alerts).
+    public static let globalStreams: [StreamName] = [.allTickers, .allLiquidations, .allMarkPrices(everySecond: true)]
 
     /// Streams the dashboard needs for the focused symbol.
     public static func symbolStreams(_ symbol: String, interval: KlineInterval) -> [StreamName] {
@@ -134,10 +136,9 @@ public actor DashboardModel {
     /// The focused symbol's streams now.
     public var focusedStreams: [StreamName] { Self.symbolStreams(state.symbol, interval: state.interval) }
 
-    /// Every stream to open the connection with: every symbol's mark price too (one frame a
-    /// second), for the grid's funding rates, every position's PnL and funding alerts.
+    /// Every stream to open the connection with: the global ones and the focused symbol's.
     public var initialStreams: [StreamName] {
-        Self.globalStreams + [.allMarkPrices(everySecond: true)] + Self.symbolStreams(state.symbol, interval: state.interval)
+        Self.globalStreams + Self.symbolStreams(state.symbol, interval: state.interval)
     }
 
     // MARK: Account

@@ -52,6 +52,11 @@ struct SimRest {
         }
     }
 
+    /// The `symbol` parameter, which must be there and be one of the simulator's symbols.
+    private func requiredSymbol(_ q: SimQuery, name: String = "symbol") throws -> String {
+        guard let symbol = try symbol(q, required: true, name: name) else { throw SimQuery.missing(name) }
+        return symbol
+    }
     /// `symbol`, upper-cased and checked against the listing (`-1102`, `-1121`).
     private func symbol(_ q: SimQuery, required: Bool, name: String = "symbol") throws -> String? {
         guard let symbol = q[name] else {
@@ -63,10 +68,11 @@ struct SimRest {
     }
 
     private func depth(_ q: SimQuery) throws -> String {
-        let symbol = try symbol(q, required: true)!
+        let symbol = try requiredSymbol(q)
         let limit = try q.long("limit") ?? 500
         guard [5, 10, 20, 50, 100, 500, 1000].contains(limit) else { throw SimQuery.invalid("limit") }
-        let (snap, time) = withEngine { ($0.market(symbol)!.snapshot(limit: Int(limit)), $0.now) }
+        let answer = withEngine { engine in engine.market(symbol).map { ($0.snapshot(limit: Int(limit)), engine.now) } }
+        guard let (snap, time) = answer else { throw SimHTTPError(-1121, "Invalid symbol.") }
         var w = JSONWriter()
         w.beginObject()
         w.field("lastUpdateId", snap.lastUpdateId)
@@ -79,7 +85,7 @@ struct SimRest {
     }
 
     private func trades(_ q: SimQuery, historical: Bool) throws -> String {
-        let symbol = try symbol(q, required: true)!
+        let symbol = try requiredSymbol(q)
         let limit = try q.limit(default: 500, max: 1000)
         let fromId = historical ? try q.long("fromId") : nil
         let all = withEngine { $0.recentTrades(symbol: symbol) }
@@ -88,7 +94,7 @@ struct SimRest {
     }
 
     private func aggTrades(_ q: SimQuery) throws -> String {
-        let symbol = try symbol(q, required: true)!
+        let symbol = try requiredSymbol(q)
         let limit = try q.limit(default: 500, max: 1000)
         let range = try q.timeRange()
         if let s = range.start, let e = range.end, e - s > 3_600_000 {
@@ -105,7 +111,7 @@ struct SimRest {
     }
 
     private func klines(_ q: SimQuery) throws -> String {
-        let symbol = try symbol(q, required: true)!
+        let symbol = try requiredSymbol(q)
         let interval = try q.interval()
         let limit = try q.limit(default: 500, max: 1500)
         let range = try q.timeRange()
@@ -115,7 +121,7 @@ struct SimRest {
     }
 
     private func priceKlines(_ q: SimQuery, index: Bool) throws -> String {
-        let symbol = try symbol(q, required: true, name: index ? "pair" : "symbol")!
+        let symbol = try requiredSymbol(q, name: index ? "pair" : "symbol")
         let interval = try q.interval()
         let limit = try q.limit(default: 500, max: 1500)
         let range = try q.timeRange()

@@ -16,6 +16,11 @@ struct SimRiskRest {
         ]
     }
 
+    /// The `symbol` parameter, which must be there and be one of the simulator's symbols.
+    private func requiredSymbol(_ q: SimQuery) throws -> String {
+        guard let symbol = try symbol(q, required: true) else { throw SimQuery.missing("symbol") }
+        return symbol
+    }
     private func symbol(_ q: SimQuery, required: Bool) throws -> String? {
         guard let symbol = q["symbol"]?.uppercased() else {
             if required { throw SimQuery.missing("symbol") }
@@ -28,7 +33,7 @@ struct SimRiskRest {
     /// `POST positionMargin`: `positionSide` must be `LONG` or `SHORT` in hedge mode (`BOTH`, or
     /// absent, in one-way mode); `type` 1 adds, 2 reduces.
     private func changeMargin(_ q: SimQuery, account id: Int, now: Int64) throws -> String {
-        let symbol = try symbol(q, required: true)!
+        let symbol = try requiredSymbol(q)
         guard let amount = try q.decimal("amount") else { throw SimQuery.missing("amount") }
         guard let type = try q.long("type") else { throw SimQuery.missing("type") }
         guard type == 1 || type == 2 else { throw SimQuery.invalid("type") }
@@ -46,7 +51,7 @@ struct SimRiskRest {
 
     /// `GET positionMargin/history`: filters `type`, `startTime`, `endTime`, `limit` (default 500).
     private func marginHistory(_ q: SimQuery, account id: Int) throws -> String {
-        let symbol = try symbol(q, required: true)!
+        let symbol = try requiredSymbol(q)
         let type = try q.long("type")
         if let type, type != 1, type != 2 { throw SimQuery.invalid("type") }
         let limit = try q.limit(default: 500, max: 1000)

@@ -42,7 +42,7 @@ struct SimUserRest {
                 return symbol == nil ? SimMarketPayload.array(rows) : rows[0]
             }),
             ("fapi/v1/commissionRate", "fapi/v3/commissionRate", { q, _, _ in
-                SimUserPayload.commissionRate(symbol: try symbolParameter(q, required: true)!)
+                SimUserPayload.commissionRate(symbol: try requiredSymbol(q))
             }),
             ("fapi/v1/positionSide/dual", "fapi/v3/positionSide/dual", { _, _, id in
                 #"{"dualSidePosition":\#(server.accounts.withLock { $0[id].dualSidePosition })}"#
@@ -65,6 +65,11 @@ struct SimUserRest {
 
     private var symbols: [String] { server.configuration.symbols.map(\.name) }
 
+    /// The `symbol` parameter, which must be there and be one of the simulator's symbols.
+    private func requiredSymbol(_ q: SimQuery) throws -> String {
+        guard let symbol = try symbolParameter(q, required: true) else { throw SimQuery.missing("symbol") }
+        return symbol
+    }
     /// `symbol`, upper-cased and checked against the listing (`-1102`, `-1121`).
     func symbolParameter(_ q: SimQuery, required: Bool) throws -> String? {
         guard let symbol = q["symbol"] else {
@@ -215,7 +220,7 @@ struct SimUserRest {
 
     /// The order named by `orderId` or `origClientOrderId` (`-1102` when neither is sent).
     private func orderReference(_ q: SimQuery) throws -> (symbol: String, id: Int64?, clientId: String?) {
-        let symbol = try symbolParameter(q, required: true)!
+        let symbol = try requiredSymbol(q)
         let id = try q.long("orderId")
         let clientId = q["origClientOrderId"]
         guard id != nil || clientId != nil else {
@@ -247,7 +252,7 @@ struct SimUserRest {
     }
 
     private func allOrders(_ q: SimQuery, account id: Int) throws -> String {
-        let symbol = try symbolParameter(q, required: true)!
+        let symbol = try requiredSymbol(q)
         let limit = try q.limit(default: 500, max: 1000)
         let range = try q.timeRange()
         let fromId = try q.long("orderId")
@@ -258,7 +263,7 @@ struct SimUserRest {
     }
 
     private func userTrades(_ q: SimQuery, account id: Int) throws -> String {
-        let symbol = try symbolParameter(q, required: true)!
+        let symbol = try requiredSymbol(q)
         let limit = try q.limit(default: 500, max: 1000)
         let range = try q.timeRange()
         let fromId = try q.long("fromId")

@@ -299,8 +299,9 @@ struct DashboardApp {
                         if options.config.alerts.bell { terminal.bell() }
                         AlertNotifier.run(options.config.alerts.command, message: alert.message, logger: logger)
                     }
-                    // The heatmap's and sparklines' samples are taken on this tick, never per event.
-                    await model.tick(now: Self.nowMs())
+                    // The heatmap's and sparklines' samples are taken on this tick, never per event,
+                    // in recorded time in a replay (a heatmap column is a second of the recording).
+                    await model.tick(now: replayStatus?.time ?? Self.nowMs())
                     let undrawnSince = await model.takeUndrawnSince()
                     // A replay's "now" is its clock (ages and alert flashes in recorded time).
                     let snapshot = await model.snapshot(now: replayStatus?.time ?? Self.nowMs())
