@@ -10,6 +10,7 @@
 #
 # Usage: scripts/bench_dashboard.sh [--10min] [SECONDS=120] [SIM_RATE=190000]
 #   --10min   the budget's full window (600 s); RSS is sampled every minute either way.
+#   CHART=1   the chart (with VWAP line and CVD strip) instead of the depth heatmap in its place.
 #   BIN=path  use this aster-tui instead of building a release one; PERF=FILE also records a
 #             `perf record -g` profile of the dashboard over the first 30 s of the window.
 set -euo pipefail
@@ -65,6 +66,9 @@ tmux new-session -d -s bench-dash -x 120 -y 40 \
   "env -u NO_COLOR $bin --url ws://127.0.0.1:$port --rest-url http://127.0.0.1:$port --credentials $work/demo.env --refresh-ms 100 --log-file $work/dash.log --config $work/bench.toml"
 sleep 2
 pid=$(pgrep -n -f "$bin --url ws://127.0.0.1:$port")
+# The depth heatmap on in the chart's place (its samples are taken on every tick, its cells drawn
+# on every frame); CHART=1 keeps the chart with its VWAP line and CVD strip instead.
+if [ -z "${CHART:-}" ]; then tmux send-keys -t bench-dash H; view="heatmap"; else view="chart with VWAP and CVD"; fi
 sleep 10  # warm up
 rss() { awk '/VmRSS/{print int($2/1024)}' /proc/$1/status; }
 cpu() { awk '{print $14+$15}' /proc/$1/stat; }
@@ -78,7 +82,7 @@ while [ $elapsed -lt "$seconds" ]; do
   samples="$samples ${elapsed}s:$(rss "$pid")MiB"
 done
 t1=$(cpu "$pid"); s1=$(cpu "$sim"); r1=$(rss "$pid")
-echo "dashboard (release, 10 Hz, 120x40, account pane live) for ${seconds}s against 'aster-tui sim --rate $rate':"
+echo "dashboard (release, 10 Hz, 120x40, account pane live, $view, 6 alert rules) for ${seconds}s against 'aster-tui sim --rate $rate':"
 echo "  CPU: $(awk -v a="$t0" -v b="$t1" -v hz="$hz" -v s="$seconds" 'BEGIN{printf "%.1f", (b-a)*100/hz/s}')% of one core (simulator process: $(awk -v a="$s0" -v b="$s1" -v hz="$hz" -v s="$seconds" 'BEGIN{printf "%.0f", (b-a)*100/hz/s}')%)"
 echo "  RSS: $samples (start ${r0} MiB, end ${r1} MiB)"
 grep -o 'budget .*' "$work/dash.log" | awk '

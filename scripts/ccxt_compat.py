@@ -213,10 +213,15 @@ async def trading_checks(ex, symbol, check):
             if raw:
                 break
             await asyncio.sleep(0.5)
-        mine = await ex.fetch_funding_history(symbol)
-        ok = (len(raw) > 0 and len(mine) == len(raw)
-              and sorted(float(f["amount"]) for f in mine) == sorted(float(r["income"]) for r in raw))
-        return ok and f"{len(mine)} funding payments"
+        if not raw:
+            raise AssertionError("no FUNDING_FEE income within 30 s of holding a position")
+        # A settlement (every few seconds here) can land between the two reads: read both again.
+        for _ in range(5):
+            mine = await ex.fetch_funding_history(symbol)
+            raw = await ex.fapiPrivateGetV3Income({"symbol": RAW, "incomeType": "FUNDING_FEE"})
+            if sorted(float(f["amount"]) for f in mine) == sorted(float(r["income"]) for r in raw):
+                return f"{len(mine)} funding payments"
+        raise AssertionError(f"ccxt {sorted(float(f['amount']) for f in mine)} != raw {sorted(float(r['income']) for r in raw)}")
     await check("fetch_funding_history", funding_history, lambda d: d, timeout=45)
 
     async def close_and_cross():

@@ -36,9 +36,15 @@ enum OrdersBench {
             configuration.orderRateLimits = [SimOrderRateLimit(interval: .minute, limit: 100_000_000)]
             let server = SimServer(configuration: configuration)
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let serverTask = Task { try await server.run { continuation.yield($0) } }
+            let serverTask = Task {
+                defer { continuation.finish() }
+                try await server.run { continuation.yield($0) }
+            }
             var it = ports.makeAsyncIterator()
-            guard let port = await it.next() else { return }
+            guard let port = await it.next() else {
+                try await serverTask.value  // the simulator's own error: it could not start
+                return
+            }
             let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
                 connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients * 2)))
             let traders = credentials.map { c in

@@ -22,9 +22,15 @@ enum StreamBench {
                          rate, format(model.framesPerSecond), model.cpuPerTick * 1e3))
             let server = SimServer(configuration: SimConfiguration(seed: 11, rate: rate))
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-            let serverTask = Task { try await server.run { continuation.yield($0) } }
+            let serverTask = Task {
+                defer { continuation.finish() }
+                try await server.run { continuation.yield($0) }
+            }
             var it = ports.makeAsyncIterator()
-            guard let port = await it.next() else { return }
+            guard let port = await it.next() else {
+                try await serverTask.value  // the simulator's own error: it could not start
+                return
+            }
             let base = "ws://127.0.0.1:\(port)"
             let swift = try await swiftClient(base: base, seconds: seconds)
             print("\(rate)/s | AsterKit | \(format(swift.rate)) | \(swift.p50) ms | \(swift.p99) ms | \(swift.rss)")

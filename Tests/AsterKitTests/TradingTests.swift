@@ -148,7 +148,7 @@ struct TradingSimulatorTests {
         }
     }
 
-    @Test("stop, take-profit (close-position) and reduce-only orders rest, are queried and cancelled", arguments: [false, true])
+    @Test("stop, take-profit (close-position), trailing-stop and reduce-only orders rest, are queried and cancelled", arguments: [false, true])
     func conditionalOrders(v3: Bool) async throws {
         try await withSimulator(SimConfiguration(seed: 77, rate: 2_000)) { _, port in
             let trading = Self.trading(port, v3: v3)
@@ -166,6 +166,8 @@ struct TradingSimulatorTests {
                 NewOrder(symbol: "ETHUSDT", side: .sell, type: .takeProfit, quantity: dec("0.5"), price: at("1.03"), stopPrice: at("1.025")),
                 NewOrder(symbol: "ETHUSDT", side: .sell, type: .takeProfitMarket, stopPrice: at("1.03"), closePosition: true),
                 .limit("ETHUSDT", .sell, quantity: dec("0.5"), price: at("1.02"), reduceOnly: true),
+                NewOrder(symbol: "ETHUSDT", side: .sell, type: .trailingStopMarket, quantity: dec("0.5"), reduceOnly: true,
+                         activationPrice: at("1.01"), callbackRate: dec("1")),
             ]
             for order in orders {
                 let placed = try await trading.place(order)

@@ -15,15 +15,26 @@ public func withSimulator<T: Sendable>(
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     return try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask {
+            // A server that stops before it served (it failed to start) ends the wait for its port.
+            defer { continuation.finish() }
             try await server.run { port in continuation.yield(port) }
             return nil
         }
         var it = ports.makeAsyncIterator()
-        guard let port = await it.next() else { throw CancellationError() }
+        guard let port = await it.next() else {
+            // The server ended without a port: its error (or a plain "stopped") fails the test.
+            while let _ = try await group.next() {}
+            throw SimulatorStoppedError()
+        }
         let result = try await body(server, port)
         group.cancelAll()
         return result
     }
+}
+
+/// The simulator stopped before it bound its port, without an error of its own.
+public struct SimulatorStoppedError: Error, CustomStringConvertible {
+    public var description: String { "the simulator stopped before it served" }
 }
 
 /// Polls `condition` until it holds or the time is up (then records an issue).
@@ -171,8 +182,11 @@ public struct TmuxSession: Sendable {
 
     public let name = "aster-test-\(UUID().uuidString.prefix(8))"
 
+    /// Runs one tmux command; a failing one (no such session, no server) throws with tmux's own
+    /// words, so a test says why instead of reading an empty screen.
     public func tmux(_ arguments: [String]) async throws -> String {
         let result = try await runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["tmux"] + arguments, timeout: .seconds(10))
+        guard result.status == 0 else { throw TmuxError(arguments: arguments, status: result.status, stderr: result.stderr) }
         return result.stdout
     }
 
@@ -206,6 +220,13 @@ public struct TmuxSession: Sendable {
         Issue.record("timed out waiting for \(what); screen:\n\(last)")
         return last
     }
+}
+
+public struct TmuxError: Error, CustomStringConvertible {
+    public var arguments: [String]
+    public var status: Int32
+    public var stderr: String
+    public var description: String { "tmux \(arguments.joined(separator: " ")) exited \(status): \(stderr)" }
 }
 
 public func tmuxAvailable() -> Bool {

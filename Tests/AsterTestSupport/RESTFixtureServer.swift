@@ -1,4 +1,5 @@
 import AsterKit
+import AsterSim
 import Foundation
 import Hummingbird
 import Logging
@@ -49,11 +50,17 @@ public final class RESTFixtureServer: Sendable {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "fixture-server")
         logger.logLevel = .critical  // cancelling the server at the end logs an error
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+        let connections = ConnectionRegistry()
+        let app = Application(router: router, server: connections.http1Server(),
+                              configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 try await app.run()
+                return nil
+            }
+            group.addTask {
+                await connections.closeAllWhenCancelled()
                 return nil
             }
             var it = ports.makeAsyncIterator()

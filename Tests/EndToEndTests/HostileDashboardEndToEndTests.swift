@@ -30,11 +30,12 @@ struct HostileServer: Sendable {
             }
         }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let connections = ConnectionRegistry()
         var logger = Logger(label: "hostile-server")
         logger.logLevel = .critical
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(configuration: .init(maxFrameSize: 16 << 20)) { request, _, _ in
+            server: connections.webSocketServer(configuration: .init(ws: .init(maxFrameSize: 16 << 20))) { request, _, _ in
                 guard (request.path ?? "").hasPrefix("/ws/") || (request.path ?? "").hasPrefix("/stream") else { return .dontUpgrade }
                 return .upgrade([:]) { inbound, outbound, _ in
                     try await withThrowingTaskGroup(of: Void.self) { group in
@@ -61,6 +62,10 @@ struct HostileServer: Sendable {
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 try await app.run()
+                return nil
+            }
+            group.addTask {
+                await connections.closeAllWhenCancelled()
                 return nil
             }
             var it = ports.makeAsyncIterator()

@@ -35,11 +35,12 @@ public struct FrameServer: Sendable {
         let closeAfter = closeAfterFrames
         let fragmentSize = self.fragmentSize
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let connections = ConnectionRegistry()
         var logger = Logger(label: "AsterSim.FrameServer")
         logger.logLevel = .error
         let app = Application(
             router: Router(),
-            server: .http1WebSocketUpgrade(configuration: .init(maxFrameSize: 16 << 20)) { request, _, _ in
+            server: connections.webSocketServer(configuration: .init(ws: .init(maxFrameSize: 16 << 20))) { request, _, _ in
                 let path = request.path ?? ""
                 guard path.hasPrefix("/ws/") || path.hasPrefix("/stream") else { return .dontUpgrade }
                 return .upgrade([:]) { inbound, outbound, _ in
@@ -72,6 +73,10 @@ public struct FrameServer: Sendable {
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 try await app.run()
+                return nil
+            }
+            group.addTask {
+                await connections.closeAllWhenCancelled()
                 return nil
             }
             var iterator = portStream.makeAsyncIterator()

@@ -197,9 +197,11 @@ public final class SimServer: Sendable {
         let router = Router()
         SimRest(server: self, now: Self.wallClock).register(on: router)
         SimUserRest(server: self, now: Self.wallClock).register(on: router)
-        let webSocket = HTTPServerBuilder.http1WebSocketUpgrade(
-            configuration: .init(maxFrameSize: 1 << 20, autoPing: .enabled(timePeriod: configuration.pongTimeout))
-        ) { [self] request, channel, _ in
+        let connections = ConnectionRegistry()
+        let webSocketConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
+            ws: .init(maxFrameSize: 1 << 20, autoPing: .enabled(timePeriod: configuration.pongTimeout)))
+        let shouldUpgrade: @Sendable (HTTPRequest, any Channel, Logger) async throws
+            -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> = { [self] request, channel, _ in
             let path = request.path ?? ""
             let key = String(path.dropFirst(4))
             let userStream = path.hasPrefix("/ws/") && accounts.withLock { $0.id(listenKey: key, now: Self.wallClock()) != nil }
@@ -209,6 +211,7 @@ public final class SimServer: Sendable {
                 try await self.serve(subscription, inbound: inbound, outbound: outbound, channel: channel)
             }
         }
+        let webSocket = connections.webSocketServer(configuration: webSocketConfiguration, shouldUpgrade: shouldUpgrade)
         let app = Application(
             router: router,
             server: try configuration.tls.map { try .tls(webSocket, tlsConfiguration: $0) } ?? webSocket,
@@ -220,6 +223,8 @@ public final class SimServer: Sendable {
             group.addTask { try await app.run() }
             group.addTask { try await self.driveMarket() }
             group.addTask { try await self.runCountdowns() }
+            // Stopping closes every connection: Hummingbird alone waits for clients to leave.
+            group.addTask { await connections.closeAllWhenCancelled() }
             try await group.next()
             group.cancelAll()
         }

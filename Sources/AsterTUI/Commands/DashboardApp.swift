@@ -135,9 +135,16 @@ struct DashboardApp {
             let sim = SimServer(configuration: configuration)
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await sim.run { continuation.yield($0) } }
+                group.addTask {
+                    // A simulator that cannot start ends the wait for its port with its error.
+                    defer { continuation.finish() }
+                    try await sim.run { continuation.yield($0) }
+                }
                 var it = ports.makeAsyncIterator()
-                guard let port = await it.next() else { return }
+                guard let port = await it.next() else {
+                    try await group.waitForAll()
+                    return
+                }
                 try await runDashboard(base: "ws://127.0.0.1:\(port)", rest: "http://127.0.0.1:\(port)", mode: .demo,
                                        logger: logger, quit: quit)
                 group.cancelAll()
