@@ -33,7 +33,7 @@ struct HeatmapTests {
         #expect(h.sample(age: 0)?.bestBid == dec("5") && h.sample(age: 0)?.bestAsk == nil)
         // More than 20 levels: the best 20 are kept.
         h.record(time: 6, bids: (0..<30).map { PriceLevel(price: ExactDecimal(100 - $0), quantity: 1) }, asks: [], buy: .none, sell: .none)
-        #expect(h.sample(age: 0)?.bids.count == HeatmapHistory.levelsPerSide && h.sample(age: 0)?.bids.last?.price == dec("81"))
+        #expect(h.sample(age: 0)?.bids.count == h.levelsPerSide && h.levelsPerSide == HeatmapHistory.partialLevels && h.sample(age: 0)?.bids.last?.price == dec("81"))
         h.reset()
         #expect(h.count == 0 && h.sample(age: 0) == nil)
     }

@@ -15,18 +15,31 @@ extension DashboardModel {
     /// (once a second).
     /// Sampling writes into storage allocated once: nothing grows with time.
     ///
+    /// The heatmap samples `book`, the focused symbol's synchronised local book, when it is live
+    /// (up to ``heatmapDepth`` levels a side); otherwise (no book yet, resyncing, another symbol's,
+    /// a replay) the partial-depth stream's top 20 levels. Each sample remembers which it was.
+    /// The app reads the book only when ``heatmapSampleDue(now:)``.
+    ///
     /// ```swift
-    /// await model.tick(now: nowMs)
+    /// await model.tick(now: nowMs, book: sample)
     /// let picture = await model.snapshot(now: nowMs)
     /// ```
-    public func tick(now: Int64) {
+    public func tick(now: Int64, book: LocalBookSample? = nil) {
         // A replay's clock can go back (a seek): what was due later is due again from there.
         if now + Self.heatmapIntervalMs < nextHeatSample { nextHeatSample = 0 }
         if now + Self.sparkIntervalMs < nextSparkSample { nextSparkSample = 0 }
         if now + 1_000 < nextThresholdUpdate { nextThresholdUpdate = 0 }
+        // Another symbol's book (read just before a switch) is not this symbol's.
+        let book = book.flatMap { $0.symbol == state.symbol ? $0 : nil }
+        if let book, state.localBook != nil { state.localBook = book.state }
         if now >= nextHeatSample {
-            if !state.bids.isEmpty || !state.asks.isEmpty {
-                heat.record(time: now, bids: state.bids, asks: state.asks, buy: pendingBuy, sell: pendingSell)
+            let synced = book.flatMap { $0.isSynced ? $0 : nil }
+            if let synced {
+                heat.record(time: now, bids: synced.bids, asks: synced.asks, buy: pendingBuy, sell: pendingSell, source: .synced)
+            } else if !state.bids.isEmpty || !state.asks.isEmpty {
+                heat.record(time: now, bids: state.bids, asks: state.asks, buy: pendingBuy, sell: pendingSell, source: .top20)
+            }
+            if synced != nil || !state.bids.isEmpty || !state.asks.isEmpty {
                 pendingBuy = .none
                 pendingSell = .none
                 // A view scrolled back stays on its moment while new samples arrive.
@@ -49,6 +62,12 @@ extension DashboardModel {
         if !flashes.isEmpty, flashes.values.contains(where: { $0.until <= now }) {
             flashes = flashes.filter { $0.value.until > now }
         }
+    }
+
+    /// Whether the next ``tick(now:book:)`` at `now` takes a heatmap sample: the app reads the local
+    /// book then, not on every frame.
+    public func heatmapSampleDue(now: Int64) -> Bool {
+        now >= nextHeatSample || now + Self.heatmapIntervalMs < nextHeatSample
     }
 
     /// A trade of the focused symbol or of a grid tile: the heatmap's marks, the large-trade sizes, the tile's flash.

@@ -62,7 +62,7 @@ public actor DashboardModel {
     /// The focused symbol's trades, oldest first, at most twice ``maxTrades``.
     var recentTrades: [AggregateTrade] = []
     /// The depth heatmap's ring of book samples (taken on the refresh tick by ``tick(now:)``).
-    var heat = HeatmapHistory(capacity: DashboardModel.heatmapSamples)
+    var heat = HeatmapHistory(capacity: DashboardModel.heatmapSamples, levelsPerSide: DashboardModel.heatmapDepth)
     /// Taker buys and sells of the focused symbol since the last heatmap sample.
     var pendingBuy = TradeMark.none
     var pendingSell = TradeMark.none
@@ -86,8 +86,12 @@ public actor DashboardModel {
     public static let maxKlines = 240
     public static let maxLiquidations = 100
     public static let maxAlertLog = 100
-    /// Heatmap samples kept: 20 minutes at one a second (about 1.6 MB of levels).
+    /// Heatmap samples kept: 20 minutes at one a second (about 3.8 MB of levels at
+    /// ``heatmapDepth`` levels a side).
     public static let heatmapSamples = 1_200
+    /// Levels a side the heatmap keeps of the synchronised local book (the partial-depth stream
+    /// has 20): the best ones, read on the tick.
+    public static let heatmapDepth = 50
     /// One heatmap column per second.
     public static let heatmapIntervalMs: Int64 = 1_000
     /// Sparkline points: one every 10 s, an hour of them.
@@ -103,10 +107,14 @@ public actor DashboardModel {
     ///   - groups: named watchlist groups, after `symbols` in the cycle of ``Action/cycleGroup``.
     ///   - interval: the first chart interval.
     ///   - chartStyle: candles or line.
+    ///   - localBook: the app keeps the focused symbol's synchronised local book (it has REST): the
+    ///     focused streams include its diff stream and the heatmap draws from it once it is live
+    ///     (``tick(now:book:)``).
     public init(mode: DashboardMode, symbol: String, symbols: [String]? = nil, groups: [WatchGroup] = [],
                 interval: KlineInterval = .oneMinute, chartStyle: ChartStyle = .candles, account: Bool = false,
-                alerts rules: [AlertRule] = [], largeTrades: LargeTradeRule = LargeTradeRule()) {
+                alerts rules: [AlertRule] = [], largeTrades: LargeTradeRule = LargeTradeRule(), localBook: Bool = false) {
         state.mode = mode
+        state.localBook = localBook ? .syncing : nil
         state.symbol = symbol.uppercased()
         state.interval = interval
         state.chartStyle = chartStyle
@@ -126,19 +134,33 @@ public actor DashboardModel {
     /// PnL, funding alerts).
     public static let globalStreams: [StreamName] = [.allTickers, .allLiquidations, .allMarkPrices(everySecond: true)]
 
-    /// Streams the dashboard needs for the focused symbol.
-    public static func symbolStreams(_ symbol: String, interval: KlineInterval) -> [StreamName] {
+    /// Streams the dashboard needs for the focused symbol; with `localBook`, its diff stream too
+    /// (``localBookStream(_:)``), for the synchronised local book.
+    public static func symbolStreams(_ symbol: String, interval: KlineInterval, localBook: Bool = false) -> [StreamName] {
         let s = symbol.lowercased()
         return [.aggTrade(symbol: s), .partialDepth(symbol: s, levels: .twenty, speed: .ms100),
                 .kline(symbol: s, interval: interval), .markPrice(symbol: s, everySecond: true)]
+            + (localBook ? [localBookStream(s)] : [])
+    }
+
+    /// The diff stream the focused symbol's local book is kept from.
+    public static func localBookStream(_ symbol: String) -> StreamName { .diffDepth(symbol: symbol.lowercased(), speed: .ms100) }
+
+    /// Whether a stream name is a diff-depth stream (`btcusdt@depth`, `btcusdt@depth@100ms`), not a
+    /// partial one (`btcusdt@depth20@100ms`): its events are changes for a local book, never a book.
+    public static func isDiffDepthStream(_ name: String) -> Bool {
+        guard let marker = name.range(of: "@depth") else { return false }
+        return name[marker.upperBound...].first.map { !$0.isNumber } ?? true
     }
 
     /// The focused symbol's streams now.
-    public var focusedStreams: [StreamName] { Self.symbolStreams(state.symbol, interval: state.interval) }
+    public var focusedStreams: [StreamName] { streams(of: state.symbol) }
 
     /// Every stream to open the connection with: the global ones and the focused symbol's.
-    public var initialStreams: [StreamName] {
-        Self.globalStreams + Self.symbolStreams(state.symbol, interval: state.interval)
+    public var initialStreams: [StreamName] { Self.globalStreams + streams(of: state.symbol) }
+
+    func streams(of symbol: String) -> [StreamName] {
+        Self.symbolStreams(symbol, interval: state.interval, localBook: state.localBook != nil)
     }
 
     // MARK: Account
@@ -202,6 +224,8 @@ public actor DashboardModel {
         switch event {
         case .message(let message):
             state.lastFrameAt = now
+            // Diffs are for the local book the app keeps (a recording may hold them too).
+            if case .depth = message.event, let stream = message.stream, Self.isDiffDepthStream(stream) { return }
             apply(message.event, receivedAt: now)
         case .state(let update):
             switch update.state {
@@ -448,7 +472,7 @@ public actor DashboardModel {
     func focus(_ symbol: String) -> [Effect] {
         let closing = state.showGrid ? closeGrid() : []
         guard symbol != state.symbol else { return closing }
-        let old = Self.symbolStreams(state.symbol, interval: state.interval)
+        let old = streams(of: state.symbol)
         if !gridStreams.contains(.aggTrade(symbol: state.symbol.lowercased())) { large.forget(state.symbol) }
         state.symbol = symbol
         state.bids = []
@@ -462,7 +486,9 @@ public actor DashboardModel {
         state.bookCursor = nil
         state.message = nil
         resetHeatmap()
-        return closing + [.resubscribe(unsubscribe: old, subscribe: Self.symbolStreams(symbol, interval: state.interval)),
+        // The old symbol's book is dropped (the app starts the new symbol's from its diff stream).
+        if state.localBook != nil { state.localBook = .syncing }
+        return closing + [.resubscribe(unsubscribe: old, subscribe: streams(of: symbol)),
                           .loadHistory(symbol: symbol, interval: state.interval)]
     }
 

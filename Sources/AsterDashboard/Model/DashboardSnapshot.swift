@@ -147,6 +147,9 @@ public struct DashboardSnapshot: Sendable {
     public var showHeatmap = false
     /// The heatmap's samples, oldest overwritten first.
     public var heatmap = HeatmapHistory(capacity: 1)
+    /// The state of the focused symbol's synchronised local book the heatmap draws from once it is
+    /// live; `nil` without one (a replay has no REST): the heatmap then draws the top 20 levels.
+    public var localBook: BookState?
     /// How many samples before the newest the heatmap's right edge is (0: now, following).
     public var heatmapScroll = 0
     /// The grid of every watchlist symbol is open (`m`).

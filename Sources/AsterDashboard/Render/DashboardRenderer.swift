@@ -100,7 +100,8 @@ public struct DashboardRenderer: Sendable {
         case .watchlist: return "Watchlist" + (s.group.map { " \($0)" } ?? "") + " (\(s.sort.rawValue))"
         case .book: return "Book \(s.symbol)" + (s.grouping.map { " ×\($0)" } ?? "")
         case .trades: return "Trades \(s.symbol)"
-        case .chart where s.showHeatmap, .heatmap: return "Heatmap \(s.symbol)" + (s.grouping.map { " ×\($0)" } ?? "")
+        case .chart where s.showHeatmap, .heatmap:
+            return "Heatmap \(s.symbol)" + (s.grouping.map { " ×\($0)" } ?? "") + "  " + HeatmapPane.sourceLabel(s)
         case .chart: return "Chart \(s.symbol) \(s.interval.wireValue)"
         case .funding: return "Funding \(s.symbol)"
         case .liquidations: return "Liquidations"

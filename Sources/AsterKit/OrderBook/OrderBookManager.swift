@@ -190,6 +190,18 @@ public actor OrderBookManager {
     /// The book of `symbol` (upper case), whatever its state.
     public func book(_ symbol: String) -> LocalOrderBook? { books[symbol.uppercased()]?.book }
 
+    /// The best `levels` of each side of `symbol`'s book when it is in step with the exchange
+    /// (``BookState/live``), read inside the actor (no copy of the book leaves it); `nil` while it
+    /// syncs or resyncs, or for a symbol not kept.
+    ///
+    /// ```swift
+    /// if let top = await books.liveSnapshot("BTCUSDT", levels: 50) { draw(top.bids, top.asks) }
+    /// ```
+    public func liveSnapshot(_ symbol: String, levels: Int) -> DepthSnapshot? {
+        guard let s = books[symbol.uppercased()], s.state == .live else { return nil }
+        return s.book.snapshot(levels: max(0, levels))
+    }
+
     /// State and counters of `symbol`'s book.
     public func status(_ symbol: String) -> Status? {
         guard let s = books[symbol.uppercased()] else { return nil }

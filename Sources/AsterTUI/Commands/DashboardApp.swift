@@ -163,7 +163,8 @@ struct DashboardApp {
         let credentials = mode == .replay ? nil : options.credentials
         let model = DashboardModel(mode: mode, symbol: options.symbol, symbols: options.symbols, groups: options.config.groups,
                                    interval: options.interval, chartStyle: options.config.chartStyle, account: credentials != nil,
-                                   alerts: options.config.alerts.rules, largeTrades: options.config.largeTrades)
+                                   alerts: options.config.alerts.rules, largeTrades: options.config.largeTrades,
+                                   localBook: rest != nil && options.replay == nil)
         let recorder = try options.record.map { try StreamRecorder(path: $0) }
         defer { recorder?.close() }
         // A replay plays through a ReplayPlayer straight into the model (pause, step, speed, seek);
@@ -179,6 +180,9 @@ struct DashboardApp {
         let reader = events?.makeAsyncIterator()
         let frames = recorder.flatMap { _ in client?.rawFrames(bufferLimit: 100_000) }
         let resubscriber = Resubscriber()
+        // The focused symbol's synchronised local book, for the heatmap (live and demo: REST exists).
+        // The model was told so (`localBook`): its focused streams carry the diff stream.
+        let book = client == nil ? nil : rest.map { FocusedBook(rest: $0) }
         var symbolStreams = Set(await model.focusedStreams)
         let initialSymbolStreams = symbolStreams
         let utf8 = NcursesTerminal.localeIsUTF8()
@@ -233,11 +237,16 @@ struct DashboardApp {
                         pending.append(event)
                         if reader.bufferedInBatch == 0 {
                             inbox.push(contentsOf: pending, at: Self.nowMs())
+                            book?.route(pending)
                             pending.removeAll(keepingCapacity: true)
                         }
                     }
                     inbox.push(contentsOf: pending, at: Self.nowMs())
+                    book?.route(pending)
                 }
+            }
+            if let book, let started = book.follow(options.symbol) {
+                group.addTask { await started.manager.run(started.events) }
             }
             if let player { group.addTask { await player.run() } }
             if let frames, let recorder {
@@ -291,6 +300,12 @@ struct DashboardApp {
                             symbolStreams.subtract(old)
                             symbolStreams.formUnion(new)
                             resubscriber.want(symbolStreams)
+                            // A new focused symbol's diff stream: its book replaces the old symbol's.
+                            for case .diffDepth(let symbol, _) in new {
+                                if let book, let started = book.follow(symbol) {
+                                    group.addTask { await started.manager.run(started.events) }
+                                }
+                            }
                         }
                     }
                 }
@@ -308,7 +323,13 @@ struct DashboardApp {
                     }
                     // The heatmap's and sparklines' samples are taken on this tick, never per event,
                     // in recorded time in a replay (a heatmap column is a second of the recording).
-                    await model.tick(now: replayStatus?.time ?? Self.nowMs())
+                    // The local book is read only when a heatmap sample is due.
+                    let tickTime = replayStatus?.time ?? Self.nowMs()
+                    var bookSample: LocalBookSample?
+                    if let book, await model.heatmapSampleDue(now: tickTime) {
+                        bookSample = await book.sample(levels: DashboardModel.heatmapDepth)
+                    }
+                    await model.tick(now: tickTime, book: bookSample)
                     let undrawnSince = await model.takeUndrawnSince()
                     // A replay's "now" is its clock (ages and alert flashes in recorded time).
                     let snapshot = await model.snapshot(now: replayStatus?.time ?? Self.nowMs())
@@ -336,6 +357,7 @@ struct DashboardApp {
                 let poll: Duration = now - lastKey < .seconds(2) ? .milliseconds(15) : options.refresh
                 try await Task.sleep(for: min(poll, max(.milliseconds(1), nextDraw - ContinuousClock.now)))
             }
+            book?.stop()
             group.cancelAll()
         }
     }

@@ -5,7 +5,32 @@ import AsterKit
 /// by the resting quantity in its price step at that moment on a ramp scaled to the visible
 /// maximum; best bid and ask lines; taker buys and sells as marks sized by quantity; a price axis,
 /// a time axis and a legend. With `colors` off (8-colour, monochrome) shades carry the ramp.
+/// The title says which book the columns come from (``sourceLabel(_:)``): the synchronised local
+/// book, or the partial-depth stream's top 20 levels.
 enum HeatmapPane {
+    /// Which book the right-hand column was drawn from: `book: synced` (the synchronised local
+    /// book) or `book: top 20` (the partial-depth stream), with the local book's state while it is
+    /// being built (`book: top 20, syncing`).
+    static func sourceLabel(_ s: DashboardSnapshot) -> String {
+        switch s.heatmap.sample(age: s.heatmapScroll)?.source {
+        case .synced: return "book: synced"
+        case .top20, nil:
+            guard s.heatmapScroll == 0, let state = s.localBook, state != .live else { return "book: top 20" }
+            return "book: top 20, " + (state == .resyncing ? "resyncing" : "syncing")
+        }
+    }
+
+    /// When the visible columns mix sources: the other source and the time of its newest column
+    /// (`top 20 until 12:00:03`), so older columns are not taken for what the title says.
+    static func sourceChange(_ s: DashboardSnapshot, columns: Int) -> String? {
+        guard let edge = s.heatmap.sample(age: s.heatmapScroll)?.source, columns > 1 else { return nil }
+        for age in (s.heatmapScroll + 1)..<(s.heatmapScroll + columns) {
+            guard let sample = s.heatmap.sample(age: age) else { return nil }
+            if sample.source != edge { return (sample.source == .synced ? "synced" : "top 20") + " until " + Format.clock(sample.time) }
+        }
+        return nil
+    }
+
     /// What the heatmap shows: quantities per cell (row-major, top row first) and the price grid.
     struct Cells: Equatable {
         var columns: Int
@@ -204,6 +229,7 @@ enum HeatmapPane {
             x += 1
         }
         put(" " + c.maximum.formatted(fractionDigits: digits) + "  ", CellStyle(.dim))
+        if let change = sourceChange(s, columns: c.columns) { put(change + "  ", CellStyle(.yellow)) }
         if c.prices.count >= 2 { put("step \(c.prices[0] - c.prices[1])  ", CellStyle(.dim)) }
         put("\(glyphs.horizontal)bid ", CellStyle(.up, bold: true))
         put("\(glyphs.horizontal)ask ", CellStyle(.down, bold: true))
