@@ -132,11 +132,14 @@ struct OrderBookManagerTests {
                 return .state(update)
             }
             feed.yield(connected(1))
+            #expect(await manager.liveSnapshot("BTCUSDT", levels: 5) == nil)   // not live yet
             feed.yield(diff(90, 105, 89))            // snapshot 1, at once: live at 105
             try await waitUntil { await manager.status("BTCUSDT")?.state == .live }
+            #expect(await manager.liveSnapshot("btcusdt", levels: 5)?.bids == [PriceLevel(price: ExactDecimal(1), quantity: 1)])
             feed.yield(connected(2))                 // a reconnect: the book starts over…
             feed.yield(diff(290, 310, 289))          // …and asks for snapshot 2 (slow)
             try await waitUntil { served.count == 2 }
+            #expect(await manager.liveSnapshot("BTCUSDT", levels: 5) == nil)   // resyncing: not the exchange's book
             feed.yield(connected(3))                 // another reconnect while 2 is in flight
             feed.yield(diff(495, 505, 494))          // snapshot 3, at once: live at 505
             try await waitUntil { await manager.book("BTCUSDT")?.lastUpdateId == 505 }
@@ -146,6 +149,8 @@ struct OrderBookManagerTests {
             #expect(await manager.book("BTCUSDT")?.bids.levels.first?.price == ExactDecimal(3))
             #expect(await manager.status("BTCUSDT")?.state == .live)
             #expect(await manager.status("BTCUSDT")?.snapshots == 2)
+            #expect(await manager.liveSnapshot("BTCUSDT", levels: 1)?.asks.map(\.price) == [ExactDecimal(93)])
+            #expect(await manager.liveSnapshot("ETHUSDT", levels: 1) == nil)
             feed.finish()
             group.cancelAll()
         }

@@ -6,7 +6,7 @@ import Testing
 /// the simulator, driven through tmux.
 @Suite("Dashboard views end to end in tmux", .serialized, .timeLimit(.minutes(3)))
 struct DashboardViewsEndToEndTests {
-    @Test("--pane heatmap: the heatmap fills in second by second; ← scrolls back, End returns, g zooms, q quits")
+    @Test("--pane heatmap: the heatmap fills in second by second from the synchronised book; ← scrolls back, End returns, g zooms, q quits")
     func heatmapPane() async throws {
         try #require(tmuxAvailable(), "tmux is required (installed by .ci/run)")
         let binary = try asterTUIBinary().path
@@ -20,6 +20,9 @@ struct DashboardViewsEndToEndTests {
                 && s.filter({ "░▒▓█".contains($0) }).count > 40 && Self.clockLabels(s) >= 2
         }
         #expect(!filled.contains("waiting for the book"))
+        // The simulator serves the diff stream and REST snapshots: the heatmap draws the synchronised
+        // local book (deeper than the partial depth's 20 levels) and its title says so.
+        try await session.waitFor("the synchronised book") { $0.contains("Heatmap BTCUSDT  book: synced") }
         try await session.keys("Left")
         try await session.waitFor("scrolled back") { $0.contains("back (End: now)") }
         try await session.keys("End")
