@@ -39,52 +39,35 @@ struct StalledReaderShutdownTests {
         let reader = try await StalledReader.connect(port: port, path: "/stream?streams=" + streams.joined(separator: "/"))
         // Once the socket buffers are full the writer waits, and the frames behind it are dropped.
         try await waitUntil(timeout: .seconds(90)) { server.frameCounts.dropped > 0 }
-        running.cancel()
-        let stopped = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                _ = try? await running.value
-                return true
-            }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(10))
-                return false
-            }
-            let first = await group.next() ?? false
-            // On a simulator that ignores the cancellation, closing the client lets it go (so the
-            // run ends either way).
-            if !first { await reader.close() }
-            group.cancelAll()
-            return first
-        }
-        #expect(stopped, "the simulator was still running 10 s after its cancellation")
-        await reader.close()
+        #expect(await stopsPromptly([reader.channel], running), "the simulator was still running 10 s after its cancellation")
     }
+}
+
+/// Cancels a running simulator and reports whether `run()` returned within 10 s; the clients are
+/// closed afterwards either way (which lets a simulator that ignored the cancellation go), so a
+/// hang on old code fails the test instead of the run.
+func stopsPromptly(_ clients: [any Channel], _ server: Task<Void, any Error>) async -> Bool {
+    server.cancel()
+    let stopped = await withTaskGroup(of: Bool.self) { group in
+        group.addTask {
+            _ = try? await server.value
+            return true
+        }
+        group.addTask {
+            try? await Task.sleep(for: .seconds(10))
+            return false
+        }
+        let first = await group.next() ?? false
+        if !first { for client in clients { try? await client.close() } }
+        group.cancelAll()
+        return first
+    }
+    for client in clients { try? await client.close() }
+    return stopped
 }
 
 @Suite("Simulator stop with connections that never leave", .serialized, .timeLimit(.minutes(3)))
 struct IdleConnectionShutdownTests {
-    /// Cancels a running simulator and reports whether `run()` returned within 10 s; the clients
-    /// are closed afterwards either way, so a hang on old code fails the test instead of the run.
-    private func stopsPromptly(_ clients: [any Channel], _ server: Task<Void, any Error>) async -> Bool {
-        server.cancel()
-        let stopped = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                _ = try? await server.value
-                return true
-            }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(10))
-                return false
-            }
-            let first = await group.next() ?? false
-            if !first { for client in clients { try? await client.close() } }
-            group.cancelAll()
-            return first
-        }
-        for client in clients { try? await client.close() }
-        return stopped
-    }
-
     private func startSimulator(seed: UInt64) async throws -> (Task<Void, any Error>, Int) {
         let server = SimServer(configuration: SimConfiguration(seed: seed, rate: 1_000))
         let (ports, portIn) = AsyncStream.makeStream(of: Int.self)

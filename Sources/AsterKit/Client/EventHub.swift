@@ -45,7 +45,8 @@ final class EventHub: Sendable {
 public protocol EventFeeds: Sendable {
     /// A feed of the elements `collect` takes out of each batch of events (everything a socket
     /// read produced, in order): the building block of every typed feed below. `collect` runs on
-    /// the connection's event loop, under the feed's lock: keep it short and non-blocking.
+    /// the connection's event loop, with no lock held (it may call back into the client), but it
+    /// delays the connection's next read: keep it short and non-blocking.
     ///
     /// ```swift
     /// let large = client.feed(bufferLimit: nil) { (batch: [StreamEvent], sink: inout FeedSink<AggregateTrade>) in

@@ -8,15 +8,61 @@ struct SimQuery: Sendable {
 
     init(_ values: [String: String]) { self.values = values }
 
-    /// `a=1&b=x%20y` (form encoding: `+` is a space), values percent-decoded.
+    /// `a=1&b=x%20y` (form encoding: `+` is a space), values percent-decoded; a value whose
+    /// percent-encoding is broken (`%zz`, a lone `%`, bytes that are not UTF-8) is kept as sent
+    /// (`+` still a space). Names are taken as sent. Parsed over the bytes: every signed request
+    /// is parsed by the rate limiter and by its handler.
     init(parsing text: String) {
         var out: [String: String] = [:]
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            let value = parts.count > 1 ? parts[1].replacingOccurrences(of: "+", with: " ") : ""
-            out[parts[0]] = value.removingPercentEncoding ?? value
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: "&") { end += 1 }
+                if end > start {
+                    var equals = start
+                    while equals < end, bytes[equals] != UInt8(ascii: "=") { equals += 1 }
+                    let name = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<equals]), as: UTF8.self)
+                    out[name] = equals < end ? Self.formDecoded(UnsafeBufferPointer(rebasing: bytes[(equals + 1)..<end])) : ""
+                }
+                start = end + 1
+            }
         }
         values = out
+    }
+
+    /// One form-encoded value: `+` a space, `%XX` a byte; broken encoding leaves the value as sent.
+    static func formDecoded(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        guard bytes.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        let spaced = bytes.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(spaced.count)
+        var i = 0
+        while i < spaced.count {
+            guard spaced[i] == UInt8(ascii: "%") else {
+                decoded.append(spaced[i])
+                i += 1
+                continue
+            }
+            guard i + 2 < spaced.count, let high = hexValue(spaced[i + 1]), let low = hexValue(spaced[i + 2]) else {
+                return String(decoding: spaced, as: UTF8.self)
+            }
+            decoded.append(high << 4 | low)
+            i += 3
+        }
+        return String(validating: decoded, as: UTF8.self) ?? String(decoding: spaced, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 
     subscript(_ name: String) -> String? { values[name].flatMap { $0.isEmpty ? nil : $0 } }
