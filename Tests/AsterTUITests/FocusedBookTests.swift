@@ -8,6 +8,40 @@ import Testing
 
 @Suite("The dashboard's focused local book", .serialized, .timeLimit(.minutes(3)))
 struct FocusedBookTests {
+    func depth(_ symbol: String, stream: String) -> StreamEvent {
+        .message(StreamMessage(stream: stream, event: .depth(DepthUpdate(
+            eventTime: 0, transactionTime: 0, symbol: symbol, firstUpdateId: 1, finalUpdateId: 2, previousFinalUpdateId: 0,
+            bids: [], asks: []))))
+    }
+
+    @Test("only the focused symbol's diff stream and the connection states reach its book; a new book gets the connections first")
+    func routing() async throws {
+        let book = FocusedBook(rest: RESTClient(baseURL: "http://127.0.0.1:1"))
+        let connected = StreamEvent.state(ConnectionUpdate(connection: ConnectionID(shard: 0, generation: 1), state: .connected))
+        book.route([connected])   // before any book: remembered
+        let btc = try #require(book.follow("BTCUSDT"))
+        book.route([depth("BTCUSDT", stream: "btcusdt@depth20@100ms"), depth("ETHUSDT", stream: "ethusdt@depth@100ms"),
+                    depth("BTCUSDT", stream: "btcusdt@depth@500ms"), depth("BTCUSDT", stream: "btcusdt@depth@100ms"),
+                    .message(StreamMessage(stream: "btcusdt@aggTrade", event: .unknown(UnknownEvent(eventType: "x", raw: "{}"))))])
+        let eth = try #require(book.follow("ETHUSDT"))   // finishes BTC's events
+        var got: [String] = []
+        for await event in btc.events {
+            switch event {
+            case .message(let m): got.append(m.stream ?? "")
+            case .state: got.append("state")
+            case .decodeFailure: got.append("failure")
+            }
+        }
+        #expect(got == ["state", "btcusdt@depth@100ms"])
+        book.route([depth("ETHUSDT", stream: "ethusdt@depth@100ms")])
+        book.stop()
+        var ethGot: [String] = []
+        for await event in eth.events {
+            if case .message(let m) = event { ethGot.append(m.stream ?? "") } else { ethGot.append("state") }
+        }
+        #expect(ethGot == ["state", "ethusdt@depth@100ms"])
+    }
+
     @Test("the focused symbol's book syncs from its diff stream and a snapshot, deeper than 20; a switch drops it for the new symbol's")
     func followAndSwitch() async throws {
         try await withSimulator(SimConfiguration(seed: 21, rate: 3_000)) { _, port in
@@ -38,9 +72,7 @@ struct FocusedBookTests {
                     let synced = try #require(await book.sample(levels: 50))
                     #expect(synced.symbol == "BTCUSDT" && synced.bids.count > 20 && synced.asks.count > 20)
                     #expect(synced.bids.count <= 50 && synced.asks.count <= 50)
-                    // Only the diff stream was applied: the partial depth on the same client was not.
-                    let applied = try #require(await btc.manager.status("BTCUSDT")).updatesApplied
-                    #expect(applied > 0)
+                    #expect(try #require(await btc.manager.status("BTCUSDT")).updatesApplied > 0)
 
                     // Switch: the old book's run ends, the new symbol's book starts syncing.
                     let eth = try #require(book.follow("ETHUSDT"))
