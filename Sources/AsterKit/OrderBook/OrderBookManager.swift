@@ -151,8 +151,9 @@ public actor OrderBookManager {
     }
 
     private func requestSnapshot(_ symbol: String) {
-        generations[symbol, default: 0] += 1
-        fetches?.yield((symbol, generations[symbol]!))
+        let generation = generations[symbol, default: 0] &+ 1
+        generations[symbol] = generation
+        fetches?.yield((symbol, generation))
     }
 
     /// Fetches a snapshot for request `generation`, backing off on failure; gives up when the
