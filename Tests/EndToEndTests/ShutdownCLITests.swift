@@ -77,7 +77,8 @@ struct ShutdownCLITests {
             try await Task.sleep(for: .seconds(3))
             let screen = try await session.screen()
             let focused = try #require(screen.firstMatch(of: /Book ([A-Z0-9]+USDT)/).map { String($0.1) }, "\(screen)")
-            let expected = (DashboardModel.globalStreams + DashboardModel.symbolStreams(focused, interval: .oneMinute)).map(\.name)
+            // With a REST URL the dashboard keeps the focused symbol's synchronised book: its diff stream too.
+            let expected = (DashboardModel.globalStreams + DashboardModel.symbolStreams(focused, interval: .oneMinute, localBook: true)).map(\.name)
             try await waitUntil(timeout: .seconds(10)) { Set(server.subscriptions.first ?? []) == Set(expected) }
             #expect(server.subscriptions.count == 1)
             #expect(Set(server.subscriptions.first ?? []) == Set(expected), "focused \(focused)")
