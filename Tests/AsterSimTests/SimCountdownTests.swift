@@ -70,7 +70,8 @@ struct SimCountdownTests {
     @Test("the timer task runs inside the simulator and ends with it, an armed timer notwithstanding")
     func lifecycle() async throws {
         let server = try await withSimulator(SimConfiguration(seed: 97, rate: 1_000, demoTrader: .off)) { server, port in
-            #expect(server.runningCountdownTasks == 1)
+            // The timer task starts next to the HTTP server, which may bind its port first.
+            try await waitUntil(timeout: .seconds(5)) { server.runningCountdownTasks == 1 }
             _ = try await RawREST(port: port).v1("POST", "/fapi/v1/countdownCancelAll", "symbol=LINKUSDT&countdownTime=600000")
             #expect(server.armedCountdowns == 1)
             return server
