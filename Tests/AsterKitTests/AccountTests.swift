@@ -124,7 +124,7 @@ struct AccountSimulatorTests {
             let signer = try AgentSigner(privateKey: Secret(SimAccount.demoSignerKey))
             let nonce = Int64(Date().timeIntervalSince1970 * 1_000_000)
             let message = "nonce=\(nonce)&user=\(SimAccount.demoUser)&signer=\(SimAccount.demoSigner)"
-            let tampered = signer.signed(message).replacingOccurrences(of: "nonce=\(nonce)", with: "nonce=\(nonce + 1)")
+            let tampered = try signer.signed(message).replacingOccurrences(of: "nonce=\(nonce)", with: "nonce=\(nonce + 1)")
             do {
                 _ = try await client.rest.send(.GET, "/fapi/v3/openOrders", query: tampered)
                 Issue.record("accepted a tampered message")
@@ -374,12 +374,14 @@ struct AgentSigningTests {
         #expect(signer.address == v.address && signer.address == v.signer)
         for vector in v.vectors {
             #expect("0x" + EIP712.digest(message: vector.msg).hexString == vector.digest)
-            #expect(signer.signature(for: vector.msg) == vector.signature, "\(vector.msg.prefix(40))")
+            #expect(try signer.signature(for: vector.msg) == vector.signature, "\(vector.msg.prefix(40))")
             #expect(EIP712.recoverSigner(message: vector.msg, signature: vector.signature) == v.signer)
         }
         // A changed message recovers someone else.
         #expect(EIP712.recoverSigner(message: "tampered", signature: v.vectors[0].signature) != v.signer)
         #expect(throws: AgentSignerError.self) { try AgentSigner(privateKey: Secret("0x1234")) }
         #expect(!"\(AgentSignerError.malformedKey)".contains(v.privateKey.dropFirst(2).prefix(8)))
+        // What libsecp256k1 cannot sign is an error, never a trap.
+        #expect(throws: AgentSignerError.signingFailed) { try signer.sign(digest: [1, 2, 3]) }
     }
 }

@@ -65,7 +65,7 @@ struct RawREST: Sendable {
         }
         let agent = try AgentSigner(privateKey: Secret(agentKey))
         let message = (params.isEmpty ? "" : params + "&") + (user.map { "user=\($0)&" } ?? "") + "signer=\(agent.address)&nonce=\(nonce)"
-        let signed = agent.signed(message)
+        let signed = try agent.signed(message)
         return method == "GET" ? try await send(method, path, query: signed) : try await send(method, path, body: signed)
     }
 }

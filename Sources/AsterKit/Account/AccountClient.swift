@@ -73,10 +73,19 @@ public final class AccountClient: Sendable {
             }
         case .agent(let user, let signerAddress, let privateKey):
             let signer = try AgentSigner(privateKey: privateKey)
-            return try await rest.send(method, path, retry: retry) { _ in
+            return try await rest.send(method, path, retry: retry) { (_: Int) throws(RESTError) in
                 let total = RESTClient.encode(parameters + [("nonce", String(self.nonce())), ("user", user), ("signer", signerAddress)])
-                return (signer.signed(total), [])
+                return (try Self.agentSigned(total, signer, path), [])
             }
+        }
+    }
+
+    /// `total` signed by the agent key; a failure is a request that was never sent.
+    private static func agentSigned(_ total: String, _ signer: AgentSigner, _ path: String) throws(RESTError) -> String {
+        do {
+            return try signer.signed(total)
+        } catch {
+            throw RESTError(kind: .notSent(error.description), path: path)
         }
     }
 

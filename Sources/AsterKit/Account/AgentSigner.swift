@@ -19,24 +19,28 @@ public struct AgentSigner: Sendable {
     }
 
     /// The `0x`-prefixed hex signature of `message` (the url-encoded parameters).
-    public func signature(for message: String) -> String {
-        "0x" + sign(digest: EIP712.digest(message: message)).hexString
+    public func signature(for message: String) throws(AgentSignerError) -> String {
+        "0x" + (try sign(digest: EIP712.digest(message: message))).hexString
     }
 
     /// `message` with its signature appended last.
-    public func signed(_ message: String) -> String {
-        (message.isEmpty ? "" : message + "&") + "signature=" + signature(for: message)
+    public func signed(_ message: String) throws(AgentSignerError) -> String {
+        (message.isEmpty ? "" : message + "&") + "signature=" + (try signature(for: message))
     }
 
-    func sign(digest: [UInt8]) -> [UInt8] {
+    /// The 65-byte recoverable signature of a 32-byte digest. libsecp256k1 refuses only an
+    /// invalid key (the initialiser already checked it) or a failed nonce; either is an error.
+    func sign(digest: [UInt8]) throws(AgentSignerError) -> [UInt8] {
+        guard digest.count == 32 else { throw .signingFailed }
         let context = EIP712.context
         var signature = secp256k1_ecdsa_recoverable_signature()
         let ok = digest.withUnsafeBufferPointer { d in
-            key.withUnsafeBufferPointer { k in
-                secp256k1_ecdsa_sign_recoverable(context, &signature, d.baseAddress!, k.baseAddress!, nil, nil)
+            key.withUnsafeBufferPointer { k -> Int32 in
+                guard let d = d.baseAddress, let k = k.baseAddress else { return 0 }
+                return secp256k1_ecdsa_sign_recoverable(context, &signature, d, k, nil, nil)
             }
         }
-        precondition(ok == 1, "a validated secp256k1 key failed to sign")
+        guard ok == 1 else { throw .signingFailed }
         var compact = [UInt8](repeating: 0, count: 64)
         var recid: Int32 = 0
         _ = secp256k1_ecdsa_recoverable_signature_serialize_compact(context, &compact, &recid, &signature)
@@ -46,8 +50,16 @@ public struct AgentSigner: Sendable {
 
 /// Why an agent key was refused. Never contains the key.
 public enum AgentSignerError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The key is not 32 bytes of hex, or not a valid secp256k1 secret.
     case malformedKey
-    public var description: String { "the agent private key is not a valid secp256k1 key (32 bytes of hex)" }
+    /// libsecp256k1 did not sign (nothing was sent).
+    case signingFailed
+    public var description: String {
+        switch self {
+        case .malformedKey: "the agent private key is not a valid secp256k1 key (32 bytes of hex)"
+        case .signingFailed: "the agent key could not sign the request"
+        }
+    }
 }
 
 /// The EIP-712 pieces of Aster's V3 signatures, and signer recovery (what a server does).

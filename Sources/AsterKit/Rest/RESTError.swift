@@ -12,6 +12,8 @@ public struct RESTError: Error, Sendable, Equatable, CustomStringConvertible {
         case transport(String)
         /// The body was not what the endpoint documents.
         case invalidResponse(String)
+        /// The request was never sent (it could not be signed).
+        case notSent(String)
     }
 
     /// The kind of failure.
@@ -27,6 +29,7 @@ public struct RESTError: Error, Sendable, Equatable, CustomStringConvertible {
         case .banned(let after): return "\(path): IP banned (HTTP 418)\(after.map { ", retry after \($0)" } ?? "")"
         case .transport(let why): return "\(path): \(why)"
         case .invalidResponse(let why): return "\(path): invalid response: \(why)"
+        case .notSent(let why): return "\(path): not sent: \(why)"
         }
     }
 }

@@ -187,6 +187,8 @@ public final class TradingClient: Sendable {
                 throw TradingError.rejected(code: -1021, message: "timestamp outside recvWindow after resynchronising the clock")
             case .unknown(let cause):
                 return try await resolveUnknown(resolution, clientOrderId: clientOrderId, cause: cause)
+            case .notSent(let reason):
+                throw TradingError.notPlaced(clientOrderId: clientOrderId, reason: reason)
             }
         }
     }
@@ -208,6 +210,7 @@ public final class TradingClient: Sendable {
                 try? await account.synchronizeTime()
                 throw TradingError.rejected(code: -1021, message: "timestamp outside recvWindow (clock re-measured)")
             case .unknown(let cause): throw TradingError.unknownOutcome(clientOrderId: nil, cause: cause)
+            case .notSent(let reason): throw TradingError.notPlaced(clientOrderId: nil, reason: reason)
             }
         }
     }
@@ -216,6 +219,8 @@ public final class TradingClient: Sendable {
         case refused(code: Int, message: String)
         case clockSkew
         case unknown(String)
+        /// Nothing left the client (the request could not be signed).
+        case notSent(String)
     }
 
     private func classify(_ error: RESTError) -> Outcome {
@@ -238,6 +243,8 @@ public final class TradingClient: Sendable {
             return .unknown(why)
         case .invalidResponse(let why):
             return .unknown(why)
+        case .notSent(let why):
+            return .notSent(why)
         }
     }
 
