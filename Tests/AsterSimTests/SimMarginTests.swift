@@ -83,21 +83,13 @@ struct SimMarginTests {
         return nil
     }
 
-    static func trading(_ port: Int, v3: Bool) -> TradingClient {
-        let rest = RESTClient(baseURL: "http://127.0.0.1:\(port)", configuration: RESTConfiguration(maxRetries: 0))
-        let credentials: Credentials = v3
-            ? .agent(user: SimAccount.demoUser, signer: SimAccount.demoSigner, privateKey: Secret(SimAccount.demoSignerKey))
-            : .hmac(apiKey: SimAccount.demoAPIKey, secret: Secret(SimAccount.demoSecret))
-        return TradingClient(account: AccountClient(rest: rest, credentials: credentials))
-    }
-
     @Test("isolated margin through TradingClient: the position's wallet takes its initial margin, add and reduce move it, history lists them; the spec's refusals",
           arguments: [false, true])
     func isolatedMargin(v3: Bool) async throws {
         var config = SimConfiguration(seed: 63, rate: 2_000, warmUpMinutes: 1)
         config.balance = 1_000
         try await withSimulator(config) { server, port in
-            let trading = Self.trading(port, v3: v3)
+            let trading = SimTradingHelpers.trading(port, v3: v3)
             let rest = RawREST(port: port)
             do {
                 try await trading.changeIsolatedMargin(symbol: "LINKUSDT", amount: ExactDecimal(5), add: true)

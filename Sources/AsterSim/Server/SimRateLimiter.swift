@@ -50,36 +50,38 @@ final class SimRateLimiter: Sendable {
     }
 
     /// The weight of a request, from the spec's endpoint tables (1 where the spec says nothing).
-    static func weight(method: HTTPRequest.Method, path: String, query: SimQuery) -> Int {
+    /// The query is parsed only for the endpoints whose weight depends on it (`symbol`, `limit`):
+    /// a signed order's is parsed once, by its handler.
+    static func weight(method: HTTPRequest.Method, path: String, query: @autoclosure () -> SimQuery) -> Int {
         let parts = path.split(separator: "/")
         guard parts.count >= 3, parts[0] == "fapi" else { return 1 }
         let endpoint = parts.dropFirst(2).joined(separator: "/")
-        let hasSymbol = query["symbol"] != nil
-        let limit = Int(query["limit"] ?? "") ?? 500
+        func hasSymbol() -> Bool { query()["symbol"] != nil }
+        func limit() -> Int { Int(query()["limit"] ?? "") ?? 500 }
         switch endpoint {
         case "depth":
-            switch limit {
+            switch limit() {
             case ...50: return 2
             case ...100: return 5
             case ...500: return 10
             default: return 20
             }
         case "klines", "indexPriceKlines", "markPriceKlines", "continuousKlines":
-            switch limit {
+            switch limit() {
             case ..<100: return 1
             case ..<500: return 2
             case ...1000: return 5
             default: return 10
             }
         case "historicalTrades", "aggTrades", "commissionRate": return 20
-        case "ticker/24hr", "openOrders": return hasSymbol ? 1 : 40
-        case "ticker/price", "ticker/bookTicker": return hasSymbol ? 1 : 2
+        case "ticker/24hr", "openOrders": return hasSymbol() ? 1 : 40
+        case "ticker/price", "ticker/bookTicker": return hasSymbol() ? 1 : 2
         case "balance", "account", "accountWithJoinMargin", "positionRisk", "userTrades", "allOrders", "adlQuantile":
             return 5
         case "batchOrders": return method == .post ? 5 : 1
         case "income": return 30
         case "positionSide/dual", "multiAssetsMargin", "stpMode": return method == .get ? 30 : 1
-        case "forceOrders": return hasSymbol ? 20 : 50
+        case "forceOrders": return hasSymbol() ? 20 : 50
         case "countdownCancelAll": return 10
         default: return 1
         }
