@@ -186,13 +186,22 @@ async def trading_checks(ex, symbol, check):
         return (await raw_position(ex))["marginType"].lower() == "isolated" and "isolated"
     await check("set_margin_mode", set_margin_mode, lambda d: d)
 
+    async def funding_payments():
+        return len(await ex.fapiPrivateGetV3Income({"symbol": RAW, "incomeType": "FUNDING_FEE"}))
+
     async def add_reduce_margin():
         await ex.create_order(symbol, "market", "buy", 0.01)
-        wallet = float((await raw_position(ex))["isolatedWallet"])
-        added = await ex.add_margin(symbol, 20)
-        after_add = float((await raw_position(ex))["isolatedWallet"])
-        reduced = await ex.reduce_margin(symbol, 10)
-        after_reduce = float((await raw_position(ex))["isolatedWallet"])
+        # A funding settlement (every few seconds here) moves the isolated wallet too: a round
+        # that one lands in is measured again.
+        for _ in range(4):
+            payments = await funding_payments()
+            wallet = float((await raw_position(ex))["isolatedWallet"])
+            added = await ex.add_margin(symbol, 20)
+            after_add = float((await raw_position(ex))["isolatedWallet"])
+            reduced = await ex.reduce_margin(symbol, 10)
+            after_reduce = float((await raw_position(ex))["isolatedWallet"])
+            if await funding_payments() == payments:
+                break
         ok = (same(after_add, wallet + 20, 1e-6) and same(after_reduce, wallet + 10, 1e-6)
               and added["type"] == "add" and reduced["type"] == "reduce")
         return ok and f"isolated wallet {wallet} -> {after_add} -> {after_reduce}"

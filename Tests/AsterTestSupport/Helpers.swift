@@ -190,8 +190,20 @@ public struct TmuxSession: Sendable {
         return result.stdout
     }
 
+    /// Starts the session. A tmux server that is exiting (the previous test killed the last
+    /// session a moment ago) refuses it with "server exited unexpectedly": tried again, a new
+    /// server starts.
     public func start(_ command: String, width: Int, height: Int) async throws {
-        _ = try await tmux(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", command])
+        var attempt = 1
+        while true {
+            do {
+                _ = try await tmux(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", command])
+                return
+            } catch is TmuxError where attempt < 5 {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(300))
+            }
+        }
     }
 
     public func screen() async throws -> String { try await tmux(["capture-pane", "-p", "-t", name]) }
